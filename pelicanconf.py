@@ -1,0 +1,118 @@
+"""Pelican settings for writing and previewing the Zôhé site on one's own machine."""
+
+from pathlib import Path
+
+from babel.dates import format_date
+
+HERE = Path(__file__).resolve().parent
+
+AUTHOR = "Zôhé"
+SITENAME = "Zôhé"
+SITESUBTITLE = "Collectif d’entrepreneur·e·s indépendant·e·s"
+SITEURL = ""
+RELATIVE_URLS = True
+# Feeds need absolute links even in the preview.
+FEED_DOMAIN = "http://127.0.0.1:8000"
+
+PATH = str(HERE / "content")
+OUTPUT_PATH = str(HERE / "output")
+CACHE_PATH = str(HERE / "cache")
+ARTICLE_PATHS = ["chroniques"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+    "extra/favicon.svg": {"path": "favicon.svg"},
+    "extra/favicon.ico": {"path": "favicon.ico"},
+}
+
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+DEFAULT_CATEGORY = "Les Chroniques de Zôhé"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+
+THEME = str(HERE / "theme")
+PLUGIN_PATHS = [str(HERE / "plugins")]
+PLUGINS = ["zohe_checks", "pelican.plugins.sitemap"]
+
+# Pretty, French, stable URLs: a chronicle's address never changes once published.
+ARTICLE_URL = "chroniques/{slug}/"
+ARTICLE_SAVE_AS = "chroniques/{slug}/index.html"
+DRAFT_URL = "brouillons/{slug}/"
+DRAFT_SAVE_AS = "brouillons/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_PAGE_URL = "brouillons/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "brouillons/pages/{slug}/index.html"
+CATEGORY_URL = "categories/{slug}/"
+CATEGORY_SAVE_AS = "categories/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "mots-cles/{slug}/"
+TAG_SAVE_AS = "mots-cles/{slug}/index.html"
+TAGS_URL = "mots-cles/"
+TAGS_SAVE_AS = "mots-cles/index.html"
+AUTHOR_URL = "auteurs/{slug}/"
+AUTHOR_SAVE_AS = "auteurs/{slug}/index.html"
+AUTHORS_URL = "auteurs/"
+AUTHORS_SAVE_AS = "auteurs/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+PERIOD_ARCHIVES_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives"]
+TEMPLATE_PAGES = {"404.html": "404.html"}
+
+DEFAULT_PAGINATION = 5
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds carry full chronicles, for all of them and per category; nothing per author or tag.
+FEED_ALL_ATOM = "feeds/chroniques.atom.xml"
+FEED_ALL_RSS = "feeds/chroniques.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/categories/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/categories/{slug}.rss.xml"
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 20
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.6},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}
+
+
+def date_fr(value, pattern="d MMMM y"):
+    """Format a date in French whatever the machine's locale ("14 mars 2023")."""
+    return format_date(value, format=pattern, locale="fr_FR")
+
+
+JINJA_FILTERS = {"date_fr": date_fr}
+
+# The comment server (Isso) the pages talk to; `invoke serve` starts it here.
+COMMENTS_URL = "http://127.0.0.1:8080"
+
+# Previews show drafts and chronicles dated in the future; production does not.
+WITH_FUTURE_DATES = True
+SHOW_DRAFTS = True
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False

@@ -1,0 +1,3 @@
+from .zohe_checks import register
+
+__all__ = ["register"]

@@ -1,0 +1,174 @@
+"""Strict content checks that make a build fail loudly, naming the author's file.
+
+Pelican silently fills some metadata (author, summary), logs a broken
+`{filename}` link without saying which file holds it, and lets the writer
+discover URL collisions one output file at a time. These checks log an error
+naming the source file instead; the project's build treats any logged warning
+or error as a failed build.
+"""
+
+from collections import defaultdict
+from html.parser import HTMLParser
+import logging
+import os
+from urllib.parse import unquote, urlsplit
+
+from pelican import signals
+from pelican.contents import Article
+
+from .settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# Output file -> the source file it was rendered from, filled as files are written.
+_sources = {}
+
+
+def _display(source_path, settings):
+    """A source path as an author knows it: relative to the content folder's parent."""
+    base = os.path.dirname(os.path.abspath(settings["PATH"]))
+    return os.path.relpath(os.path.abspath(source_path), base)
+
+
+def check_metadata(instance):
+    """A chronicle must state its title, date, author and summary itself."""
+    if not isinstance(instance, Article):
+        return
+    settings = instance.settings
+    metadata = instance.metadata
+    for key in get_settings(settings)["required_article_metadata"]:
+        present = key in metadata or (key == "author" and "authors" in metadata)
+        if not present or not str(metadata.get(key, metadata.get("authors", ""))).strip():
+            logger.error(
+                "%s: missing required metadata '%s'",
+                _display(instance.source_path, settings),
+                key.capitalize(),
+            )
+
+
+def _documents(generators):
+    """Every document the generators will write, drafts and hidden pages included."""
+    for generator in generators:
+        for attr in (
+            "articles",
+            "translations",
+            "drafts",
+            "drafts_translations",
+            "pages",
+            "hidden_pages",
+            "hidden_translations",
+            "draft_pages",
+            "draft_translations",
+        ):
+            yield from getattr(generator, attr, ())
+
+
+def check_unique_urls(generators):
+    """Two documents must never claim the same output file."""
+    claims = defaultdict(set)
+    for document in _documents(generators):
+        if document.save_as:
+            claims[document.save_as].add(document.source_path)
+    for save_as, sources in sorted(claims.items()):
+        if len(sources) > 1:
+            settings = next(iter(generators)).settings
+            names = sorted(_display(path, settings) for path in sources)
+            logger.error(
+                "%s: same URL '%s' as %s", names[0], save_as, ", ".join(names[1:])
+            )
+
+
+def remember_source(path, context):
+    document = context.get("article") or context.get("page")
+    if document is not None:
+        _sources[os.path.abspath(path)] = document.source_path
+
+
+class _LinkCollector(HTMLParser):
+    """Collects the URLs an HTML page links to or loads."""
+
+    ATTRIBUTES = {"href", "src", "poster"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in self.ATTRIBUTES:
+                self.urls.append(value)
+            elif name == "srcset":
+                self.urls.extend(
+                    part.split()[0] for part in value.split(",") if part.strip()
+                )
+
+    handle_startendtag = handle_starttag
+
+
+def _target(url, page, output, siteurl):
+    """The output file a URL points at, or None when it leaves the site."""
+    if siteurl and url.startswith(siteurl):
+        url = url[len(siteurl) :] or "/"
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        target = os.path.join(output, path.lstrip("/"))
+    else:
+        target = os.path.join(os.path.dirname(page), path)
+    if path.endswith("/") or os.path.isdir(target):
+        target = os.path.join(target, "index.html")
+    return os.path.normpath(target)
+
+
+def broken_links(output, siteurl="", suffixes=(".html",), external=()):
+    """Yield (page, url) for each link or asset in `output` that resolves to no file."""
+    output = os.path.abspath(output)
+    for folder, _dirs, files in os.walk(output):
+        for name in files:
+            if not name.endswith(tuple(suffixes)):
+                continue
+            page = os.path.join(folder, name)
+            collector = _LinkCollector()
+            with open(page, encoding="utf-8") as handle:
+                collector.feed(handle.read())
+            for url in collector.urls:
+                if url.startswith(tuple(external)) and not (
+                    siteurl and url.startswith(siteurl)
+                ):
+                    continue
+                target = _target(url, page, output, siteurl)
+                if target is not None and not os.path.isfile(target):
+                    yield page, url
+
+
+def check_links(pelican):
+    """Every internal link and asset of the written site must resolve."""
+    settings = pelican.settings
+    options = get_settings(settings)
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    for page, url in broken_links(
+        output,
+        siteurl=settings.get("SITEURL", ""),
+        suffixes=options["checked_suffixes"],
+        external=options["external_prefixes"],
+    ):
+        source = _sources.get(page)
+        where = _display(source, settings) if source else os.path.relpath(page, output)
+        logger.error(
+            "%s: broken link or image '%s' (in %s)",
+            where,
+            url,
+            os.path.relpath(page, output),
+        )
+    _sources.clear()
+
+
+def register():
+    signals.content_object_init.connect(check_metadata)
+    signals.all_generators_finalized.connect(check_unique_urls)
+    signals.content_written.connect(remember_source)
+    signals.finalized.connect(check_links)

@@ -1,0 +1,1 @@
+"""Building, checking and publishing the site: the code behind the invoke tasks."""

@@ -1,0 +1,97 @@
+"""The one way the site is built: strictly, into a fresh folder put in place only when clean.
+
+`invoke build`, `invoke check`, `invoke serve`, the deployment hook and the
+tests all call `build()`. Any warning or error Pelican or a plugin logs makes
+the build fail with every message (each naming its file), and the previous
+output stays where it was: a reader never gets a half-published site.
+"""
+
+import logging
+import os
+from pathlib import Path
+import shutil
+import tempfile
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILES = {False: ROOT / "pelicanconf.py", True: ROOT / "publishconf.py"}
+
+
+class BuildError(Exception):
+    """The build logged problems; `problems` holds one message each."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Collector(logging.Handler):
+    """Keeps every record at WARNING or above that the build logs."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    @property
+    def problems(self):
+        return [self.format(record) for record in self.records]
+
+
+def load_settings(prod=False, overrides=None):
+    from pelican.settings import read_settings
+
+    return read_settings(str(SETTINGS_FILES[prod]), override=overrides or {})
+
+
+def build(prod=False, output=None, overrides=None):
+    """Build the site into `output` (the settings' OUTPUT_PATH by default).
+
+    Raises BuildError, leaving `output` untouched, if anything was logged at
+    warning level or above or if Pelican raised.
+    """
+    from pelican import Pelican
+
+    overrides = dict(overrides or {})
+    target = Path(output or overrides.get("OUTPUT_PATH") or ROOT / "output").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    overrides["OUTPUT_PATH"] = str(staging)
+
+    collector = _Collector()
+    collector.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root_logger = logging.getLogger()
+    root_logger.addHandler(collector)
+    try:
+        settings = load_settings(prod, overrides)
+        Pelican(settings).run()
+    except Exception as error:  # Pelican raises bare exceptions for many content errors.
+        collector.records.append(
+            logging.makeLogRecord(
+                {"levelno": logging.ERROR, "levelname": "ERROR", "msg": str(error)}
+            )
+        )
+    finally:
+        root_logger.removeHandler(collector)
+
+    if collector.records:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(collector.problems)
+
+    _swap_into_place(staging, target)
+    return target
+
+
+def _swap_into_place(staging, target):
+    """Replace `target` by `staging` with two renames, so no half-written tree is seen."""
+    staging.chmod(0o755)
+    if target.is_symlink():
+        target.unlink()
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.replace(target, retired / target.name)
+        os.replace(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, target)

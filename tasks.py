@@ -1,0 +1,78 @@
+"""The one entry point for people: build, preview, check, test and publish the Zôhé site."""
+
+import os
+from pathlib import Path
+import sys
+
+from invoke import Collection, Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+CONFIG = {
+    "host": "127.0.0.1",
+    "port": 8000,
+    "comments_port": 8080,
+}
+
+
+def _build_or_exit(**kwargs):
+    from publish.build import BuildError, build as run_build
+
+    try:
+        return run_build(**kwargs)
+    except BuildError as error:
+        raise Exit(f"Build failed:\n{error}", code=1)
+
+
+@task
+def build(c, prod=False, output=None):
+    """Build the site (development by default, --prod for production)."""
+    target = _build_or_exit(prod=prod, output=output)
+    print(f"Built {'production' if prod else 'development'} site into {target}")
+
+
+@task
+def check(c):
+    """Run the strict production build into a scratch folder; fail naming the file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="zohe-check-") as scratch:
+        _build_or_exit(prod=True, output=Path(scratch) / "output")
+    print("All checks passed.")
+
+
+@task
+def serve(c, port=CONFIG["port"], comments_port=CONFIG["comments_port"]):
+    """Preview at http://127.0.0.1:8000, rebuilding and reloading on change, with comments."""
+    from publish.serve import serve as run_preview
+
+    run_preview(host=CONFIG["host"], port=int(port), comments_port=int(comments_port))
+
+
+@task
+def new(c, title):
+    """Scaffold a chronicle dated today, as a draft, with all required metadata."""
+    from publish.new import new_chronicle
+
+    path = new_chronicle(title)
+    print(f"Created {path.relative_to(ROOT)}")
+
+
+@task
+def test(c, browser=True):
+    """Run every test."""
+    args = "" if browser else " --ignore=tests/browser"
+    c.run(f"{sys.executable} -m pytest{args}", pty=False)
+
+
+@task
+def clean(c):
+    """Remove generated output and caches."""
+    import shutil
+
+    for name in ("output", "cache", "test-artifacts"):
+        shutil.rmtree(ROOT / name, ignore_errors=True)
+
+
+ns = Collection(build, check, serve, new, test, clean)
