@@ -10,6 +10,7 @@ import logging
 import os
 from pathlib import Path
 import shutil
+import sys
 import tempfile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,12 @@ class _Collector(logging.Handler):
         self.records = []
 
     def emit(self, record):
+        # Pelican logs "Could not process FILE" from inside its except block
+        # without the exception unless DEBUG is on: keep the reason for the author.
+        error = sys.exc_info()[1]
+        if error is not None and not record.exc_info:
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
+            record.args = None
         self.records.append(record)
 
     @property

@@ -67,3 +67,18 @@ def prod_site(tmp_path_factory):
     """The production build of the real content, as published at https://zohe.example."""
     os.environ.setdefault("ZOHE_SITEURL", "https://zohe.example")
     return build(prod=True, output=tmp_path_factory.mktemp("prod") / "output")
+
+
+def pytest_runtest_logreport(report):
+    """In CI a skipped test is a missing test: remember it to fail the run."""
+    if report.skipped and os.environ.get("CI") == "true":
+        _skipped_in_ci.append(report.nodeid)
+
+
+_skipped_in_ci = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_in_ci:
+        print(f"\nCI=true and {len(_skipped_in_ci)} test(s) skipped: {', '.join(_skipped_in_ci)}")
+        session.exitstatus = 1

@@ -1,0 +1,106 @@
+"""Each strict check fails the build with a message naming the author's file, and keeps the last good output."""
+
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from publish.build import BuildError, build
+
+GOOD = """Title: Une chronique de test
+Date: 2024-05-02 10:00
+Author: Jean & Nathalie
+Category: Les Chroniques de Zôhé
+Tags: essai
+Summary: Un résumé de test.
+Slug: une-chronique-de-test
+
+Un texte qui renvoie vers [notre promesse]({filename}/pages/notre-promesse.md).
+"""
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A private copy of the real content that a test may break."""
+    copy = tmp_path / "content"
+    shutil.copytree(ROOT / "content", copy)
+    return copy
+
+
+def build_copy(content, output=None):
+    return build(output=output or content.parent / "output", overrides={"PATH": str(content)})
+
+
+def write_chronicle(content, text, name="test.md"):
+    path = content / "chroniques" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_fails_naming(content, fragment, expected="chroniques/test.md"):
+    with pytest.raises(BuildError) as failure:
+        build_copy(content)
+    message = str(failure.value)
+    assert expected in message, message
+    assert fragment in message, message
+    return message
+
+
+def test_the_real_content_builds_with_the_extra_chronicle(content):
+    write_chronicle(content, GOOD)
+    output = build_copy(content)
+    assert (output / "chroniques" / "une-chronique-de-test" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("field", ["Title", "Date", "Author", "Summary"])
+def test_missing_required_metadata(content, field):
+    text = "\n".join(line for line in GOOD.splitlines() if not line.startswith(f"{field}:"))
+    write_chronicle(content, text)
+    assert_fails_naming(content, field.lower() if field in ("Title", "Date") else field)
+
+
+def test_invalid_date(content):
+    write_chronicle(content, GOOD.replace("2024-05-02 10:00", "2024-02-31 10:00"))
+    assert_fails_naming(content, "not a valid date")
+
+
+def test_broken_filename_link(content):
+    write_chronicle(content, GOOD.replace("notre-promesse.md", "promesse-disparue.md"))
+    assert_fails_naming(content, "promesse-disparue.md")
+
+
+def test_broken_static_link(content):
+    write_chronicle(content, GOOD + "\n[Le programme]({static}/images/programme.pdf)\n")
+    assert_fails_naming(content, "programme.pdf")
+
+
+def test_broken_image(content):
+    write_chronicle(content, GOOD + "\n![Une photo du Collectif](/images/absente.webp)\n")
+    assert_fails_naming(content, "absente.webp")
+
+
+def test_two_documents_claiming_one_url(content):
+    write_chronicle(content, GOOD)
+    write_chronicle(content, GOOD.replace("Title: Une chronique", "Title: Une autre"), "twin.md")
+    message = assert_fails_naming(content, "same URL")
+    assert "chroniques/twin.md" in message
+
+
+def test_any_pelican_warning_fails(content):
+    # Pelican only warns when {filename} points at a static file; we refuse it.
+    (content / "images").mkdir(exist_ok=True)
+    (content / "images" / "note.txt").write_text("note", encoding="utf-8")
+    write_chronicle(content, GOOD + "\n[La note]({filename}/images/note.txt)\n")
+    assert_fails_naming(content, "Use {static} instead")
+
+
+def test_failed_build_keeps_the_previous_output(content, tmp_path):
+    output = tmp_path / "site"
+    build_copy(content, output)
+    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+    write_chronicle(content, GOOD.replace("Author: Jean & Nathalie\n", ""))
+    with pytest.raises(BuildError):
+        build_copy(content, output)
+    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+    # No staging folder is left behind beside the output.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
