@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "plugins"))
 
 from publish.build import build  # noqa: E402
 
@@ -62,11 +63,34 @@ def dev_site(tmp_path_factory):
     return build(prod=False, output=tmp_path_factory.mktemp("dev") / "output")
 
 
+@contextlib.contextmanager
+def environment(**values):
+    """Set environment variables for the duration of a block (publishconf reads them)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+PROD_SITEURL = "https://zohe.example"
+
+
+def build_prod(output, **overrides):
+    """A production build as published at PROD_SITEURL."""
+    with environment(ZOHE_SITEURL=PROD_SITEURL):
+        return build(prod=True, output=output, overrides=overrides)
+
+
 @pytest.fixture(scope="session")
 def prod_site(tmp_path_factory):
-    """The production build of the real content, as published at https://zohe.example."""
-    os.environ.setdefault("ZOHE_SITEURL", "https://zohe.example")
-    return build(prod=True, output=tmp_path_factory.mktemp("prod") / "output")
+    """The production build of the real content, as published at PROD_SITEURL."""
+    return build_prod(tmp_path_factory.mktemp("prod") / "output")
 
 
 def pytest_runtest_logreport(report):

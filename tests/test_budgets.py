@@ -1,0 +1,53 @@
+"""Deterministic budgets of the built site: one round trip for what blocks rendering, 50 KB in all, no third party."""
+
+import pytest
+
+from conftest import PROD_SITEURL
+from publish.weight import CRITICAL_BUDGET, TOTAL_BUDGET, foreign_requests, page_weight
+
+COMMENTS_URL = PROD_SITEURL + "/isso"
+PAGES = [
+    "index.html",
+    "chroniques/la-juste-mesure/index.html",
+    "chroniques/quelle-est-votre-promesse/index.html",
+    "notre-promesse/index.html",
+    "adhesion/index.html",
+    "archives/index.html",
+    "404.html",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_fits_the_budgets(prod_site, page):
+    weight = page_weight(prod_site, page, siteurl=PROD_SITEURL, exclude=(COMMENTS_URL,))
+    assert any(f.endswith(".css") for f in weight.files), weight.files
+    assert weight.critical["brotli"] <= CRITICAL_BUDGET, weight
+    assert weight.total["brotli"] <= TOTAL_BUDGET, weight
+
+
+def test_the_weight_counts_what_the_page_loads(prod_site):
+    # The measure itself must see the stylesheet and the favicon, or the budget proves nothing.
+    weight = page_weight(prod_site, "chroniques/la-juste-mesure/index.html", siteurl=PROD_SITEURL)
+    assert weight.total["brotli"] > weight.critical["brotli"] > 1000
+    assert any(f.startswith("favicon") for f in weight.files), weight.files
+
+
+def test_no_request_leaves_the_site_or_the_comment_server(prod_site):
+    assert list(foreign_requests(prod_site, [PROD_SITEURL, COMMENTS_URL])) == []
+
+
+def test_the_third_party_scan_sees_a_tracker(tmp_path):
+    (tmp_path / "page.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Lato">'
+        '<img src="https://www.facebook.com/tr?id=1&ev=PageView">'
+        '<style>@import "//cdn.example/x.css";</style>',
+        encoding="utf-8",
+    )
+    (tmp_path / "site.css").write_text("body{background:url(https://cdn.example/bg.png)}")
+    found = sorted(url for _file, url in foreign_requests(tmp_path, [PROD_SITEURL]))
+    assert found == [
+        "//cdn.example/x.css",
+        "https://cdn.example/bg.png",
+        "https://fonts.googleapis.com/css?family=Lato",
+        "https://www.facebook.com/tr?id=1&ev=PageView",
+    ]

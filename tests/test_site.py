@@ -1,0 +1,199 @@
+"""The real site, built from the real content and theme: every page type, feeds, metadata, links."""
+
+import json
+from datetime import datetime, timedelta, timezone
+import shutil
+from xml.etree import ElementTree
+
+from bs4 import BeautifulSoup
+import pytest
+
+from conftest import PROD_SITEURL, ROOT, build_prod
+from publish.build import build
+from zohe_checks.zohe_checks import broken_links
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CHRONICLES = {
+    "la-juste-mesure": "La juste mesure",
+    "quelle-est-votre-promesse": "Quelle est votre promesse",
+}
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(path):
+    # Typography puts narrow no-break spaces in; compare words, not spacing.
+    return " ".join(soup(path).get_text(" ").replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "404.html",
+        "archives/index.html",
+        "archives/2023/index.html",
+        "archives/2023/03/index.html",
+        "categories/index.html",
+        "categories/les-chroniques-de-zohe/index.html",
+        "mots-cles/index.html",
+        "auteurs/index.html",
+        "auteurs/jean-nathalie/index.html",
+        "chroniques/la-juste-mesure/index.html",
+        "chroniques/quelle-est-votre-promesse/index.html",
+        "notre-promesse/index.html",
+        "adhesion/index.html",
+        "abonnement/index.html",
+        "a-propos/index.html",
+        "mentions-legales/index.html",
+        "politique-de-confidentialite/index.html",
+        "feeds/chroniques.atom.xml",
+        "feeds/chroniques.rss.xml",
+        "feeds/categories/les-chroniques-de-zohe.atom.xml",
+        "feeds/categories/les-chroniques-de-zohe.rss.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "favicon.svg",
+    ],
+)
+def test_every_page_type_exists(prod_site, page):
+    assert (prod_site / page).is_file()
+
+
+def test_pages_are_french_and_landmarked(prod_site):
+    for page in prod_site.rglob("*.html"):
+        document = soup(page)
+        assert document.html.get("lang") == "fr", page
+        assert document.find("main") is not None, page
+        assert document.find("title").get_text(strip=True), page
+
+
+def test_chronicle_shows_title_french_date_author_and_category(prod_site):
+    page = prod_site / "chroniques/la-juste-mesure/index.html"
+    text = text_of(page)
+    assert "La juste mesure" in soup(page).find("h1").get_text()
+    assert "14 mars 2023" in text
+    assert "Jean & Nathalie" in text
+    assert "Les Chroniques de Zôhé" in text
+    assert "fbpx" not in text  # the old tracker's leftover is gone
+
+
+def test_chronicle_carries_canonical_open_graph_and_json_ld(prod_site):
+    document = soup(prod_site / "chroniques/la-juste-mesure/index.html")
+    url = f"{PROD_SITEURL}/chroniques/la-juste-mesure/"
+    assert document.find("link", rel="canonical")["href"] == url
+    assert document.find("meta", property="og:url")["content"] == url
+    assert document.find("meta", property="og:type")["content"] == "article"
+    data = [json.loads(s.string) for s in document.find_all("script", type="application/ld+json")]
+    articles = [d for d in data if d.get("@type") in ("Article", "BlogPosting")]
+    assert articles, data
+    assert articles[0]["headline"].startswith("La juste mesure")
+    assert articles[0]["datePublished"].startswith("2023-03-14")
+
+
+def test_home_lists_the_latest_chronicles_newest_first(prod_site):
+    text = text_of(prod_site / "index.html")
+    positions = [text.find(title) for title in CHRONICLES.values()]
+    assert all(position >= 0 for position in positions), positions
+
+
+def test_pagination_links_between_pages(tmp_path):
+    output = build_prod(tmp_path / "output", DEFAULT_PAGINATION=1)
+    first = soup(output / "index.html")
+    second = output / "page/2/index.html"
+    assert second.is_file()
+    assert first.find("a", href=f"{PROD_SITEURL}/page/2/") is not None
+    assert soup(second).find("a", href=f"{PROD_SITEURL}/") is not None
+
+
+def test_offer_pages_render_their_metadata(prod_site):
+    for slug in ("adhesion", "abonnement"):
+        page = prod_site / slug / "index.html"
+        text = text_of(page)
+        assert "€" in text, slug
+        document = soup(page)
+        items = document.select(".offer li, [class*=offer] li")
+        assert len(items) >= 2, slug
+        cta = document.select_one("a.cta, .offer a[href^=mailto], [class*=cta]")
+        assert cta is not None and cta.get_text(strip=True), slug
+
+
+def test_archives_group_by_year_and_month_in_french(prod_site):
+    text = text_of(prod_site / "archives/index.html")
+    assert "2023" in text and "mars" in text
+
+
+@pytest.mark.parametrize(
+    "feed", ["feeds/chroniques.atom.xml", "feeds/categories/les-chroniques-de-zohe.atom.xml"]
+)
+def test_atom_feeds_list_every_chronicle_with_full_content(prod_site, feed):
+    root = ElementTree.parse(prod_site / feed).getroot()
+    entries = root.findall(f"{ATOM}entry")
+    titles = {entry.find(f"{ATOM}title").text for entry in entries}
+    for title in CHRONICLES.values():
+        assert any(t.startswith(title) for t in titles), titles
+    for entry in entries:
+        content = entry.find(f"{ATOM}content")
+        assert content is not None and len(content.text) > 500
+        assert entry.find(f"{ATOM}link").get("href").startswith(PROD_SITEURL)
+
+
+def test_rss_feed_parses_and_lists_the_chronicles(prod_site):
+    root = ElementTree.parse(prod_site / "feeds/chroniques.rss.xml").getroot()
+    items = root.findall("./channel/item")
+    assert len(items) == len(CHRONICLES)
+    assert all(item.find("description").text for item in items)
+
+
+def test_sitemap_lists_chronicles_and_pages(prod_site):
+    text = (prod_site / "sitemap.xml").read_text(encoding="utf-8")
+    ElementTree.fromstring(text.encode())
+    for slug in CHRONICLES:
+        assert f"{PROD_SITEURL}/chroniques/{slug}/" in text
+    assert f"{PROD_SITEURL}/notre-promesse/" in text
+
+
+def test_every_internal_link_and_asset_resolves(prod_site, dev_site):
+    assert list(broken_links(prod_site, siteurl=PROD_SITEURL, external=("mailto:", "#"))) == []
+    assert list(broken_links(dev_site, external=("mailto:", "#", "http:", "https:"))) == []
+
+
+GOOD = """Title: {title}
+Date: {date}
+Author: Jean & Nathalie
+Summary: Un résumé.
+{extra}
+Texte de la chronique.
+"""
+
+
+def test_drafts_show_in_the_preview_and_never_in_production(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "chroniques" / "brouillon.md").write_text(
+        GOOD.format(title="Un brouillon secret", date="2024-01-01", extra="Status: draft\n"),
+        encoding="utf-8",
+    )
+    dev = build(output=tmp_path / "dev", overrides={"PATH": str(content)})
+    prod = build_prod(tmp_path / "prod", PATH=str(content))
+    assert "Un brouillon secret" in (dev / "brouillons/un-brouillon-secret/index.html").read_text()
+    leaked = [p for p in prod.rglob("*") if p.is_file() and b"brouillon secret" in p.read_bytes()]
+    assert leaked == []
+
+
+def test_future_chronicle_is_published_by_the_first_build_on_its_date(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for title, when in (("Demain paraîtra", now + timedelta(days=1)),
+                        ("Tout juste paru", now - timedelta(minutes=2))):
+        (content / "chroniques" / f"{when:%Y%m%d%H%M}.md").write_text(
+            GOOD.format(title=title, date=f"{when:%Y-%m-%d %H:%M}", extra=""), encoding="utf-8"
+        )
+    prod = build_prod(tmp_path / "prod", PATH=str(content), TIMEZONE="UTC")
+    home = (prod / "index.html").read_text(encoding="utf-8")
+    assert "Tout juste paru" in home
+    assert "Demain paraîtra" not in home
+    assert not (prod / "chroniques/demain-paraitra").exists()
