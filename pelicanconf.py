@@ -33,7 +33,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = [str(HERE / "plugins")]
-PLUGINS = ["zohe_checks", "pelican.plugins.sitemap"]
+PLUGINS = ["baked_comments", "zohe_checks", "pelican.plugins.sitemap"]
 
 # Pretty, French, stable URLs: a chronicle's address never changes once published.
 ARTICLE_URL = "chroniques/{slug}/"
@@ -108,6 +108,8 @@ JINJA_FILTERS = {"date_fr": date_fr}
 
 # The comment server (Isso) the pages talk to; `invoke serve` starts it here.
 COMMENTS_URL = "http://127.0.0.1:8080"
+# Approved comments are read from Isso's database at build time (missing: none yet).
+BAKED_COMMENTS = {"database": HERE / "var" / "comments.db"}
 
 # Previews show drafts and chronicles dated in the future; production does not.
 WITH_FUTURE_DATES = True

@@ -11,6 +11,7 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
 COMMENTS_URL = os.environ.get("ZOHE_COMMENTS_URL", SITEURL + "/isso").rstrip("/")
+BAKED_COMMENTS = {"database": os.environ.get("ZOHE_COMMENTS_DB", "/var/lib/zohe/comments.db")}
 
 # Drafts are never written; a chronicle dated in the future stays a draft until
 # the first production build on or after its date.

@@ -1,0 +1,3 @@
+from .baked_comments import register
+
+__all__ = ["register"]

@@ -1,0 +1,189 @@
+"""Approved Isso comments baked into each chronicle at build time, with counts, JSON-LD and a feed.
+
+A reader's browser then needs the comment server only to write, never to
+read: the discussion, its count on listing pages and its feed are static.
+Text goes through Isso's own Markdown renderer and sanitizer, configured from
+Isso's own configuration file, so it is identical to what Isso's script shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+import json
+import logging
+import os
+import sqlite3
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from feedgenerator import Atom1Feed
+from markupsafe import Markup, escape
+from pelican import signals
+
+from .settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# Isso's `comments.mode`: 1 approved, 2 pending, 4 deleted (kept for its replies).
+APPROVED = 1
+
+_QUERY = """
+    SELECT threads.uri, comments.id, comments.parent, comments.created,
+           comments.text, comments.author, comments.website
+    FROM comments JOIN threads ON threads.id = comments.tid
+    WHERE comments.mode = ?
+    ORDER BY comments.created, comments.id
+"""
+
+
+@dataclass
+class Comment:
+    id: int
+    created: datetime
+    author_name: str
+    website: str | None
+    text: Markup
+    replies: list = field(default_factory=list)
+
+    @property
+    def author(self):
+        return escape(self.author_name)
+
+    @property
+    def anchor(self):
+        return f"isso-{self.id}"
+
+
+def thread_uri(article):
+    """The one name of a chronicle's thread: its path, as the page's data-isso-id says."""
+    return "/" + article.url
+
+
+def _safe_website(value):
+    if value and urlsplit(value).scheme in ("http", "https"):
+        return value
+    return None
+
+
+def read_threads(database):
+    """Approved comments of every thread: {uri: [row, ...]} oldest first; {} without a database."""
+    database = os.fspath(database) if database else ""
+    if not database or not os.path.exists(database):
+        return {}
+    connection = sqlite3.connect(f"file:{quote(os.path.abspath(database))}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(_QUERY, (APPROVED,)).fetchall()
+    finally:
+        connection.close()
+    threads = {}
+    for uri, *row in rows:
+        threads.setdefault(uri, []).append(row)
+    return threads
+
+
+def build_thread(rows, render, timezone):
+    """Nest a thread's rows into comments with replies.
+
+    A reply whose parent is not approved (pending or deleted) joins the top
+    level rather than disappearing with it.
+    """
+    comments = {}
+    top = []
+    for comment_id, parent, created, text, author, website in rows:
+        comment = Comment(
+            id=comment_id,
+            created=datetime.fromtimestamp(created, timezone),
+            author_name=(author or "").strip() or "Anonyme",
+            website=_safe_website(website),
+            text=Markup(render(text)),
+        )
+        comments[comment_id] = comment
+        (comments[parent].replies if parent in comments else top).append(comment)
+    return top
+
+
+def _walk(comments):
+    for comment in comments:
+        yield comment
+        yield from _walk(comment.replies)
+
+
+def _json_ld(article, comments, siteurl):
+    page = f"{siteurl}/{article.url}"
+    data = [
+        {
+            "@type": "Comment",
+            "@id": f"{page}#{comment.anchor}",
+            "author": {"@type": "Person", "name": comment.author_name},
+            "dateCreated": comment.created.isoformat(),
+            "text": Markup(comment.text).striptags(),
+        }
+        for comment in _walk(comments)
+    ]
+    # Safe inside <script>: no "</" can close the element early.
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+class _Renderer:
+    """Isso's own Markdown renderer and sanitizer, built once from Isso's configuration."""
+
+    def __init__(self, config_path):
+        from isso import config
+        from isso.html import Markup as IssoMarkup
+
+        conf = config.load(config.default_file(), os.fspath(config_path))
+        self.markup = IssoMarkup(conf)
+
+    def __call__(self, text):
+        return self.markup.render(text)
+
+
+def bake(generator):
+    """Attach comments, counts, JSON-LD and feed address to every chronicle."""
+    options = get_settings(generator.settings)
+    threads = read_threads(options["database"])
+    render = _Renderer(options["isso_config"]) if threads else None
+    timezone = ZoneInfo(options["timezone"])
+    siteurl = generator.settings.get("FEED_DOMAIN") or generator.settings.get("SITEURL", "")
+    for article in list(generator.articles) + list(generator.translations):
+        rows = threads.get(thread_uri(article), [])
+        comments = build_thread(rows, render, timezone) if rows else []
+        article.comments = comments
+        article.comment_count = len(rows)
+        article.comments_json_ld = _json_ld(article, comments, siteurl)
+        article.comments_feed_url = article.url + options["feed_name"]
+        article.thread_uri = thread_uri(article)
+
+
+def write_feeds(generator, writer=None):
+    """Write an Atom feed of each chronicle's approved comments beside its page."""
+    settings = generator.settings
+    options = get_settings(settings)
+    siteurl = settings.get("FEED_DOMAIN") or settings.get("SITEURL", "")
+    for article in list(generator.articles) + list(generator.translations):
+        page = f"{siteurl}/{article.url}"
+        feed = Atom1Feed(
+            title=f"Commentaires : {Markup(article.title).striptags()}",
+            link=page,
+            description=f"Les réponses approuvées à « {Markup(article.title).striptags()} »",
+            language="fr",
+            feed_url=f"{siteurl}/{article.comments_feed_url}",
+        )
+        for comment in _walk(article.comments):
+            feed.add_item(
+                title=f"{comment.author_name} sur « {Markup(article.title).striptags()} »",
+                link=f"{page}#{comment.anchor}",
+                description=str(comment.text),
+                content=str(comment.text),
+                author_name=comment.author_name,
+                pubdate=comment.created,
+                unique_id=f"{page}#{comment.anchor}",
+            )
+        path = os.path.join(generator.output_path, os.path.dirname(article.save_as), options["feed_name"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            feed.write(handle, "utf-8")
+
+
+def register():
+    signals.article_generator_finalized.connect(bake)
+    signals.article_writer_finalized.connect(write_feeds)
