@@ -1,0 +1,115 @@
+"""Consistent snapshots of the live comment database (SQLite online backup) with rotation, and checked restores."""
+
+import datetime
+import os
+import sqlite3
+from pathlib import Path
+
+from comments import store
+
+KEEP = 14
+PREFIX = "comments-"
+# What a file must hold to be a comment database Isso can open.
+REQUIRED_COLUMNS = {
+    "threads": {"id", "uri", "title"},
+    "comments": {"tid", "id", "parent", "created", "modified", "mode", "remote_addr", "text", "author", "email",
+                 "website", "likes", "dislikes", "voters", "notification"},
+    "preferences": {"key", "value"},
+}
+
+
+class InvalidBackup(ValueError):
+    pass
+
+
+def default_directory(dbpath):
+    return Path(dbpath).parent / "backups"
+
+
+def backup(dbpath, directory=None, keep=KEEP):
+    """Write a snapshot of ``dbpath`` into ``directory`` and keep only the ``keep`` newest; return its path.
+
+    SQLite's online backup copies a consistent state even while gunicorn workers write
+    (in WAL mode writers are not even blocked). The snapshot is written under a
+    temporary name and renamed once checked, so a crash never leaves a half file that
+    rotation would count as a backup.
+    """
+    directory = Path(directory) if directory else default_directory(dbpath)
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = directory / f"{PREFIX}{stamp}.db"
+    partial = target.with_suffix(".partial")
+
+    source = sqlite3.connect(dbpath, timeout=store.BUSY_TIMEOUT_MS / 1000)
+    dest = sqlite3.connect(partial)
+    try:
+        source.backup(dest)
+        # A standalone file: no -wal beside it to lose.
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+        source.close()
+    check(partial)
+    os.replace(partial, target)
+    rotate(directory, keep)
+    return target
+
+
+def rotate(directory, keep=KEEP):
+    """Delete all but the ``keep`` newest snapshots; return the deleted paths."""
+    snapshots = sorted(Path(directory).glob(f"{PREFIX}*.db"))
+    doomed = snapshots[: max(0, len(snapshots) - keep)]
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
+def check(path):
+    """Raise InvalidBackup unless ``path`` passes ``PRAGMA integrity_check`` and has Isso's schema."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidBackup(f"{path}: no such file")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = [row[0] for row in con.execute("PRAGMA integrity_check")]
+            if result != ["ok"]:
+                raise InvalidBackup(f"{path}: integrity check failed: {'; '.join(result[:5])}")
+            for table, columns in REQUIRED_COLUMNS.items():
+                found = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+                if not columns <= found:
+                    raise InvalidBackup(f"{path}: table {table} lacks {', '.join(sorted(columns - found))}")
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise InvalidBackup(f"{path}: not a usable SQLite database ({e})") from e
+
+
+def restore(path, dbpath, directory=None):
+    """Put the snapshot ``path`` back as the live database ``dbpath``, after checking it.
+
+    The current database is first saved as a snapshot of its own. The copy goes through
+    SQLite's backup API into the live file, so a running server sees either the old or
+    the new content, never a torn file, and its WAL stays consistent. Returns the
+    safety snapshot's path (None if there was no database).
+    """
+    check(path)
+    dbpath = Path(dbpath)
+    safety = backup(dbpath, directory, keep=10**6) if dbpath.exists() else None
+
+    previous_generation = 0
+    if dbpath.exists():
+        store.prepare(dbpath)
+        previous_generation = store.Store(dbpath).generation()
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dest = sqlite3.connect(dbpath, timeout=store.BUSY_TIMEOUT_MS / 1000)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    # Our tables may be missing from an old snapshot, and its generation may be one the
+    # running workers have already cached: move it past anything they have seen.
+    store.prepare(dbpath)
+    store.Store(dbpath).bump_generation(at_least=previous_generation)
+    return safety

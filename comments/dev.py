@@ -1,0 +1,44 @@
+"""Runs the comment server for the live preview on 127.0.0.1, with the development configuration."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from comments import settings
+
+DEFAULT_PORT = 8080
+
+
+def serve(port=DEFAULT_PORT, host="127.0.0.1"):
+    """Serve in the foreground with Werkzeug (what ``python -m comments`` does)."""
+    from werkzeug.serving import run_simple
+
+    from comments.wsgi import create_app
+
+    run_simple(host, port, create_app(settings.load()), threaded=True)
+
+
+def start(port=DEFAULT_PORT, env=None, wait=10.0):
+    """Start the server in a child process and return it once it answers (``invoke serve`` calls this).
+
+    The caller stops it with ``process.terminate()``.
+    """
+    environ = dict(os.environ if env is None else env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "comments", "--port", str(port)],
+        cwd=settings.REPO_ROOT,
+        env=environ,
+    )
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the comment server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"the comment server did not answer on port {port} within {wait} s")

@@ -1,0 +1,227 @@
+"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, unescaped names and a readable admin cookie.
+
+Measured on stock Isso (see ARCHITECTURE.md): a ``POST`` with no ``Content-Type`` is
+accepted and a foreign ``Origin`` is not refused, so another site can post from a
+visitor's browser; a JSON array body gives a 500; ``isso import`` stores author names
+unescaped; the admin session cookie is readable by scripts.
+"""
+
+import html
+import json
+import re
+from urllib.parse import urlsplit
+
+from comments import settings, web
+
+# Isso's admin page and moderation links post from Isso's own pages, not with JSON:
+# the login form is urlencoded, the confirmation page and the admin buttons send an
+# empty body, the admin edit button sends JSON as text/plain. Everything else (the
+# embed script's API) always sends application/json.
+LOGIN_PATH = re.compile(r"^/login/$")
+MODERATION_PATH = re.compile(r"^/id/\d+/(?:activate|delete|edit)/[^/]+$")
+WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
+
+# The JSON shape each write expects; anything else is a 400 before Isso sees it.
+OBJECT_BODY = [
+    ("POST", re.compile(r"^/new$")),
+    ("PUT", re.compile(r"^/id/\d+$")),
+    ("POST", re.compile(r"^/preview$")),
+    ("POST", re.compile(r"^/id/\d+/edit/[^/]+$")),
+]
+COUNT_PATH = re.compile(r"^/count$")
+
+# A practical address check (RFC 5321 lengths, one @, a dotted domain), not RFC 5322:
+# its job is to catch typos and junk with a message the commenter understands.
+EMAIL = re.compile(
+    r"^[^@\s<>()\[\]\\,;:\"]{1,64}@(?=.{1,253}$)(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$",
+    re.UNICODE,
+)
+
+# What a commenter or a reader may read: French, with French typography.
+MESSAGES = {
+    "forbidden_origin": "Requête refusée\u00a0: elle ne vient pas du site Zôhé.",
+    "json_required": "Requête refusée\u00a0: le contenu doit être envoyé en JSON.",
+    "form_required": "Requête refusée\u00a0: formulaire de connexion attendu.",
+    "too_large": "Requête trop volumineuse.",
+    "bad_json": "Requête invalide\u00a0: le contenu n’est pas du JSON lisible.",
+    "object_required": "Requête invalide\u00a0: un objet JSON est attendu.",
+    "list_required": "Requête invalide\u00a0: une liste d’adresses de pages est attendue.",
+    "email_required": "Votre adresse e-mail est nécessaire pour commenter (elle ne sera pas publiée).",
+    "email_invalid": "Cette adresse e-mail n’est pas valide\u00a0: vérifiez-la (par exemple nom@exemple.fr).",
+    "author_required": "Votre nom est nécessaire pour commenter.",
+}
+
+
+def valid_email(value):
+    return len(value) <= 254 and EMAIL.match(value) is not None
+
+
+class RequestGuard:
+    """Refuses forged or malformed writes before Isso sees them; hardens the admin cookie."""
+
+    def __init__(self, app, conf, secure_cookies=False):
+        self.app = app
+        self.site_origins = set(settings.site_origins(conf))
+        self.public_origin = settings.public_origin(conf)
+        self.require_email = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-email")
+        self.require_author = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-author")
+        self.secure_cookies = secure_cookies
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if method in WRITE_METHODS:
+            refusal = self.check_write(environ, method, web.route_path(environ))
+            if refusal:
+                status, key = refusal
+                return web.error(start_response, status, MESSAGES[key])
+        return self.app(environ, self.harden_cookies(start_response))
+
+    def own_origin(self, environ):
+        if self.public_origin:
+            return self.public_origin
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        return settings.normalise_origin(f"{environ.get('wsgi.url_scheme', 'http')}://{host}")
+
+    def origin_allowed(self, environ):
+        """A browser always sends Origin (or at least Referer) with a write; it must be ours.
+
+        A request with neither comes from a non-browser client, which no visitor's
+        browser can be tricked into sending, so it is let through.
+        """
+        claimed = environ.get("HTTP_ORIGIN")
+        if claimed is None:
+            claimed = environ.get("HTTP_REFERER")
+            if claimed is None:
+                return True
+        origin = settings.normalise_origin(claimed)  # "null" (sandboxed, privacy) gives None
+        return origin is not None and (origin in self.site_origins or origin == self.own_origin(environ))
+
+    def check_write(self, environ, method, path):
+        if not self.origin_allowed(environ):
+            return "403 Forbidden", "forbidden_origin"
+        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if method == "POST" and LOGIN_PATH.match(path):
+            if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                return "403 Forbidden", "form_required"
+            return None
+        moderation = method == "POST" and MODERATION_PATH.match(path)
+        if not moderation and content_type != "application/json":
+            return "403 Forbidden", "json_required"
+
+        expects_object = any(method == m and rx.match(path) for m, rx in OBJECT_BODY)
+        expects_list = method == "POST" and COUNT_PATH.match(path)
+        if not (expects_object or expects_list):
+            return None
+        body = web.read_body(environ)
+        if body is None:
+            return "413 Request Entity Too Large", "too_large"
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return "400 Bad Request", "bad_json"
+        if expects_list:
+            if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+                return "400 Bad Request", "list_required"
+            return None
+        if not isinstance(data, dict):
+            return "400 Bad Request", "object_required"
+        if path == "/new":
+            return self.check_new_comment(data)
+        return None
+
+    def check_new_comment(self, data):
+        email = data.get("email")
+        if email is not None and not isinstance(email, str):
+            return "400 Bad Request", "email_invalid"
+        email = (email or "").strip()
+        if not email:
+            if self.require_email:
+                return "400 Bad Request", "email_required"
+        elif not valid_email(email):
+            return "400 Bad Request", "email_invalid"
+        author = data.get("author")
+        if self.require_author and not (isinstance(author, str) and author.strip()):
+            return "400 Bad Request", "author_required"
+        return None
+
+    def harden_cookies(self, start_response):
+        """The admin session cookie must not be readable by scripts (nor sent over HTTP in production)."""
+
+        def wrapped(status, headers, exc_info=None):
+            out = []
+            for name, value in headers:
+                lname = name.lower()
+                if lname == "x-set-cookie" and value.startswith("isso-admin-session="):
+                    # Only the embed script reads X-Set-Cookie; it has no use for the admin token.
+                    continue
+                if lname == "set-cookie" and value.startswith("admin-session="):
+                    flags = {part.strip().lower() for part in value.split(";")[1:]}
+                    if "httponly" not in flags:
+                        value += "; HttpOnly"
+                    if self.secure_cookies and "secure" not in flags:
+                        value += "; Secure"
+                out.append((name, value))
+            return start_response(status, out, exc_info)
+
+        return wrapped
+
+
+def clean_author(value):
+    """An author name as safe HTML text, whether Isso escaped it (the API) or not (``isso import``).
+
+    Unescaping first makes this idempotent: ``&amp;`` stays ``&amp;``, ``<b>`` becomes ``&lt;b&gt;``.
+    """
+    if not isinstance(value, str):
+        return value
+    return html.escape(html.unescape(value), quote=True)
+
+
+def clean_website(value):
+    """A website safe inside ``href='…'``: http(s) only, quotes escaped; anything else is dropped."""
+    if not isinstance(value, str) or not value:
+        return value
+    raw = html.unescape(value).strip()
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return html.escape(raw, quote=True)
+
+
+def clean_comments(data):
+    """Escape author and website in every comment of a JSON answer (lists, nested replies)."""
+    if isinstance(data, list):
+        for item in data:
+            clean_comments(item)
+    elif isinstance(data, dict):
+        if "author" in data:
+            data["author"] = clean_author(data["author"])
+        if "website" in data:
+            data["website"] = clean_website(data["website"])
+        for key in ("replies",):
+            if key in data:
+                clean_comments(data[key])
+    return data
+
+
+class EscapeOutput:
+    """Escapes author names and websites in Isso's JSON answers, imported data included."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        status, headers, body = web.call_buffered(self.app, environ)
+        content_type = (web.header(headers, "Content-Type") or "").lower()
+        if content_type.startswith("application/json") and body:
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            if isinstance(data, (dict, list)):
+                body = json.dumps(clean_comments(data)).encode("utf-8")
+                headers = web.replace_body_headers(headers, body)
+        start_response(status, headers)
+        return [body]

@@ -1,0 +1,96 @@
+"""Moderation from the command line: list pending comments, approve or delete one, through Isso's own database code."""
+
+import datetime
+import html
+import sqlite3
+from dataclasses import dataclass
+
+from isso.db import SQLite3
+
+from comments import settings, store
+
+# Isso's comment modes (isso/db/comments.py).
+PUBLISHED, PENDING, DELETED = 1, 2, 4
+
+
+@dataclass
+class Pending:
+    id: int
+    uri: str
+    title: str
+    author: str
+    email: str
+    created: datetime.datetime
+    text: str
+
+
+class NoSuchComment(LookupError):
+    pass
+
+
+def open_db(conf):
+    """Isso's database object (its migrations and delete semantics), plus our triggers."""
+    db = SQLite3(str(settings.dbpath(conf)), conf)
+    store.prepare(settings.dbpath(conf))
+    return db
+
+
+def pending(conf):
+    """Comments awaiting moderation, oldest first."""
+    open_db(conf)
+    con = sqlite3.connect(settings.dbpath(conf))
+    try:
+        rows = con.execute(
+            "SELECT c.id, t.uri, t.title, c.author, c.email, c.created, c.text"
+            " FROM comments AS c JOIN threads AS t ON t.id = c.tid"
+            " WHERE c.mode = ? ORDER BY c.created, c.id",
+            (PENDING,),
+        ).fetchall()
+    finally:
+        con.close()
+    return [
+        Pending(
+            id=row[0],
+            uri=row[1],
+            title=row[2] or "",
+            # Isso stores names escaped for HTML; a terminal wants them as typed.
+            author=html.unescape(row[3] or ""),
+            email=html.unescape(row[4] or ""),
+            created=datetime.datetime.fromtimestamp(row[5]),
+            text=row[6],
+        )
+        for row in rows
+    ]
+
+
+def approve(conf, comment_id):
+    """Publish a pending comment; returns False if it was already published."""
+    db = open_db(conf)
+    item = db.comments.get(comment_id)
+    if item is None or item["mode"] == DELETED:
+        raise NoSuchComment(comment_id)
+    if item["mode"] == PUBLISHED:
+        return False
+    db.comments.activate(comment_id)
+    return True
+
+
+def delete(conf, comment_id):
+    """Delete a comment as Isso does: removed, or emptied if replies still refer to it."""
+    db = open_db(conf)
+    if db.comments.get(comment_id) is None:
+        raise NoSuchComment(comment_id)
+    db.comments.delete(comment_id)
+
+
+def format_pending(items):
+    """The French listing ``invoke comments.pending`` prints."""
+    if not items:
+        return "Aucun commentaire en attente de modération."
+    lines = [f"{len(items)} commentaire{'s' if len(items) > 1 else ''} en attente de modération\u00a0:", ""]
+    for item in items:
+        lines.append(f"#{item.id} — {item.title or item.uri} ({item.uri})")
+        lines.append(f"  {item.author} <{item.email}>, le {item.created:%d/%m/%Y à %H:%M}")
+        lines.extend("  | " + line for line in item.text.splitlines() or [""])
+        lines.append("")
+    return "\n".join(lines).rstrip()

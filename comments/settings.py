@@ -1,0 +1,144 @@
+"""Loads Isso's configuration for the comment server and applies the environment overrides, all in one place.
+
+Isso's own convention picks the file: ``ISSO_SETTINGS``, else ``comments/isso.cfg``.
+Everything production changes, and every secret, comes from the environment:
+
+=========================  ==========================================================
+``ZOHE_ENV``               ``production`` turns on the production checks and the
+                           ``Secure`` flag on the admin session cookie.
+``ISSO_ADMIN_PASSWORD``    ``[admin] password``; required (12+ characters) in production.
+``ZOHE_SITEURL``           ``[general] host``: the site origin allowed to write.
+``ZOHE_COMMENTS_URL``      ``[server] public-endpoint``: Isso's public URL
+                           (moderation links in e-mails).
+``ZOHE_COMMENTS_DB``       ``[general] dbpath`` (relative paths: from the repository root).
+``ISSO_NOTIFY``            ``[general] notify`` (``stdout``, ``smtp``).
+``ISSO_TRUSTED_PROXIES``   ``[server] trusted-proxies`` (comma separated).
+``ISSO_HASH_SALT``         ``[hash] salt``; Isso's default salt is public.
+``ISSO_SMTP_HOST``, ``ISSO_SMTP_PORT``, ``ISSO_SMTP_USERNAME``, ``ISSO_SMTP_PASSWORD``,
+``ISSO_SMTP_SECURITY``, ``ISSO_SMTP_FROM``, ``ISSO_SMTP_TO``: the ``[smtp]`` section.
+=========================  ==========================================================
+"""
+
+import os
+from pathlib import Path
+
+from isso import config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+DEFAULT_SETTINGS = PACKAGE_DIR / "isso.cfg"
+
+# Used only outside production so that `invoke serve` works on a fresh clone.
+DEV_ADMIN_PASSWORD = "dev-only-not-for-production"
+# Passwords that must never guard a production admin page.
+KNOWN_DEFAULT_PASSWORDS = {"", DEV_ADMIN_PASSWORD, "please_choose_a_strong_password"}
+MIN_PRODUCTION_PASSWORD_LENGTH = 12
+
+# (environment variable, section, option); the one list of overrides.
+ENV_OVERRIDES = [
+    ("ISSO_ADMIN_PASSWORD", "admin", "password"),
+    ("ZOHE_SITEURL", "general", "host"),
+    ("ZOHE_COMMENTS_URL", "server", "public-endpoint"),
+    ("ZOHE_COMMENTS_DB", "general", "dbpath"),
+    ("ISSO_NOTIFY", "general", "notify"),
+    ("ISSO_TRUSTED_PROXIES", "server", "trusted-proxies"),
+    ("ISSO_HASH_SALT", "hash", "salt"),
+    ("ISSO_SMTP_HOST", "smtp", "host"),
+    ("ISSO_SMTP_PORT", "smtp", "port"),
+    ("ISSO_SMTP_USERNAME", "smtp", "username"),
+    ("ISSO_SMTP_PASSWORD", "smtp", "password"),
+    ("ISSO_SMTP_SECURITY", "smtp", "security"),
+    ("ISSO_SMTP_FROM", "smtp", "from"),
+    ("ISSO_SMTP_TO", "smtp", "to"),
+]
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or unusable; the server must not start."""
+
+
+def production(environ=None):
+    """True when running the public server (``ZOHE_ENV=production``)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("ZOHE_ENV", "").strip().lower() == "production"
+
+
+def settings_path(environ=None):
+    """The configuration file: ``ISSO_SETTINGS`` or the development one."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("ISSO_SETTINGS") or DEFAULT_SETTINGS)
+
+
+def resolve_dbpath(value):
+    """Isso opens ``dbpath`` relative to the working directory; ours is relative to the repository."""
+    path = Path(os.path.expanduser(value))
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def load(path=None, environ=None):
+    """Return Isso's parsed configuration with environment overrides applied and checked."""
+    environ = os.environ if environ is None else environ
+    path = Path(path) if path else settings_path(environ)
+    if not path.is_file():
+        raise ConfigurationError(f"Isso configuration not found: {path}")
+    conf = config.load(config.default_file(), str(path))
+
+    for variable, section, option in ENV_OVERRIDES:
+        value = environ.get(variable)
+        if value:
+            if option == "trusted-proxies":
+                value = "\n".join(item.strip() for item in value.split(",") if item.strip())
+            conf.set(section, option, value)
+
+    if production(environ):
+        password = conf.get("admin", "password")
+        if password in KNOWN_DEFAULT_PASSWORDS or len(password) < MIN_PRODUCTION_PASSWORD_LENGTH:
+            raise ConfigurationError(
+                "ZOHE_ENV=production needs ISSO_ADMIN_PASSWORD set to a real password "
+                f"of at least {MIN_PRODUCTION_PASSWORD_LENGTH} characters"
+            )
+    elif not conf.get("admin", "password"):
+        conf.set("admin", "password", DEV_ADMIN_PASSWORD)
+
+    dbpath = resolve_dbpath(conf.get("general", "dbpath"))
+    dbpath.parent.mkdir(parents=True, exist_ok=True)
+    conf.set("general", "dbpath", str(dbpath))
+    return conf
+
+
+def dbpath(conf):
+    """The database file of a loaded configuration."""
+    return Path(conf.get("general", "dbpath"))
+
+
+def site_origins(conf):
+    """The site origins (``[general] host``) as normalised ``scheme://host[:port]``."""
+    return [origin for origin in (normalise_origin(h) for h in conf.getiter("general", "host")) if origin]
+
+
+def public_origin(conf):
+    """Isso's own public origin if ``[server] public-endpoint`` is set, else None."""
+    endpoint = conf.get("server", "public-endpoint")
+    return normalise_origin(endpoint) if endpoint else None
+
+
+def trusted_proxies(conf):
+    return list(conf.getiter("server", "trusted-proxies"))
+
+
+def normalise_origin(url):
+    """``https://Example.org:443/path`` -> ``https://example.org``; None if not an http(s) URL."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if parts.scheme == "https" else 80
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")

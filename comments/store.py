@@ -1,0 +1,117 @@
+"""Our own tables inside Isso's SQLite database: the write generation counter and the admin login throttle.
+
+They live in the same file as the comments because every gunicorn worker, the command
+line and the backups must see one shared state; SQLite triggers keep the generation
+counter right whoever writes (the API, moderation links, the admin page, the CLI, Isso's
+purge of stale pending comments).
+"""
+
+import os
+import sqlite3
+import threading
+
+# Every table that changes what a thread read or a count returns.
+WATCHED_TABLES = ("comments", "threads")
+
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS zohe_generation ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO zohe_generation (id, value) VALUES (1, 0)",
+    "CREATE TABLE IF NOT EXISTS zohe_login_failures (address TEXT NOT NULL, at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS zohe_login_failures_address ON zohe_login_failures (address, at)",
+    "CREATE TABLE IF NOT EXISTS zohe_login_lockouts (address TEXT PRIMARY KEY, until REAL NOT NULL)",
+] + [
+    f"CREATE TRIGGER IF NOT EXISTS zohe_bump_{table}_{event.lower()} AFTER {event} ON {table} "
+    "BEGIN UPDATE zohe_generation SET value = value + 1 WHERE id = 1; END"
+    for table in WATCHED_TABLES
+    for event in ("INSERT", "UPDATE", "DELETE")
+]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def prepare(path):
+    """Create our tables and triggers (idempotent) and switch the database to WAL.
+
+    WAL lets thread reads and backups proceed while a worker writes; it is a property of
+    the file, so setting it once here covers Isso's own connections too.
+    """
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        with con:
+            for statement in SCHEMA:
+                con.execute(statement)
+    finally:
+        con.close()
+
+
+class Store:
+    """Per-process, per-thread connections to the database for our middleware.
+
+    Connections are never shared across a fork (gunicorn ``--preload``) or between
+    threads (the development server), hence the key on process and thread.
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+        self._local = threading.local()
+
+    def connection(self):
+        con = getattr(self._local, "con", None)
+        if con is None or self._local.pid != os.getpid():
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._local.con, self._local.pid = con, os.getpid()
+        return con
+
+    def generation(self):
+        """The write generation: it changes whenever comments or threads change."""
+        return self.connection().execute("SELECT value FROM zohe_generation WHERE id = 1").fetchone()[0]
+
+    def bump_generation(self, at_least=0):
+        """Move the generation forward, past ``at_least`` (used after a restore)."""
+        con = self.connection()
+        con.execute(
+            "UPDATE zohe_generation SET value = MAX(value, ?) + 1 WHERE id = 1",
+            (at_least,),
+        )
+
+    # Admin login throttle --------------------------------------------------------
+
+    def lockout_until(self, address, now):
+        row = (
+            self.connection()
+            .execute("SELECT until FROM zohe_login_lockouts WHERE address = ? AND until > ?", (address, now))
+            .fetchone()
+        )
+        return row[0] if row else None
+
+    def record_login_failure(self, address, now, window, limit, lockout):
+        """Record a failed login; lock the address out when it reaches ``limit`` within ``window``.
+
+        Returns the lockout end if this failure triggered one.
+        """
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("DELETE FROM zohe_login_failures WHERE at <= ?", (now - window,))
+            con.execute("DELETE FROM zohe_login_lockouts WHERE until <= ?", (now,))
+            con.execute("INSERT INTO zohe_login_failures (address, at) VALUES (?, ?)", (address, now))
+            (count,) = con.execute(
+                "SELECT COUNT(*) FROM zohe_login_failures WHERE address = ? AND at > ?", (address, now - window)
+            ).fetchone()
+            until = None
+            if count >= limit:
+                until = now + lockout
+                con.execute(
+                    "INSERT OR REPLACE INTO zohe_login_lockouts (address, until) VALUES (?, ?)", (address, until)
+                )
+                con.execute("DELETE FROM zohe_login_failures WHERE address = ?", (address,))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return until
+
+    def clear_login_failures(self, address):
+        self.connection().execute("DELETE FROM zohe_login_failures WHERE address = ?", (address,))

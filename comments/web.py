@@ -1,0 +1,89 @@
+"""Small WSGI helpers shared by the comment server's middleware."""
+
+import io
+import json
+
+# Isso refuses larger bodies itself (isso.wsgi.Request.max_content_length).
+MAX_BODY = 256 * 1024
+
+
+def route_path(environ):
+    """The path as Isso routes it: without the ``X-Script-Name`` prefix a proxy may add."""
+    path = environ.get("PATH_INFO", "") or "/"
+    script_name = environ.get("HTTP_X_SCRIPT_NAME")
+    if script_name and path.startswith(script_name):
+        path = path[len(script_name) :] or "/"
+    return path
+
+
+def client_address(environ, trusted_proxies):
+    """The requester's address, read through trusted proxies as Isso does for its guard."""
+    remote = environ.get("REMOTE_ADDR", "")
+    if not trusted_proxies:
+        return remote
+    forwarded = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(forwarded + [remote]):
+        if address not in trusted_proxies:
+            return address
+    return remote
+
+
+def read_body(environ):
+    """Read the request body once and put it back so that Isso can read it again.
+
+    Returns None when the body is larger than Isso would accept.
+    """
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY:
+        return None
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return body
+
+
+def json_response(start_response, status, payload, headers=()):
+    """Answer with a JSON body, shaped like Isso's own errors (``{"message": …}``)."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    start_response(
+        status,
+        [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))] + list(headers),
+    )
+    return [body]
+
+
+def error(start_response, status, message, headers=()):
+    return json_response(start_response, status, {"message": message}, headers)
+
+
+def call_buffered(app, environ):
+    """Run ``app`` and collect its whole answer: (status, headers, body)."""
+    captured = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, list(headers)
+        return lambda data: captured.setdefault("written", []).append(data)
+
+    iterable = app(environ, start_response)
+    try:
+        chunks = list(iterable)
+    finally:
+        if hasattr(iterable, "close"):
+            iterable.close()
+    body = b"".join(captured.get("written", []) + chunks)
+    return captured["status"], captured["headers"], body
+
+
+def header(headers, name):
+    """First value of a header in a WSGI header list, or None."""
+    name = name.lower()
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+def replace_body_headers(headers, body):
+    """Headers for a rewritten body: the right Content-Length."""
+    rest = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    return rest + [("Content-Length", str(len(body)))]

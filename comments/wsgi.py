@@ -1,0 +1,50 @@
+"""The comment server's WSGI ``application``: Isso built for several worker processes, behind our middleware.
+
+Run it with ``gunicorn --preload -w 2 comments.wsgi:application``. The configuration is
+the file named by ``ISSO_SETTINGS`` (``comments/isso.cfg`` when unset) with the
+environment overrides of comments.settings.
+
+Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then has its
+own lock around "insert, then read back MAX(id)", and under two workers a few percent of
+``POST /new`` answers carry another commenter's comment and edit cookie. Here the app is
+built with ``multiprocessing=True`` so the lock is a process-shared semaphore, and
+``--preload`` makes every worker inherit that one lock from the master.
+"""
+
+import isso
+
+from comments import settings, store
+from comments.cache import ThreadCache
+from comments.hardening import EscapeOutput, RequestGuard
+from comments.throttle import LoginThrottle
+
+
+def create_app(conf):
+    """Build the hardened application from a loaded configuration (see comments.settings.load)."""
+    core = isso.make_app(conf, threading=False, multiprocessing=True)
+    # After make_app: Isso creates (or migrates) its tables first, ours refer to them.
+    path = settings.dbpath(conf)
+    store.prepare(path)
+    shared = store.Store(path)
+
+    # Outermost first: refuse bad requests before anything else runs; escape before
+    # caching so that the cache only ever holds escaped answers.
+    app = EscapeOutput(core)
+    app = ThreadCache(app, conf, shared)
+    app = LoginThrottle(app, conf, shared)
+    app = RequestGuard(app, conf, secure_cookies=settings.production())
+    return app
+
+
+_application = None
+
+
+def __getattr__(name):
+    # Built on first use rather than at import, so that importing this module (tests,
+    # tools) neither reads the configuration nor creates the database.
+    global _application
+    if name == "application":
+        if _application is None:
+            _application = create_app(settings.load())
+        return _application
+    raise AttributeError(name)

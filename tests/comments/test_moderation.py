@@ -1,0 +1,104 @@
+"""Moderation end to end: pending comments stay hidden until a moderator approves them by e-mail link or command line."""
+
+import re
+
+import pytest
+from invoke import Context
+
+from comments import moderation, tasks
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def counts(client, *uris):
+    return client.post("/count", json_body=list(uris)).json()
+
+
+def moderation_links(sink, comment_id):
+    """Delete and activate links of the moderation e-mail about ``comment_id``."""
+    _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content())
+    body = message.get_content()
+    delete = re.search(r"Delete comment: (\S+)", body).group(1)
+    activate = re.search(r"Activate comment: (\S+)", body).group(1)
+    return message, delete, activate
+
+
+def visible_ids(client, uri):
+    return [c["id"] for c in client.thread(uri).json()["replies"]]
+
+
+def path_of(link, server):
+    assert link.startswith(server.base + "/"), link
+    return link[len(server.base):]
+
+
+def confirm(server, link):
+    """What the confirmation page does: the moderator's browser GETs the link, then POSTs it from that page."""
+    client = server.client(origin=server.base)
+    page = client.get(path_of(link, server))
+    assert page.status == 200 and "Are you sure?" in page.text
+    return client.post(path_of(link, server), headers={"Referer": link})
+
+
+def test_pending_comment_is_hidden_until_approved_by_email_link(moderated, smtp_sink, uri):
+    _, sink = smtp_sink
+    client = moderated.client()
+
+    r = client.new(uri, "Merci pour cette chronique.", author="Léa", email="lea@example.org")
+    assert r.status == 202
+    comment_id = r.json()["id"]
+    assert r.json()["mode"] == 2
+    assert visible_ids(client, uri) == []
+    assert counts(client, uri) == [0]
+
+    message, _, activate = moderation_links(sink, comment_id)
+    assert "moderation@zohe.test" in message["To"]
+    assert "Merci pour cette chronique." in message.get_content()
+
+    r = confirm(moderated, activate)
+    assert r.status == 200 and "activated" in r.text
+    assert visible_ids(client, uri) == [comment_id]
+    assert counts(client, uri) == [1]
+
+
+def test_email_delete_link_removes_comment(moderated, smtp_sink, uri):
+    _, sink = smtp_sink
+    client = moderated.client()
+    kept = client.new(uri, "Je reste en attente.").json()["id"]
+    doomed = client.new(uri, "Je serai supprimé.").json()["id"]
+
+    _, delete, _ = moderation_links(sink, doomed)
+    r = confirm(moderated, delete)
+    assert r.status == 200 and "deleted" in r.text
+
+    pending_ids = [p.id for p in moderation.pending(moderated.conf())]
+    assert kept in pending_ids and doomed not in pending_ids
+
+
+def test_command_line_lists_approves_and_deletes(moderated, uri, capsys, monkeypatch):
+    monkeypatch.setenv("ISSO_SETTINGS", str(moderated.config))
+    client = moderated.client()
+    first = client.new(uri, "Premier avis, en *attente*.", author="Zoé & Cie", email="zoe@example.org").json()["id"]
+    second = client.new(uri, "Second avis, à supprimer.").json()["id"]
+
+    tasks.pending(Context())
+    listing = capsys.readouterr().out
+    assert f"#{first}" in listing and f"#{second}" in listing
+    assert "Zoé & Cie <zoe@example.org>" in listing  # shown as typed, not HTML-escaped
+    assert uri in listing and "Une chronique" in listing
+    assert "Premier avis, en *attente*." in listing
+    assert visible_ids(client, uri) == []
+
+    tasks.approve(Context(), str(first))
+    assert "publié" in capsys.readouterr().out
+    assert visible_ids(client, uri) == [first]
+    assert counts(client, uri) == [1]
+
+    tasks.delete(Context(), str(second))
+    assert "supprimé" in capsys.readouterr().out
+    remaining = [p.id for p in moderation.pending(moderated.conf())]
+    assert first not in remaining and second not in remaining
+    assert visible_ids(client, uri) == [first]
+
+    with pytest.raises(SystemExit, match="Aucun commentaire"):
+        tasks.approve(Context(), "999999")
