@@ -166,6 +166,38 @@ class RequestGuard:
         return wrapped
 
 
+class AdminLogout:
+    """A server-side logout for Isso's admin page.
+
+    Isso's "Log Out" button deletes the session cookie from JavaScript, which an
+    HttpOnly cookie forbids; the button is pointed at ``/logout/`` instead, which
+    expires the cookie from the server.
+    """
+
+    BUTTON = 'onClick="javascript:log_out()"'
+
+    def __init__(self, app, secure_cookies=False):
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    def __call__(self, environ, start_response):
+        path = web.route_path(environ)
+        if environ.get("REQUEST_METHOD") == "GET" and path == "/logout/":
+            cookie = "admin-session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly"
+            if self.secure_cookies:
+                cookie += "; Secure"
+            start_response("303 See Other", [("Location", "admin/"), ("Set-Cookie", cookie), ("Content-Length", "0")])
+            return [b""]
+        if environ.get("REQUEST_METHOD") != "GET" or path != "/admin/":
+            return self.app(environ, start_response)
+        status, headers, body = web.call_buffered(self.app, environ)
+        if self.BUTTON.encode() in body:
+            body = body.replace(self.BUTTON.encode(), b'href="../logout/"')
+            headers = web.replace_body_headers(headers, body)
+        start_response(status, headers)
+        return [body]
+
+
 def clean_author(value):
     """An author name as safe HTML text, whether Isso escaped it (the API) or not (``isso import``).
 

@@ -15,7 +15,7 @@ import isso
 
 from comments import settings, store
 from comments.cache import ThreadCache
-from comments.hardening import EscapeOutput, RequestGuard
+from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
 from comments.throttle import LoginThrottle
 
 
@@ -32,6 +32,7 @@ def create_app(conf):
     app = EscapeOutput(core)
     app = ThreadCache(app, conf, shared)
     app = LoginThrottle(app, conf, shared)
+    app = AdminLogout(app, secure_cookies=settings.production())
     app = RequestGuard(app, conf, secure_cookies=settings.production())
     return app
 
