@@ -1,0 +1,82 @@
+"""Table-driven tests of the French typography rules against the golden cases in cases.tsv."""
+
+from pathlib import Path
+import re
+import sys
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from french_typography.settings import DEFAULTS  # noqa: E402
+from french_typography.typography import Typographer  # noqa: E402
+
+CASES_FILE = Path(__file__).with_name("cases.tsv")
+
+
+def _unescape(value):
+    # Only the escapes the file documents: a full unicode_escape would mangle "é" and friends.
+    return re.sub(
+        r"\\u([0-9a-fA-F]{4})|\\n", lambda m: chr(int(m.group(1), 16)) if m.group(1) else "\n", value
+    )
+
+
+def load_cases():
+    cases = []
+    for number, line in enumerate(CASES_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        name, source, expected = line.split("\t")
+        cases.append(pytest.param(_unescape(source), _unescape(expected), id=name))
+    return cases
+
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="module")
+def typographer():
+    return Typographer(DEFAULTS)
+
+
+def test_the_golden_file_is_big_enough():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_golden_case(typographer, source, expected):
+    assert typographer.apply(source) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_golden_case_is_idempotent(typographer, source, expected):
+    once = typographer.apply(source)
+    assert typographer.apply(once) == once
+    assert typographer.apply(expected) == expected
+
+
+def test_raw_characters_when_entities_are_off():
+    typographer = Typographer({**DEFAULTS, "entities": False})
+    assert typographer.apply('Il dit "oui" : 10% !') == (
+        "Il dit «\u202foui\u202f»\u00a0: 10\u00a0%\u202f!"
+    )
+
+
+def test_units_come_from_the_settings():
+    typographer = Typographer({**DEFAULTS, "letter_units": ("ans",), "symbol_units": ()})
+    assert typographer.apply("10 ans, 5 km, 3%") == "10&#160;ans, 5 km, 3%"
+
+
+def test_skipped_elements_come_from_the_settings():
+    typographer = Typographer({**DEFAULTS, "skip_tags": ("q",)})
+    assert typographer.apply("<q>Oui !</q> Non !") == "<q>Oui !</q> Non&#8239;!"
+
+
+def test_unclosed_code_leaves_the_rest_alone(typographer):
+    assert typographer.apply("Voici : <code>a ? b") == "Voici&#160;: <code>a ? b"
+
+
+def test_empty_and_tag_only_fragments(typographer):
+    assert typographer.apply("") == ""
+    assert typographer.apply("<p></p><hr/>") == "<p></p><hr/>"
