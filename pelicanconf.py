@@ -29,6 +29,7 @@ EXTRA_PATH_METADATA = {
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
 DEFAULT_CATEGORY = "Les Chroniques de Zôhé"
+USE_FOLDER_AS_CATEGORY = False
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 
 THEME = str(HERE / "theme")

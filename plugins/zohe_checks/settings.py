@@ -5,8 +5,6 @@ DEFAULTS = {
     "required_article_metadata": ("title", "date", "author", "summary"),
     # Output files whose links and assets are checked.
     "checked_suffixes": (".html",),
-    # Link schemes and prefixes that leave the site and so are not checked here.
-    "external_prefixes": ("http:", "https:", "mailto:", "tel:", "data:", "#", "//"),
 }
 
 

@@ -124,8 +124,12 @@ def _target(url, page, output, siteurl):
     return os.path.normpath(target)
 
 
-def broken_links(output, siteurl="", suffixes=(".html",), external=()):
-    """Yield (page, url) for each link or asset in `output` that resolves to no file."""
+def broken_links(output, siteurl="", suffixes=(".html",), elsewhere=()):
+    """Yield (page, url) for each link or asset in `output` that resolves to no file.
+
+    Links to other origins are not followed; URLs starting with one of
+    `elsewhere` are answered by another server (the comment server) and skipped.
+    """
     output = os.path.abspath(output)
     for folder, _dirs, files in os.walk(output):
         for name in files:
@@ -136,9 +140,7 @@ def broken_links(output, siteurl="", suffixes=(".html",), external=()):
             with open(page, encoding="utf-8") as handle:
                 collector.feed(handle.read())
             for url in collector.urls:
-                if url.startswith(tuple(external)) and not (
-                    siteurl and url.startswith(siteurl)
-                ):
+                if url.startswith(tuple(elsewhere)):
                     continue
                 target = _target(url, page, output, siteurl)
                 if target is not None and not os.path.isfile(target):
@@ -154,7 +156,8 @@ def check_links(pelican):
         output,
         siteurl=settings.get("SITEURL", ""),
         suffixes=options["checked_suffixes"],
-        external=options["external_prefixes"],
+        # The comment server answers its own URLs, even those under the site's.
+        elsewhere=tuple(filter(None, [settings.get("COMMENTS_URL")])),
     ):
         source = _sources.get(page)
         where = _display(source, settings) if source else os.path.relpath(page, output)
