@@ -1,90 +1,16 @@
 """Fixtures shared by the whole suite: the real site built into a temporary folder, served on loopback."""
 
-import contextlib
-import functools
-import http.server
 import os
-from pathlib import Path
-import socket
-import sys
-import threading
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from publish.build import build  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site as nginx will: directory indexes and the site's own 404 page."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve_directory(directory, port=None):
-    """Serve `directory` on 127.0.0.1; yields the base URL without trailing slash."""
-    handler = functools.partial(_SiteHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port or 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+from support import build, build_prod, serve_directory  # noqa: F401  (re-exported for tests/browser)
 
 
 @pytest.fixture(scope="session")
 def dev_site(tmp_path_factory):
     """The development build of the real content and theme (drafts shown, relative URLs)."""
     return build(prod=False, output=tmp_path_factory.mktemp("dev") / "output")
-
-
-@contextlib.contextmanager
-def environment(**values):
-    """Set environment variables for the duration of a block (publishconf reads them)."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-PROD_SITEURL = "https://zohe.example"
-
-
-def build_prod(output, **overrides):
-    """A production build as published at PROD_SITEURL."""
-    with environment(ZOHE_SITEURL=PROD_SITEURL):
-        return build(prod=True, output=output, overrides=overrides)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 from bs4 import BeautifulSoup
 import pytest
 
-from conftest import PROD_SITEURL, ROOT, build_prod
+from support import PROD_SITEURL, ROOT, build_prod
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 URI = "/chroniques/la-juste-mesure/"

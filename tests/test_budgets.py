@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import PROD_SITEURL
+from support import PROD_SITEURL
 from publish.weight import CRITICAL_BUDGET, TOTAL_BUDGET, foreign_requests, page_weight
 
 COMMENTS_URL = PROD_SITEURL + "/isso"

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 from publish.build import BuildError, build
 
 GOOD = """Title: Une chronique de test

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 from bs4 import BeautifulSoup
 import pytest
 
-from conftest import PROD_SITEURL, ROOT, build_prod
+from support import PROD_SITEURL, ROOT, build_prod
 from publish.build import build
 from zohe_checks.zohe_checks import broken_links
 
