@@ -38,7 +38,8 @@ def prepare(path):
     """
     con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        con.execute("PRAGMA journal_mode=WAL")
+        if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            con.execute("PRAGMA journal_mode=WAL")
         with con:
             for statement in SCHEMA:
                 con.execute(statement)

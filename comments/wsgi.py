@@ -11,7 +11,13 @@ built with ``multiprocessing=True`` so the lock is a process-shared semaphore, a
 ``--preload`` makes every worker inherit that one lock from the master.
 """
 
+import logging
+import sys
+import threading
+import time
+
 import isso
+import isso.core
 
 from comments import settings, store
 from comments.cache import ThreadCache
@@ -22,6 +28,8 @@ from comments.throttle import LoginThrottle
 def create_app(conf):
     """Build the hardened application from a loaded configuration (see comments.settings.load)."""
     core = isso.make_app(conf, threading=False, multiprocessing=True)
+    if conf.getboolean("moderation", "enabled"):
+        wait_for_isso_purge()
     # After make_app: Isso creates (or migrates) its tables first, ours refer to them.
     path = settings.dbpath(conf)
     store.prepare(path)
@@ -35,6 +43,29 @@ def create_app(conf):
     app = AdminLogout(app, secure_cookies=settings.production())
     app = RequestGuard(app, conf, secure_cookies=settings.production())
     return app
+
+
+def wait_for_isso_purge(timeout=10.0):
+    """Return once the purge thread Isso starts in make_app (moderation on) has done its first pass.
+
+    gunicorn ``--preload`` forks the workers right after this; a fork while that thread
+    is inside SQLite leaves the child with SQLite's global mutex held by nobody, and the
+    worker hangs on its first query (measured: about one start in ten). The thread then
+    sleeps for ``[moderation] purge-after`` (30 days), so later forks are safe.
+    """
+    target = isso.core.__file__
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for ident, frame in sys._current_frames().items():
+            if ident == threading.get_ident() or frame.f_code.co_filename != target:
+                continue
+            if frame.f_code.co_name == "purge":
+                last_line = max(line for _, _, line in frame.f_code.co_lines() if line)
+                if frame.f_lineno == last_line:  # time.sleep(delta): out of SQLite
+                    return True
+        time.sleep(0.005)
+    logging.getLogger("isso").warning("Isso's purge thread still busy after %s s", timeout)
+    return False
 
 
 _application = None

@@ -1,13 +1,8 @@
 """Fixtures for the comment server tests: real gunicorn serving comments.wsgi on loopback, a temporary database, an aiosmtpd sink."""
 
-import configparser
 import http.client
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from email import message_from_bytes, policy
@@ -17,19 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from comments import settings
+from comments import runner, settings
+from comments.runner import free_port, write_config
 
-REPO = settings.REPO_ROOT
-# An origin nobody listens on: Isso's start-up probe of the site fails at once, and
-# the tests always give a thread title so that Isso never fetches a page.
-SITE = "http://127.0.0.1:9"
+SITE = runner.UNREACHABLE_SITE
 ADMIN_PASSWORD = "test-admin-password-long-enough"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Response:
@@ -100,75 +87,17 @@ def cookie_pair(response, name):
     raise AssertionError(f"no {name} cookie in {response.header_all('Set-Cookie')}")
 
 
-def write_config(directory, port, **sections):
-    """Write a test configuration derived from the committed development one."""
-    conf = configparser.ConfigParser(interpolation=None)
-    conf.read(settings.DEFAULT_SETTINGS)
-    conf["general"]["dbpath"] = str(directory / "comments.db")
-    conf["general"]["host"] = SITE
-    conf["server"]["listen"] = f"http://127.0.0.1:{port}"
-    conf["server"]["public-endpoint"] = f"http://127.0.0.1:{port}"
-    # Loopback is the proxy: tests give each "visitor" its own X-Forwarded-For.
-    conf["server"]["trusted-proxies"] = "127.0.0.1"
-    conf["guard"]["enabled"] = "false"
-    for section, values in sections.items():
-        for key, value in values.items():
-            conf[section][key] = str(value)
-    path = directory / "isso.cfg"
-    with open(path, "w") as f:
-        conf.write(f)
-    return path
-
-
-class Server:
-    """gunicorn (``--preload``, N sync workers) serving an application on a free loopback port."""
+class Server(runner.Gunicorn):
+    """The comment server under gunicorn, in production mode, with a test configuration in ``directory``."""
 
     def __init__(self, directory, app="comments.wsgi:application", workers=2, env=None, **sections):
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.config = write_config(self.directory, self.port, **sections)
-        self.dbpath = self.directory / "comments.db"
-        self.env = {
-            **os.environ,
-            "ISSO_SETTINGS": str(self.config),
-            "ZOHE_ENV": "production",
-            "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            **(env or {}),
-        }
-        self.app, self.workers = app, workers
-        self.process = None
-
-    def start(self, wait=30):
-        self.log = open(self.directory / "server.log", "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "-w", str(self.workers),
-             "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.app],
-            cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {(self.directory / 'server.log').read_text()[-3000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("gunicorn did not start in time")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        if self.process:
-            self.log.close()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        config = write_config(directory, port, **sections)
+        env = {"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD, **(env or {})}
+        super().__init__(directory, port, config, app=app, workers=workers, env=env)
+        self.dbpath = directory / "comments.db"
 
     def client(self, origin=SITE):
         return Client(self.base, origin)

@@ -1,0 +1,145 @@
+"""Backups taken while comments are written, rotation, and checked restores (also into a running server)."""
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from invoke import Context
+
+from comments import backup, tasks
+from conftest import Server
+
+pytestmark = pytest.mark.timeout(60)
+
+WRITERS = 4
+MAX_WRITES = 240
+MAX_SECONDS = 15
+
+
+def ids_in(path, uri):
+    con = sqlite3.connect(path)
+    try:
+        return {row[0]: row[1] for row in con.execute(
+            "SELECT comments.id, comments.text FROM comments JOIN threads ON threads.id = comments.tid"
+            " WHERE threads.uri = ?", (uri,))}
+    finally:
+        con.close()
+
+
+def integrity(path):
+    con = sqlite3.connect(path)
+    try:
+        return [row[0] for row in con.execute("PRAGMA integrity_check")]
+    finally:
+        con.close()
+
+
+def test_backup_during_writes_holds_every_acknowledged_comment(unmoderated, uri, tmp_path):
+    client = unmoderated.client()
+    acknowledged = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def write(worker):
+        n = 0
+        while not stop.is_set() and time.monotonic() - started < MAX_SECONDS:
+            with lock:
+                if len(acknowledged) >= MAX_WRITES:
+                    return
+            text = f"Écrit par {worker}, numéro {n}."
+            r = client.new(uri, text)
+            assert r.status == 201
+            with lock:
+                acknowledged[r.json()["id"]] = text
+            n += 1
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(WRITERS)]
+    for t in threads:
+        t.start()
+    try:
+        while len(acknowledged) < MAX_WRITES // 3 and time.monotonic() - started < MAX_SECONDS:
+            time.sleep(0.01)
+        with lock:
+            before = dict(acknowledged)
+        snapshot = backup.backup(unmoderated.dbpath, tmp_path / "backups")
+    finally:
+        time.sleep(0.2)
+        stop.set()
+        for t in threads:
+            t.join(MAX_SECONDS)
+    assert len(before) >= MAX_WRITES // 3
+    assert len(acknowledged) > len(before), "writes did not go on around the backup"
+
+    restored = tmp_path / "restored.db"
+    assert backup.restore(snapshot, restored) is None  # nothing to save first
+    assert integrity(restored) == ["ok"]
+    held = ids_in(restored, uri)
+    missing = set(before) - set(held)
+    assert not missing, f"{len(missing)} acknowledged comments missing from the backup"
+    assert all(held[i] == text for i, text in before.items())
+    # And the restored file is a full snapshot, not just our thread.
+    assert set(ids_in(restored, uri)) <= set(ids_in(unmoderated.dbpath, uri))
+
+
+def test_rotation_keeps_the_newest(unmoderated, tmp_path):
+    directory = tmp_path / "rotation"
+    made = [backup.backup(unmoderated.dbpath, directory, keep=3) for _ in range(5)]
+    assert sorted(directory.glob("comments-*.db")) == made[-3:]
+    assert not list(directory.glob("*.partial"))
+
+
+def test_restore_refuses_damaged_or_foreign_files(tmp_path):
+    live = tmp_path / "live.db"
+    sqlite3.connect(live).execute("CREATE TABLE marker (x)").connection.commit()
+
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4096)
+    with pytest.raises(backup.InvalidBackup):
+        backup.restore(garbage, live)
+
+    foreign = tmp_path / "foreign.db"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE comments (id INTEGER PRIMARY KEY, text TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(backup.InvalidBackup, match="threads|lacks"):
+        backup.restore(foreign, live)
+
+    with pytest.raises(backup.InvalidBackup):
+        backup.restore(tmp_path / "absent.db", live)
+    # The live database is untouched.
+    assert sqlite3.connect(live).execute("SELECT name FROM sqlite_master").fetchall() == [("marker",)]
+
+
+def test_restore_into_running_server_through_tasks(tmp_path, uri, monkeypatch, capsys):
+    server = Server(tmp_path / "server", workers=2, moderation={"enabled": "false"}).start()
+    try:
+        monkeypatch.setenv("ISSO_SETTINGS", str(server.config))
+        client = server.client()
+        kept = client.new(uri, "Avant la sauvegarde.").json()["id"]
+        tasks.backup(Context(), keep=5, directory=str(tmp_path / "snapshots"))
+        assert "Sauvegarde écrite" in capsys.readouterr().out
+        (snapshot,) = (tmp_path / "snapshots").glob("comments-*.db")
+
+        client.new(uri, "Après la sauvegarde.")
+        for _ in range(4):  # both workers cache the two-comment thread
+            assert len(client.thread(uri).json()["replies"]) == 2
+
+        tasks.restore(Context(), str(snapshot))
+        out = capsys.readouterr().out
+        assert "Base restaurée" in out and "Base précédente sauvegardée" in out
+        for _ in range(4):
+            assert [c["id"] for c in client.thread(uri).json()["replies"]] == [kept]
+        assert integrity(server.dbpath) == ["ok"]
+        # The server keeps writing into the restored database.
+        assert client.new(uri, "Après la restauration.").status == 201
+        assert len(client.thread(uri).json()["replies"]) == 2
+
+        bad = tmp_path / "bad.db"
+        bad.write_bytes(b"not a database at all" * 100)
+        with pytest.raises(SystemExit, match="Restauration refusée"):
+            tasks.restore(Context(), str(bad))
+    finally:
+        server.stop()

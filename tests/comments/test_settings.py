@@ -1,0 +1,93 @@
+"""The development configuration, the environment overrides and the production refusal to start with a weak password."""
+
+import subprocess
+import sys
+
+import pytest
+
+from comments import dev, settings
+from conftest import free_port, write_config
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_development_configuration():
+    conf = settings.load(settings.DEFAULT_SETTINGS, environ={})
+    assert conf.get("general", "dbpath") == str(settings.REPO_ROOT / "var" / "comments.db")
+    assert list(conf.getiter("general", "host")) == ["http://127.0.0.1:8000"]
+    assert conf.getboolean("moderation", "enabled")
+    assert conf.getboolean("admin", "enabled")
+    assert conf.get("admin", "password") == settings.DEV_ADMIN_PASSWORD
+    assert conf.getlist("general", "notify") == ["stdout"]
+    assert not conf.getboolean("general", "gravatar")
+    guard = conf.section("guard")
+    assert guard.getboolean("enabled") and guard.getboolean("require-author") and guard.getboolean("require-email")
+    assert guard.getint("ratelimit") == 2 and guard.getint("direct-reply") == 3
+    # No secret is committed.
+    text = settings.DEFAULT_SETTINGS.read_text()
+    assert "\npassword =\n" in text and "\npassword = \n" not in text
+
+
+def test_environment_overrides_in_one_place(tmp_path):
+    conf = settings.load(settings.DEFAULT_SETTINGS, environ={
+        "ISSO_ADMIN_PASSWORD": "un mot de passe solide",
+        "ZOHE_SITEURL": "https://zohe.example",
+        "ZOHE_COMMENTS_URL": "https://zohe.example/isso",
+        "ZOHE_COMMENTS_DB": str(tmp_path / "prod.db"),
+        "ISSO_NOTIFY": "smtp",
+        "ISSO_TRUSTED_PROXIES": "127.0.0.1, ::1",
+        "ISSO_SMTP_HOST": "smtp.example", "ISSO_SMTP_PORT": "465", "ISSO_SMTP_SECURITY": "ssl",
+        "ISSO_SMTP_USERNAME": "zohe", "ISSO_SMTP_PASSWORD": "secret", "ISSO_SMTP_TO": "moderation@zohe.example",
+    })
+    assert conf.get("admin", "password") == "un mot de passe solide"
+    assert settings.site_origins(conf) == ["https://zohe.example"]
+    assert settings.public_origin(conf) == "https://zohe.example"
+    assert conf.get("general", "dbpath") == str(tmp_path / "prod.db")
+    assert conf.getlist("general", "notify") == ["smtp"]
+    assert settings.trusted_proxies(conf) == ["127.0.0.1", "::1"]
+    assert (conf.get("smtp", "host"), conf.getint("smtp", "port"), conf.get("smtp", "security")) == ("smtp.example", 465, "ssl")
+    assert (conf.get("smtp", "username"), conf.get("smtp", "password")) == ("zohe", "secret")
+
+
+@pytest.mark.parametrize("password", [None, "", settings.DEV_ADMIN_PASSWORD, "please_choose_a_strong_password", "court"])
+def test_production_refuses_weak_admin_password(password):
+    environ = {"ZOHE_ENV": "production"}
+    if password is not None:
+        environ["ISSO_ADMIN_PASSWORD"] = password
+    with pytest.raises(settings.ConfigurationError, match="ISSO_ADMIN_PASSWORD"):
+        settings.load(settings.DEFAULT_SETTINGS, environ=environ)
+
+
+def test_production_accepts_a_real_password():
+    conf = settings.load(settings.DEFAULT_SETTINGS, environ={"ZOHE_ENV": "production",
+                                                             "ISSO_ADMIN_PASSWORD": "correct horse battery"})
+    assert conf.get("admin", "password") == "correct horse battery"
+
+
+def test_gunicorn_does_not_start_in_production_without_password(tmp_path):
+    config = write_config(tmp_path, free_port())
+    env = {"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config), "ZOHE_ENV": "production"}
+    r = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--preload", "-w", "1", "-b", f"127.0.0.1:{free_port()}", "comments.wsgi:application"],
+        cwd=settings.REPO_ROOT, env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert r.returncode != 0
+    assert "ISSO_ADMIN_PASSWORD" in r.stderr
+    assert not (tmp_path / "comments.db").exists()
+
+
+def test_dev_server_starts_for_the_preview(tmp_path):
+    port = free_port()
+    config = write_config(tmp_path, port)
+    process = dev.start(port, env={"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)})
+    try:
+        import json
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5) as r:
+            assert json.load(r)["config"]["require-email"] is True
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/js/embed.min.js", timeout=5) as r:
+            assert r.status == 200 and len(r.read()) > 10_000
+    finally:
+        process.terminate()
+        process.wait(10)
