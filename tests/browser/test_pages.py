@@ -94,6 +94,7 @@ def test_no_page_scrolls_sideways(open_page, site, width):
             "getComputedStyle(document.querySelector('.skip-link')).position"
         ) == "absolute", path
         assert watched.page.evaluate(OVERFLOW) <= 0, f"{path} at {width}px"
+        watched.screenshot(f"page-{width}-{path.strip('/') or 'accueil'}")
     assert watched.foreign_requests() == []
 
 

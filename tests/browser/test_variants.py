@@ -1,8 +1,11 @@
 """What the real content does not show yet: drafts in the preview, pagination, a chronicle without
-discussion; built from a copy of the content with one draft and one more chronicle added."""
+discussion, reply counts; built from a copy of the content with one draft and one more chronicle
+added, and an Isso database holding a few approved comments."""
 
+import json
 import re
 import shutil
+import time
 
 import pytest
 
@@ -31,11 +34,34 @@ Celle-ci se lit en silence.
 """
 
 
+# Approved comments per thread: 3 and 1, to see both French plural forms.
+REPLIES = {"/chroniques/la-juste-mesure/": 3, "/chroniques/quelle-est-votre-promesse/": 1}
+
+
+def make_comments(path):
+    """An Isso database written by Isso's own code."""
+    from isso import config
+    from isso.db import SQLite3
+
+    conf = config.load(config.default_file(), str(ROOT / "comments" / "isso.cfg"))
+    conf.set("general", "dbpath", str(path))
+    db = SQLite3(str(path), conf)
+    for uri, count in REPLIES.items():
+        db.threads.new(uri, uri)
+        for number in range(count):
+            db.comments.add(uri, {
+                "text": f"Réponse {number + 1}.", "author": f"Lectrice {number + 1}",
+                "email": "lectrice@exemple.fr", "website": None, "parent": None, "mode": 1,
+                "remote_addr": "127.0.0.0", "created": time.time() - 3600 + number,
+            })
+
+
 @pytest.fixture(scope="module")
 def variant_site(request, tmp_path_factory):
     from publish.build import build
 
     work = tmp_path_factory.mktemp("variant")
+    make_comments(work / "comments.db")
     content = work / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "chroniques" / "en-chantier.md").write_text(DRAFT, encoding="utf-8")
@@ -43,7 +69,11 @@ def variant_site(request, tmp_path_factory):
     output = build(
         prod=False,
         output=work / "output",
-        overrides={"PATH": str(content), "DEFAULT_PAGINATION": 1},
+        overrides={
+            "PATH": str(content),
+            "DEFAULT_PAGINATION": 1,
+            "BAKED_COMMENTS": {"database": work / "comments.db"},
+        },
     )
     with _root_conftest(request.config).serve_directory(output) as base_url:
         yield base_url
@@ -99,3 +129,32 @@ def test_comments_off_removes_the_discussion(open_page, variant_site):
     # Its neighbours still have theirs.
     watched.page.goto(variant_site + "/chroniques/la-juste-mesure/")
     assert watched.page.locator("#isso-thread").count() == 1
+
+
+def test_reply_counts_take_french_plurals(open_page, variant_site):
+    watched = open_page()
+    page = watched.page
+    for path in ("/archives/", "/archives/2023/"):
+        page.goto(variant_site + path)
+        counts = {
+            link.get_attribute("href").split("#")[0].strip("./").split("/")[-1]: link.text_content()
+            for link in page.locator("a[href$='#discussion']").all()
+        }
+        assert counts["la-juste-mesure"].startswith("3 réponses"), counts
+        assert counts["quelle-est-votre-promesse"].startswith("1 réponse "), counts
+    page.goto(variant_site + "/archives/")
+    assert page.locator("a[href$='sans-discussion/#discussion']").text_content().startswith("0 réponse ")
+
+
+def test_chronicle_metadata_lists_its_comments(open_page, variant_site):
+    watched = open_page()
+    page = watched.page
+    page.goto(variant_site + "/chroniques/la-juste-mesure/")
+    data = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    assert data["@type"] == "Article" and data["headline"] == "La juste mesure"
+    assert data["commentCount"] == 3
+    assert [c["author"]["name"] for c in data["comment"]] == ["Lectrice 1", "Lectrice 2", "Lectrice 3"]
+    # Its comment feed is announced and served.
+    feed = page.evaluate("document.querySelector(\"link[rel=alternate][title^='Réponses']\").href")
+    answer = page.request.get(feed)
+    assert answer.ok and "Lectrice 3" in answer.text()
