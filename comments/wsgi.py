@@ -21,6 +21,7 @@ import isso.core
 
 from comments import settings, store
 from comments.cache import ThreadCache
+from comments.french import FrenchModerationPages
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
 from comments.throttle import LoginThrottle
 
@@ -38,6 +39,7 @@ def create_app(conf):
     # Outermost first: refuse bad requests before anything else runs; escape before
     # caching so that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
+    app = FrenchModerationPages(app)
     app = ThreadCache(app, conf, shared)
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())

@@ -221,7 +221,7 @@ def test_moderation_posts_from_isso_pages_still_work_without_json(moderated, uri
                    headers={"Content-Type": "text/plain;charset=UTF-8"})
     assert r.status == 200
     r = admin.post(f"/id/{comment_id}/activate/{key}")
-    assert r.status == 200 and "activated" in r.text
+    assert r.status == 200 and r.text == "Le commentaire est publié."
     assert "Texte revu par la modération." in thread_texts(client, uri)[0]
 
 
@@ -244,3 +244,16 @@ def test_author_and_website_escaped_on_output_including_imported_data(unmoderate
     assert api["website"] == "https://example.org/?a=1&amp;b=&#x27;2&#x27;"
     assert imported["author"] == "&lt;img src=x onerror=alert(1)&gt;Imp&#x27;orté"
     assert imported["website"] is None
+
+
+def test_behind_the_proxy_prefix(unmoderated, uri):
+    """nginx passes /isso/… with X-Script-Name (deploy/nginx.conf): the rules apply to Isso's routes all the same."""
+    client = unmoderated.client()
+    prefix = {"X-Script-Name": "/isso"}
+    payload = {"text": "Par le proxy.", "author": "P", "email": "p@example.org", "title": "T"}
+    assert client.post(f"/isso/new?uri={uri}", json_body=payload, headers=prefix).status == 201
+    assert client.post(f"/isso/new?uri={uri}", body='{"text": "x"}', headers=prefix).status == 403
+    assert client.post(f"/isso/new?uri={uri}", body="[]", headers={**prefix, "Content-Type": "application/json"}).status == 400
+    reads = [client.get(f"/isso/?uri={uri}", headers=prefix) for _ in range(6)]
+    assert all(len(r.json()["replies"]) == 1 for r in reads)
+    assert "hit" in [r.header("X-Zohe-Cache") for r in reads]

@@ -36,7 +36,8 @@ def confirm(server, link):
     """What the confirmation page does: the moderator's browser GETs the link, then POSTs it from that page."""
     client = server.client(origin=server.base)
     page = client.get(path_of(link, server))
-    assert page.status == 200 and "Are you sure?" in page.text
+    assert page.status == 200 and '<html lang="fr">' in page.text
+    assert "ce commentaire\u202f?" in page.text and "Are you sure" not in page.text
     return client.post(path_of(link, server), headers={"Referer": link})
 
 
@@ -56,7 +57,7 @@ def test_pending_comment_is_hidden_until_approved_by_email_link(moderated, smtp_
     assert "Merci pour cette chronique." in message.get_content()
 
     r = confirm(moderated, activate)
-    assert r.status == 200 and "activated" in r.text
+    assert r.status == 200 and r.text == "Le commentaire est publié."
     assert visible_ids(client, uri) == [comment_id]
     assert counts(client, uri) == [1]
 
@@ -69,7 +70,7 @@ def test_email_delete_link_removes_comment(moderated, smtp_sink, uri):
 
     _, delete, _ = moderation_links(sink, doomed)
     r = confirm(moderated, delete)
-    assert r.status == 200 and "deleted" in r.text
+    assert r.status == 200 and r.text == "Le commentaire est supprimé."
 
     pending_ids = [p.id for p in moderation.pending(moderated.conf())]
     assert kept in pending_ids and doomed not in pending_ids
