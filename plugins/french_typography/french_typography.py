@@ -54,7 +54,8 @@ def fix_content(instance):
     if isinstance(instance, Static) or not hasattr(instance, "settings"):
         return
     typographer, settings = _for_settings(instance.settings)
-    lang = str(getattr(instance, "lang", "") or "").lower()
+    # "fr-CA" is French too: compare the primary language subtag.
+    lang = str(getattr(instance, "lang", "") or "").lower().replace("_", "-").split("-")[0]
     if lang not in settings["languages"]:
         return
     if instance._content:

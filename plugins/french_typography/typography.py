@@ -222,6 +222,9 @@ class Typographer:
         edits = []
         append = edits.append
         last_end = 0  # edits never reach back before this
+        # Where the last edit ending in a space ("«" and its space) ended: a sign right there
+        # already has its space ('"!' gives "« !", not two spaces, and "" gives "« »").
+        space_edge = -1
         quote_open = False
         nbsp, nnbsp = self.nbsp, self.nnbsp
         for match in self._rules.finditer(text):
@@ -232,8 +235,8 @@ class Typographer:
                 last_end = end
             elif char in ";:!?":
                 space_start = _space_before(text, start, last_end)
-                if space_start == 0:
-                    continue  # nothing before the sign in this run
+                if space_start == 0 or space_start == space_edge:
+                    continue  # nothing before the sign in this run, or a space already
                 before = text[space_start - 1]
                 if before in _NO_SPACE_AFTER or before in _SPACES:
                     # "(?)"; or the spaces reach back to an earlier edit: leave them.
@@ -265,27 +268,30 @@ class Typographer:
                         continue  # a stray mark at the end of a run, not a quotation
                     append((start, end, "«" + nnbsp, True))
                     quote_open = True
-                    last_end = end
+                    last_end = space_edge = end
                 else:
                     if not quote_open and before.isdigit():
                         continue  # 27" is inches, not the end of a quotation
                     space_start = _space_before(text, start, last_end)
-                    append((space_start, start + 1, nnbsp + "»", False))
+                    if space_start == space_edge:
+                        append((start, start + 1, "»", False))
+                    else:
+                        append((space_start, start + 1, nnbsp + "»", False))
                     quote_open = False
                     # The spaces after a closing quote belong to the text that follows.
                     last_end = start + 1
             elif char == "«":
                 if text[start + 1 : end] != NNBSP:
                     append((start + 1, end, nnbsp, True))
-                last_end = end
+                last_end = space_edge = end
             elif char == "»":
                 space_start = _space_before(text, start, last_end)
-                if space_start > 0 and text[space_start - 1] not in _SPACES:
+                if space_start > 0 and space_start != space_edge and text[space_start - 1] not in _SPACES:
                     if text[space_start:start] != NNBSP:
                         append((space_start, start, nnbsp, False))
                 last_end = end
             else:  # a number, then the spaces before its unit
-                if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".,_"):
+                if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".,_…"):
                     continue  # "A4", "v2.5": part of a word or of a longer number
                 space_start = start
                 while space_start < end and text[space_start] not in _SPACES:
@@ -322,6 +328,11 @@ def _apply_to_text(text, edits):
     return "".join(out)
 
 
+def _inserts_left_at(edit, position):
+    """Whether `edit` inserts text at `position` that belongs with what comes before it."""
+    return edit[3] and edit[0] == edit[1] == position
+
+
 def _apply_edits(pieces, edits):
     """The run's source with `edits` (offsets in the decoded text) applied to its pieces.
 
@@ -340,7 +351,7 @@ def _apply_edits(pieces, edits):
         cursor = start
         covered = False
         while index < count and (
-            edits[index][0] < end or (plain and edits[index][3] and edits[index][0] == end)
+            edits[index][0] < end or (plain and _inserts_left_at(edits[index], end))
         ):
             edit_start, edit_end, replacement, _ = edits[index]
             if plain and edit_start > cursor:
@@ -361,7 +372,7 @@ def _apply_edits(pieces, edits):
         else:
             if not covered:
                 out.append(source)
-            while index < count and edits[index][3] and edits[index][0] == end:
+            while index < count and _inserts_left_at(edits[index], end):
                 out.append(edits[index][2])
                 index += 1
     # Insertions at the very end of the run.

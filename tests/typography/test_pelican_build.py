@@ -47,13 +47,14 @@ Cta: On y va ?
 Une offre pour démarrer !
 """
 
-# Only what the test reads: the offer's metadata as a reader sees it on the page.
+# Only what the test reads: the offer's metadata as a reader sees it, and the Jinja filter.
 PAGE_TEMPLATE = """\
 {% extends "base.html" %}
 {% block content %}<h1>{{ page.title }}</h1>
 <p class="price">{{ page.price }}</p><p class="period">{{ page.period }}</p>
 <ul>{% for item in page.includes %}<li>{{ item }}</li>{% endfor %}</ul>
-<a class="cta">{{ page.cta }}</a>{{ page.content }}{% endblock %}
+<a class="cta">{{ page.cta }}</a>{{ page.content }}
+<p class="filter">{{ "Une question ?"|french_typography }}</p>{% endblock %}
 """
 
 
@@ -162,6 +163,8 @@ def test_offer_metadata_shown_to_readers(site):
     assert "<li>Un lieu de travail&#8239;!</li><li>L’accompagnement&#160;: 2&#160;h par semaine</li>" in html
     assert '<a class="cta">On y va&#8239;?</a>' in html
     assert "Une offre pour démarrer&#8239;!" in html
+    # Texts of the theme itself can ask for the same rules.
+    assert '<p class="filter">Une question&#8239;?</p>' in html
 
 
 def test_other_languages_are_left_alone(site):
