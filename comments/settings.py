@@ -1,24 +1,19 @@
 """Loads Isso's configuration for the comment server and applies the environment overrides, all in one place.
 
 Isso's own convention picks the file: ``ISSO_SETTINGS``, else ``comments/isso.cfg``.
-Everything production changes, and every secret, comes from the environment:
+Everything production changes, and every secret, comes from the environment (see
+ENV_OVERRIDES below for where each one goes):
 
-=========================  ==========================================================
-``ZOHE_ENV``               ``production`` turns on the production checks and the
-                           ``Secure`` flag on the admin session cookie.
-``ISSO_ADMIN_PASSWORD``    ``[admin] password``; required (12+ characters) in production.
-``ZOHE_SITEURL``           ``[general] host``: the site origin allowed to write.
-``ZOHE_COMMENTS_URL``      ``[server] public-endpoint``: Isso's public URL
-                           (moderation links in e-mails).
-``ZOHE_COMMENTS_DB``       ``[general] dbpath`` (relative paths: from the repository root).
-``ISSO_NOTIFY``            ``[general] notify`` (``stdout``, ``smtp``).
-``ISSO_TRUSTED_PROXIES``   ``[server] trusted-proxies`` (comma separated).
-``ISSO_HASH_SALT``         ``[hash] salt``; Isso's default salt is public.
-``ISSO_SMTP_HOST``, ``ISSO_SMTP_PORT``, ``ISSO_SMTP_USERNAME``, ``ISSO_SMTP_PASSWORD``,
-``ISSO_SMTP_SECURITY``, ``ISSO_SMTP_FROM``, ``ISSO_SMTP_TO``: the ``[smtp]`` section.
-=========================  ==========================================================
+- ``ZOHE_ENV=production`` turns on the production checks and the ``Secure`` flag on the
+  admin session cookie;
+- ``ISSO_ADMIN_PASSWORD``: required in production, 12 characters or more;
+- ``ZOHE_SITEURL`` (the site origin allowed to write), ``ZOHE_COMMENTS_URL`` (Isso's public
+  URL, used in moderation links), ``ZOHE_COMMENTS_DB`` (relative: from the repository);
+- ``ISSO_NOTIFY``, ``ISSO_TRUSTED_PROXIES`` (comma separated), ``ISSO_HASH_SALT``;
+- ``ISSO_SMTP_HOST``, ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_SECURITY``, ``_FROM``, ``_TO``.
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -33,6 +28,9 @@ DEV_ADMIN_PASSWORD = "dev-only-not-for-production"
 # Passwords that must never guard a production admin page.
 KNOWN_DEFAULT_PASSWORDS = {"", DEV_ADMIN_PASSWORD, "please_choose_a_strong_password"}
 MIN_PRODUCTION_PASSWORD_LENGTH = 12
+# Isso's shipped salt is public: commenters' hashes (sent to every reader) could be
+# matched against guessed e-mail addresses.
+ISSO_DEFAULT_SALT = "Eech7co8Ohloopo9Ol6baimi"
 
 # (environment variable, section, option); the one list of overrides.
 ENV_OVERRIDES = [
@@ -97,6 +95,8 @@ def load(path=None, environ=None):
                 "ZOHE_ENV=production needs ISSO_ADMIN_PASSWORD set to a real password "
                 f"of at least {MIN_PRODUCTION_PASSWORD_LENGTH} characters"
             )
+        if conf.get("hash", "salt") == ISSO_DEFAULT_SALT:
+            logging.getLogger("isso").warning("ISSO_HASH_SALT is not set: commenters' hashes use Isso's public salt")
     elif not conf.get("admin", "password"):
         conf.set("admin", "password", DEV_ADMIN_PASSWORD)
 

@@ -1,6 +1,5 @@
 """400 concurrent new comments through 2 gunicorn workers: every answer is its own comment, none is lost."""
 
-import json
 import sqlite3
 import threading
 import time
