@@ -6,6 +6,13 @@ from comments import backup as backups
 from comments import moderation, settings
 
 
+def _comment_id(value):
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"Numéro de commentaire invalide\u00a0: {value}")
+
+
 @task
 def pending(c):
     """List the comments awaiting moderation (thread, author, date, text)."""
@@ -16,7 +23,7 @@ def pending(c):
 def approve(c, id):
     """Publish a pending comment."""
     try:
-        changed = moderation.approve(settings.load(), int(id))
+        changed = moderation.approve(settings.load(), _comment_id(id))
     except moderation.NoSuchComment:
         raise SystemExit(f"Aucun commentaire n°\u00a0{id}.")
     print(f"Commentaire n°\u00a0{id} publié." if changed else f"Le commentaire n°\u00a0{id} était déjà publié.")
@@ -26,7 +33,7 @@ def approve(c, id):
 def delete(c, id):
     """Delete a comment (pending or published)."""
     try:
-        moderation.delete(settings.load(), int(id))
+        moderation.delete(settings.load(), _comment_id(id))
     except moderation.NoSuchComment:
         raise SystemExit(f"Aucun commentaire n°\u00a0{id}.")
     print(f"Commentaire n°\u00a0{id} supprimé.")

@@ -103,3 +103,5 @@ def test_command_line_lists_approves_and_deletes(moderated, uri, capsys, monkeyp
 
     with pytest.raises(SystemExit, match="Aucun commentaire"):
         tasks.approve(Context(), "999999")
+    with pytest.raises(SystemExit, match="Numéro de commentaire invalide"):
+        tasks.delete(Context(), "--help")
