@@ -5,8 +5,9 @@ the file named by ``ISSO_SETTINGS`` (``comments/isso.cfg`` when unset) with the
 environment overrides of comments.settings.
 
 Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then has its
-own lock around "insert, then read back MAX(id)", and under two workers a few percent of
-``POST /new`` answers carry another commenter's comment and edit cookie. Here the app is
+own lock around "insert, then read back MAX(id)", and under two workers some ``POST /new``
+answers carry another commenter's comment and edit cookie (measured here: 15 in 1,200;
+``python -m comments.bench --race`` reproduces it). Here the app is
 built with ``multiprocessing=True`` so the lock is a process-shared semaphore, and
 ``--preload`` makes every worker inherit that one lock from the master.
 """
@@ -50,10 +51,11 @@ def create_app(conf):
 def wait_for_isso_purge(timeout=10.0):
     """Return once the purge thread Isso starts in make_app (moderation on) has done its first pass.
 
-    gunicorn ``--preload`` forks the workers right after this; a fork while that thread
-    is inside SQLite leaves the child with SQLite's global mutex held by nobody, and the
-    worker hangs on its first query (measured: about one start in ten). The thread then
-    sleeps for ``[moderation] purge-after`` (30 days), so later forks are safe.
+    The thread races with what follows: once, our switch to WAL failed with "database
+    is locked", and once a worker hung on its first query. gunicorn ``--preload`` forks
+    the workers right after this, and a fork while another thread is inside SQLite can
+    leave the child with SQLite's mutex held by nobody. The thread then sleeps for
+    ``[moderation] purge-after`` (30 days), so later forks are safe.
     """
     target = isso.core.__file__
     deadline = time.monotonic() + timeout
