@@ -67,6 +67,14 @@ def test(c, browser=True):
 
 
 @task
+def bench(c, duration=5.0):
+    """Measure page weights and the comment server; write BENCHMARKS.md."""
+    from publish.bench import run
+
+    print(run(duration=float(duration)))
+
+
+@task
 def clean(c):
     """Remove generated output and caches."""
     import shutil
@@ -75,4 +83,7 @@ def clean(c):
         shutil.rmtree(ROOT / name, ignore_errors=True)
 
 
-ns = Collection(build, check, serve, new, test, clean)
+from comments import tasks as comments_tasks  # noqa: E402
+
+ns = Collection(build, check, serve, new, test, bench, clean)
+ns.add_collection(Collection.from_module(comments_tasks), name="comments")
