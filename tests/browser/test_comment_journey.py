@@ -1,0 +1,122 @@
+"""The whole discussion in real Chromium: a reader comments, the moderator approves from the e-mail, the comment shows.
+
+Everything is real and on loopback: the production build of the site served
+as nginx would, the comment server (comments.wsgi under gunicorn) with its
+own database, and an SMTP sink receiving the moderation e-mail.
+"""
+
+from email import message_from_bytes, policy
+import re
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+import pytest
+
+from comments import runner
+from support import build, environment, free_port, serve_directory
+
+CHRONICLE = "chroniques/la-juste-mesure/"
+TEXT = "Merci pour « La juste mesure » : la confiance avant le marketing."
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.arrived:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def wait(self, timeout=15):
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while not self.messages:
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, "no moderation e-mail arrived"
+                self.arrived.wait(remaining)
+            return self.messages[0]
+
+
+@pytest.fixture(scope="module")
+def discussion(tmp_path_factory):
+    """(site URL, mailbox): the site and the comment server it talks to, both on loopback."""
+    base = tmp_path_factory.mktemp("journey")
+    site_port, comments_port = free_port(), free_port()
+    site_url = f"http://127.0.0.1:{site_port}"
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    config = runner.write_config(
+        base,
+        comments_port,
+        general={"host": site_url, "notify": "smtp"},
+        moderation={"enabled": "true"},
+        smtp={"host": "127.0.0.1", "port": smtp.port, "security": "none", "to": "moderation@zohe.test"},
+    )
+    server = runner.Gunicorn(
+        base, comments_port, config, env={"ISSO_ADMIN_PASSWORD": "journey-admin-password"}
+    ).start()
+    try:
+        with environment(ZOHE_SITEURL=site_url, ZOHE_COMMENTS_URL=server.base):
+            output = build(
+                prod=True, output=base / "output",
+                overrides={"BAKED_COMMENTS": {"database": base / "comments.db"}},
+            )
+        with serve_directory(output, port=site_port):
+            yield site_url, mailbox
+    finally:
+        server.stop()
+        smtp.stop()
+
+
+def test_reader_comments_moderator_approves_from_the_email(discussion, open_page):
+    site_url, mailbox = discussion
+    watched = open_page(width=1280)
+    page = watched.page
+
+    page.goto(f"{site_url}/{CHRONICLE}")
+    form = page.locator(".isso-postbox")
+    form.locator("textarea").fill(TEXT)
+    form.locator("input[name=author]").fill("Camille")
+    form.locator("input[name=email]").fill("camille@exemple.fr")
+    form.locator("input[type=submit]").click()
+
+    pending = page.locator("#isso-root .isso-comment")
+    assert "en attente de modération" in pending.locator(".isso-note").inner_text()
+    watched.screenshot("journey-pending")
+
+    message = mailbox.wait()
+    assert "moderation@zohe.test" in message["To"]
+    body = message.get_content()
+    assert "Camille" in body and "La juste mesure" in body
+    activate = re.search(r"Activate comment: (\S+)", body).group(1)
+
+    # Before approval, a fresh reader sees nothing.
+    page.goto(f"{site_url}/{CHRONICLE}")
+    page.locator(".isso-postbox").wait_for()
+    assert page.locator("#isso-root .isso-comment").count() == 0
+
+    # Isso's link asks for confirmation, publishes, then shows the comment in its chronicle.
+    moderator = open_page(width=1280).page
+    questions = []
+    moderator.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    moderator.goto(activate)
+    moderator.wait_for_url(re.compile(re.escape(f"{site_url}/{CHRONICLE}") + r"#isso-\d+$"))
+    assert questions == ["Publier ce commentaire\u202f?"]
+
+    page.reload()
+    shown = page.locator("#isso-root .isso-comment")
+    shown.first.wait_for()
+    assert shown.count() == 1
+    assert shown.locator(".isso-author").inner_text() == "Camille"
+    assert "la confiance avant le marketing" in shown.locator(".isso-text").inner_text()
+    assert shown.locator(".isso-note").inner_text() == ""
+    watched.screenshot("journey-approved")
+    assert watched.errors == []
+    assert watched.foreign_requests() == []
