@@ -1,5 +1,7 @@
 """The live preview: build, serve on 127.0.0.1, rebuild and reload the browser on change, with comments."""
 
+import logging
+
 from publish.build import ROOT, BuildError, build
 
 # The content cache turns a one-chronicle edit into a rebuild of that chronicle only.
@@ -26,6 +28,8 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080):
     rebuild()
     comments = start_comments(port=comments_port)
     server = Server()
+    # livereload turns on INFO logging for everything; Pelican's file-by-file chatter hides errors.
+    logging.getLogger("pelican").setLevel(logging.WARNING)
     for pattern in WATCHED:
         server.watch(str(ROOT / pattern), rebuild)
     print(f"Preview on http://{host}:{port}/ — comments on http://{host}:{comments_port}/")
