@@ -19,7 +19,7 @@ REQUIRED_COLUMNS = {
 
 
 class InvalidBackup(ValueError):
-    pass
+    """A file that is not a sound Isso database: restoring it could lose comments."""
 
 
 def default_directory(dbpath):

@@ -25,7 +25,7 @@ class Pending:
 
 
 class NoSuchComment(LookupError):
-    pass
+    """No comment has that number."""
 
 
 def open_db(conf):
