@@ -25,12 +25,16 @@ logger = logging.getLogger(__name__)
 
 # Isso's `comments.mode`: 1 approved, 2 pending, 4 deleted (kept for its replies).
 APPROVED = 1
+DELETED = 4
 
+# Deleted rows are read only to hold their approved replies' place, as Isso's script
+# does: an empty "deleted" stub with the replies nested under it. Their text is never read.
 _QUERY = """
-    SELECT threads.uri, comments.id, comments.parent, comments.created,
-           comments.text, comments.author, comments.website
+    SELECT threads.uri, comments.id, comments.parent, comments.created, comments.mode,
+           CASE comments.mode WHEN ? THEN comments.text END,
+           comments.author, comments.website
     FROM comments JOIN threads ON threads.id = comments.tid
-    WHERE comments.mode = ?
+    WHERE comments.mode IN (?, ?)
     ORDER BY comments.created, comments.id
 """
 
@@ -43,6 +47,8 @@ class Comment:
     website: str | None
     text: Markup
     replies: list = field(default_factory=list)
+    # A deleted comment kept only because approved replies hang from it: no author, no text.
+    deleted: bool = False
 
     @property
     def author(self):
@@ -71,7 +77,7 @@ def read_threads(database):
         return {}
     connection = sqlite3.connect(f"file:{quote(os.path.abspath(database))}?mode=ro", uri=True)
     try:
-        rows = connection.execute(_QUERY, (APPROVED,)).fetchall()
+        rows = connection.execute(_QUERY, (APPROVED, APPROVED, DELETED)).fetchall()
     finally:
         connection.close()
     threads = {}
@@ -81,29 +87,44 @@ def read_threads(database):
 
 
 def build_thread(rows, render, timezone):
-    """Nest a thread's rows into comments with replies.
+    """Nest a thread's rows into comments with replies, as Isso's script shows them.
 
-    A reply whose parent is not approved (pending or deleted) joins the top
-    level rather than disappearing with it.
+    A deleted comment appears only as an empty stub, and only if approved
+    replies hang from it (Isso shows the same stub). A reply whose parent is
+    pending joins the top level rather than disappearing with it.
     """
     comments = {}
     top = []
-    for comment_id, parent, created, text, author, website in rows:
+    for comment_id, parent, created, mode, text, author, website in rows:
+        deleted = mode != APPROVED
         comment = Comment(
             id=comment_id,
             created=datetime.fromtimestamp(created, timezone),
-            author_name=(author or "").strip() or "Anonyme",
-            website=_safe_website(website),
-            text=Markup(render(text)),
+            author_name="Anonyme" if deleted else (author or "").strip() or "Anonyme",
+            website=None if deleted else _safe_website(website),
+            text=Markup("<p>&nbsp;</p>") if deleted else Markup(render(text)),
+            deleted=deleted,
         )
         comments[comment_id] = comment
         (comments[parent].replies if parent in comments else top).append(comment)
-    return top
+    return _prune(top)
+
+
+def _prune(comments):
+    """Drop deleted stubs left with no approved reply under them."""
+    kept = []
+    for comment in comments:
+        comment.replies = _prune(comment.replies)
+        if not comment.deleted or comment.replies:
+            kept.append(comment)
+    return kept
 
 
 def _walk(comments):
+    """Every approved comment, replies after their parent; deleted stubs left out."""
     for comment in comments:
-        yield comment
+        if not comment.deleted:
+            yield comment
         yield from _walk(comment.replies)
 
 
@@ -148,7 +169,7 @@ def bake(generator):
         rows = threads.get(thread_uri(article), [])
         comments = build_thread(rows, render, timezone) if rows else []
         article.comments = comments
-        article.comment_count = len(rows)
+        article.comment_count = sum(1 for _ in _walk(comments))
         article.comments_json_ld = _json_ld(article, comments, siteurl)
         article.comments_feed_url = article.url + options["feed_name"]
         article.thread_uri = thread_uri(article)
