@@ -1,0 +1,114 @@
+"""Marks each raster `<img>` of the content for pelican-image-process and sets its width and height.
+
+pelican-image-process writes the resized variants and the `srcset`, but only
+for images carrying an `image-process-<derivative>` class, and for `srcset`
+images it leaves width and height unset. Authors write plain Markdown images,
+so this plugin adds the class when the content is read, and the size of the
+variant that `src` will point to (so the browser reserves the space before the
+image arrives). Tags are edited in place with a regular expression rather than
+re-serialised, so the French typography plugin's character references survive.
+"""
+
+import html
+import logging
+import os
+import re
+
+from PIL import Image
+from pelican import signals
+
+from .settings import get_settings, image_process_derivative
+
+logger = logging.getLogger(__name__)
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_LINK_SYNTAX = re.compile(r"^(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)")
+
+
+def _attribute(tag, name):
+    match = re.search(rf"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.IGNORECASE)
+    if match is None:
+        return None
+    return html.unescape(next(group for group in match.groups() if group is not None))
+
+
+def _enabled(settings):
+    # Pelican never disconnects receivers: a preview built in the same process after a
+    # production build must not be touched.
+    return any(str(getattr(p, "__name__", p)).endswith("responsive_images") for p in settings.get("PLUGINS", ()))
+
+
+def source_file(src, document_path, content_path):
+    """The content file an image URL written by an author points at, or None."""
+    if not _LINK_SYNTAX.match(src):
+        return None
+    path = _LINK_SYNTAX.sub("", src).split("?")[0].split("#")[0]
+    if path.startswith("/"):
+        return os.path.join(content_path, path.lstrip("/"))
+    return os.path.normpath(os.path.join(os.path.dirname(document_path), path))
+
+
+def variant_size(width, height, wanted):
+    """Size of the variant `scale_in wanted None False` makes from a width×height image."""
+    scale = min(wanted / width, 1.0)
+    return int(width * scale), int(height * scale)
+
+
+def _mark(tag, derivative, size):
+    classes = _attribute(tag, "class")
+    new_class = f"image-process-{derivative}"
+    if classes is None:
+        tag = tag[:4] + f' class="{new_class}"' + tag[4:]
+    else:
+        tag = re.sub(
+            r"""(\sclass\s*=\s*)(["'])(.*?)\2""",
+            lambda m: f'{m.group(1)}{m.group(2)}{m.group(3)} {new_class}{m.group(2)}',
+            tag,
+            count=1,
+            flags=re.IGNORECASE,
+        )
+    if _attribute(tag, "width") is None and _attribute(tag, "height") is None:
+        tag = tag[:4] + f' width="{size[0]}" height="{size[1]}"' + tag[4:]
+    return tag
+
+
+def mark_images(instance):
+    """Add the derivative class and the displayed size to each raster image of a document."""
+    settings = instance.settings
+    if not _enabled(settings) or not getattr(instance, "_content", None):
+        return
+    options = get_settings(settings)
+
+    def replace(match):
+        tag = match.group(0)
+        src = _attribute(tag, "src") or ""
+        classes = _attribute(tag, "class") or ""
+        if "image-process-" in classes or not src.lower().split("?")[0].endswith(options["suffixes"]):
+            return tag
+        path = source_file(src, instance.source_path, settings["PATH"])
+        if path is None or not os.path.isfile(path):
+            return tag  # The content checks report a missing image, naming the file.
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+        except OSError as error:
+            logger.error("%s: cannot read image %s: %s", instance.source_path, src, error)
+            return tag
+        return _mark(tag, options["derivative"], variant_size(width, height, options["default_width"]))
+
+    instance._content = _IMG.sub(replace, instance._content)
+
+
+def add_derivative(pelican):
+    """Declare the derivative to pelican-image-process from this plugin's one set of widths."""
+    settings = pelican.settings
+    if not _enabled(settings):
+        return
+    options = get_settings(settings)
+    settings.setdefault("IMAGE_PROCESS", {})
+    settings["IMAGE_PROCESS"].setdefault(options["derivative"], image_process_derivative(options))
+
+
+def register():
+    signals.initialized.connect(add_derivative)
+    signals.content_object_init.connect(mark_images)
