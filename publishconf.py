@@ -21,3 +21,25 @@ DRAFT_SAVE_AS = ""
 DRAFT_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
+
+# Production-only output: responsive image variants, hashed theme assets, the search
+# index, then .gz and .br copies of every text file for nginx's gzip_static/brotli_static.
+# pelican-precompress runs on granular signals' `compress`, after `optimize` (hashed names),
+# and after the site_search generator, so that every rewritten file is compressed.
+PLUGINS = PLUGINS + [  # noqa: F405
+    "responsive_images",
+    "pelican.plugins.image_process",
+    "hashed_assets",
+    "site_search",
+    "pelican.plugins.precompress",
+]
+IMAGE_PROCESS_DIR = "variantes"
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = True
+PRECOMPRESS_ZOPFLI = False
+PRECOMPRESS_TEXT_EXTENSIONS = {
+    ".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml", ".ico",
+}
+# The search page (theme/templates/search.html), whose bundle only production builds.
+SEARCH_URL = "recherche/"
+TEMPLATE_PAGES = {**TEMPLATE_PAGES, "search.html": "recherche/index.html"}  # noqa: F405
