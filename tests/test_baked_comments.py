@@ -1,12 +1,16 @@
 """Approved comments, and only those, are baked into the built chronicle, its listings and its feed."""
 
-import shutil
+from datetime import datetime
+import json
+import re
 import time
 from xml.etree import ElementTree
 
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 import pytest
 
+from publish.weight import CRITICAL_BUDGET, TOTAL_BUDGET, page_weight
 from support import PROD_SITEURL, ROOT, build_prod
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -99,3 +103,204 @@ def test_the_database_is_opened_read_only(tmp_path):
     build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
     assert database.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["comments.db", "output"]
+
+
+# The page itself: what a reader sees without JavaScript.
+
+APPROVED_TEXTS = ["Un premier avis.", "Une réponse à Pauline.", "Réponse au message supprimé."]
+NEVER_SHOWN = ["En attente de modération", "Ce message sera supprimé", "Attente", "Supprime"]
+FRENCH_DATE = re.compile(
+    r"^\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$"
+)
+
+
+def _page(site, path="chroniques/la-juste-mesure/index.html"):
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def _thread(site):
+    return _page(site).select_one("#isso-thread")
+
+
+def _tree(element):
+    """[(id, [replies...]), ...] of the comments directly under `element`."""
+    return [
+        (comment["id"], _tree(comment.select_one(":scope > .isso-follow-up")))
+        for comment in element.select(":scope > .isso-comment")
+    ]
+
+
+def test_the_page_shows_exactly_the_approved_comments_in_thread_order(site):
+    thread = _thread(site)
+    # Replies nested under their parent, oldest first; the deleted comment that has an
+    # approved reply stays as an empty stub holding it, exactly as Isso's script shows it.
+    assert _tree(thread.select_one("#isso-root")) == [
+        ("isso-1", [("isso-2", [])]),
+        ("isso-4", [("isso-5", [])]),
+        ("isso-6", []),
+    ]
+    authors = [a.get_text() for a in thread.select(".isso-author")]
+    assert authors == ["Pauline", "Jean", "Anonyme", "Orphelin", '<b onmouseover="alert(1)">Hacker</b>']
+    text = thread.get_text()
+    for approved in APPROVED_TEXTS:
+        assert text.count(approved) == 1, approved
+    for hidden in NEVER_SHOWN:
+        assert hidden not in text, hidden
+    stub = thread.select_one("#isso-4")
+    assert stub.select_one(".isso-note").get_text() == "Réponse supprimée."
+    assert stub.select_one(":scope > .isso-text-wrapper > .isso-text").get_text() == "\u00a0"
+    assert thread.select_one(".discussion__count").get_text() == "4 réponses"
+    # Never a .isso-postbox: Isso would then not insert its form.
+    assert thread.select(".isso-postbox") == []
+
+
+def test_baked_comments_use_isso_markup_with_permalinks_and_french_dates(site):
+    thread = _thread(site)
+    for comment in thread.select(".isso-comment"):
+        wrapper = comment.select_one(":scope > .isso-text-wrapper")
+        header, body, footer = wrapper.find_all(recursive=False)
+        assert header["class"] == ["isso-comment-header"]
+        assert body["class"] == ["isso-text"] and footer["class"] == ["isso-comment-footer"]
+        assert [c["class"][0] for c in header.find_all(recursive=False)] == [
+            "isso-author", "isso-spacer", "isso-permalink", "isso-note"
+        ]
+        permalink = header.select_one("a.isso-permalink")
+        assert permalink["href"] == "#" + comment["id"]
+        time = permalink.select_one("time")
+        created = datetime.fromisoformat(time["datetime"])
+        assert created.utcoffset() is not None
+        assert time.get_text() == format_date(created, "d MMMM y", locale="fr_FR")
+        assert FRENCH_DATE.match(time.get_text()), time.get_text()
+        assert comment.select_one(":scope > .isso-follow-up") is not None
+    assert thread.select_one("#isso-1 .isso-text").decode_contents() == "<p>Un <strong>premier</strong> avis.</p>"
+
+
+def test_baked_comments_are_inert(site):
+    thread = _thread(site)
+    hacker = thread.select_one("#isso-6")
+    # The hostile name is shown as text, and its javascript: website is no link.
+    assert hacker.select_one(".isso-author").name == "span"
+    assert "<b" in hacker.select_one(".isso-author").get_text()
+    assert thread.find("script") is None and thread.find("img", src=True) is None
+    for tag in thread.find_all(True):
+        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
+        for attr in ("href", "src", "action", "formaction"):
+            assert not tag.get(attr, "").strip().lower().startswith(("javascript:", "data:")), tag
+
+
+def test_the_discussion_links_its_comment_feed_and_says_how_to_take_part(site):
+    page = _page(site)
+    link = page.select_one(".discussion__feed a")
+    assert link.get_text() == "Suivre les réponses (Atom)"
+    assert link["href"] == f"{PROD_SITEURL}{URI}commentaires.atom.xml"
+    assert "activez JavaScript" in page.select_one(".discussion noscript").get_text()
+    # Isso's script comes after ours: deferred scripts run in document order.
+    scripts = [s["src"] for s in page.select(".discussion script[src]")]
+    assert re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0]) and scripts[1].endswith("/js/embed.min.js")
+
+
+def test_json_ld_lists_the_approved_comments(site):
+    page = _page(site)
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert data["commentCount"] == 4
+    assert [c["@id"] for c in data["comment"]] == [f"{PROD_SITEURL}{URI}#isso-{i}" for i in (1, 2, 5, 6)]
+    assert [c["author"]["name"] for c in data["comment"]] == APPROVED_AUTHORS
+    assert data["comment"][0]["text"] == "Un premier avis."
+    assert all(c["@type"] == "Comment" and c["dateCreated"] for c in data["comment"])
+
+
+LISTINGS = {
+    "index.html": "a.card__replies",
+    "categories/les-chroniques-de-zohe/index.html": "a.card__replies",
+    "archives/index.html": "a.count",
+}
+
+
+@pytest.mark.parametrize("path, selector", LISTINGS.items())
+def test_listings_take_their_counts_from_the_build(site, path, selector):
+    html = (site / path).read_text(encoding="utf-8")
+    counts = {a["href"]: a.find(string=True) for a in BeautifulSoup(html, "html.parser").select(selector)}
+    assert counts[f"{PROD_SITEURL}{URI}#discussion"] == "4 réponses"
+    assert counts[f"{PROD_SITEURL}/chroniques/quelle-est-votre-promesse/#discussion"] == "0 réponse"
+    # A reader's browser asks the comment server nothing to show a count.
+    assert "embed.min.js" not in html and "/isso" not in html
+
+
+def test_pelicans_feeds_end_each_chronicle_with_its_count(site):
+    for name, content_tag in (("chroniques.atom.xml", f"{ATOM}content"), ("chroniques.rss.xml", "description")):
+        root = ElementTree.parse(site / "feeds" / name).getroot()
+        items = root.findall(f"{ATOM}entry") or root.findall("channel/item")
+        by_link = {}
+        for item in items:
+            link = item.find(f"{ATOM}link")
+            by_link[link.get("href") if link is not None else item.findtext("link")] = item.findtext(content_tag)
+        assert by_link[f"{PROD_SITEURL}{URI}"].endswith(
+            f'<p>Discussion\u00a0: <a href="{PROD_SITEURL}{URI}#discussion">4 réponses</a></p>'
+        ), name
+        assert by_link[f"{PROD_SITEURL}/chroniques/quelle-est-votre-promesse/"].endswith(">0 réponse</a></p>"), name
+    # The page itself is not changed by it.
+    assert "Discussion\u00a0:" not in _page(site).select_one(".prose").get_text()
+
+
+def test_no_comments_yet_says_so(tmp_path):
+    output = build_prod(tmp_path / "output", BAKED_COMMENTS={"database": tmp_path / "absent.db"})
+    thread = _thread(output)
+    assert thread.select_one(".discussion__count").get_text() == "Aucune réponse pour l’instant"
+    assert thread.select(".isso-comment") == []
+    assert thread.select_one("#isso-root") is not None
+
+
+# Budgets with a long discussion.
+
+def _long_discussion(path, count=50):
+    """A thread of `count` approved comments, one in three a reply, each a paragraph or two."""
+    db = make_isso_database(path)
+    start = time.time() - 86400
+    parent = None
+    for n in range(count - 4):  # make_isso_database already holds 4 approved
+        text = (
+            f"Réponse numéro {n}. Ce que vous dites de la juste mesure me parle : "
+            "nous avons, nous aussi, appris à dire non à des clients pressés. "
+            f"Le **temps long** est une promesse qu’on tient ensemble.\n\nDeuxième paragraphe {n * 7}."
+        )
+        comment = db.comments.add(URI, {
+            "text": text, "author": f"Lectrice {n}", "email": f"l{n}@exemple.fr", "website": None,
+            "parent": parent if n % 3 else None, "mode": 1, "remote_addr": "127.0.0.0",
+            "created": start + 10 * n,
+        })
+        if n % 3 == 0:
+            parent = comment["id"]
+
+
+def _without_comment_text(html):
+    """The page with each baked comment's text, and its copy in the JSON-LD, emptied.
+
+    The issue excepts the text itself from the critical budget, not the markup, the
+    authors, dates, links or CSS around it: weighing this page is weighing the built one
+    minus the brotli size its comment texts add.
+    """
+    html, found = re.subn(r'(<div class="isso-text">).*?(</div>)', r"\1\2", html, flags=re.S)
+    assert found >= 50
+    html, found = re.subn(r'("@type": "Comment", .*?"text": )"(?:[^"\\]|\\.)*"', r'\1""', html)
+    assert found >= 50
+    return html
+
+
+def test_budgets_hold_with_fifty_baked_comments(tmp_path):
+    database = tmp_path / "comments.db"
+    _long_discussion(database)
+    output = build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
+    page = output / "chroniques/la-juste-mesure/index.html"
+    html = page.read_text(encoding="utf-8")
+    assert BeautifulSoup(html, "html.parser").select_one(".discussion__count").get_text() == "50 réponses"
+    stripped = page.with_name("sans-texte.html")
+    stripped.write_text(_without_comment_text(html), encoding="utf-8")
+
+    comments_url = PROD_SITEURL + "/isso"
+    whole = page_weight(output, str(page.relative_to(output)), siteurl=PROD_SITEURL, exclude=(comments_url,))
+    weight = page_weight(output, str(stripped.relative_to(output)), siteurl=PROD_SITEURL, exclude=(comments_url,))
+    # The measure sees the stylesheet and our script; the text really was a part of the page.
+    assert any(f.endswith(".css") for f in weight.files) and any(re.search(r"discussion[.\w]*\.js$", f) for f in weight.files)
+    assert whole.critical["brotli"] - weight.critical["brotli"] > 500
+    assert weight.critical["brotli"] <= CRITICAL_BUDGET, weight
+    assert weight.total["brotli"] <= TOTAL_BUDGET, weight

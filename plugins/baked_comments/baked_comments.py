@@ -205,6 +205,33 @@ def write_feeds(generator, writer=None):
             feed.write(handle, "utf-8")
 
 
+def replies(count):
+    """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular."""
+    return f"{count} réponse{'s' if count > 1 else ''}"
+
+
+def count_in_feeds(context, feed):
+    """End each chronicle's item in Pelican's feeds with its reply count, as of the build.
+
+    Only the feed item changes, not the page; chronicles whose discussion is
+    off ("Comments: off") get no line.
+    """
+    articles = {article.url: article for article in context.get("articles", [])}
+    for item in feed.items:
+        article = articles.get(urlsplit(item["link"]).path.lstrip("/"))
+        if article is None or not hasattr(article, "comment_count"):
+            continue
+        if str(article.metadata.get("comments", "on")).strip().lower() in ("off", "non", "no", "false", "0"):
+            continue
+        line = (
+            f'<p>Discussion\u00a0: <a href="{escape(item["link"])}#discussion">'
+            f"{replies(article.comment_count)}</a></p>"
+        )
+        key = "content" if item.get("content") else "description"
+        item[key] = (item[key] or "") + line
+
+
 def register():
     signals.article_generator_finalized.connect(bake)
     signals.article_writer_finalized.connect(write_feeds)
+    signals.feed_generated.connect(count_in_feeds)
