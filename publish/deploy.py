@@ -1,0 +1,386 @@
+"""Publishing by `git push`: the post-receive hook's work, the releases it builds, the atomic switch of `current`, rollback.
+
+Layout of a web root (DIR):
+
+    DIR/deploy.env          production settings for the build (not in git; see deploy/README.md)
+    DIR/releases/<commit>/  one complete production build per release, with .zohe-release.json
+    DIR/current             symlink to releases/<name>; nginx serves it
+    DIR/.deploy.lock        held while a release is built or `current` changes
+
+The hook builds the tip of `main` with the pushed commit's own build
+(`invoke build --prod`, strict: any warning fails it) and only then points
+`current` at the new release with one rename, so a reader gets either the old
+site or the new one, never a mix. A failed build prints why, naming the file,
+to the pusher and leaves `current` alone.
+"""
+
+import argparse
+from dataclasses import dataclass
+import fcntl
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOK_TEMPLATE = ROOT / "deploy" / "post-receive.in"
+
+MAIN = "refs/heads/main"
+RELEASES = "releases"
+CURRENT = "current"
+LOCK = ".deploy.lock"
+ENV_FILE = "deploy.env"
+MARKER = ".zohe-release.json"
+KEEP = 5
+NULL_COMMIT = "0" * 40
+_INFO_LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+:(?:INFO|DEBUG): ")
+
+
+class DeployError(Exception):
+    """Publishing could not go on; the message is for the author, in French."""
+
+
+@dataclass
+class Release:
+    name: str
+    path: Path
+    commit: str
+    built_at: float
+
+
+def say(message, stream=None):
+    """One line for the author; in the hook it shows as a `remote:` line."""
+    print(f"Zôhé : {message}", file=stream or sys.stdout, flush=True)
+
+
+def _seconds(value):
+    return f"{value:.1f}".replace(".", ",") + " s"
+
+
+def _milliseconds(value):
+    return f"{value * 1000:.2f}".replace(".", ",") + " ms"
+
+
+# --- installation ---------------------------------------------------------
+
+
+def install_hook(repo, webroot, python=None, app_root=ROOT):
+    """Write `repo/hooks/post-receive`, which runs this module with the project's Python."""
+    repo = Path(repo).resolve()
+    webroot = Path(webroot).resolve()
+    if not (repo / "HEAD").is_file() or not (repo / "objects").is_dir():
+        raise DeployError(f"{repo} n’est pas un dépôt Git nu.")
+    (webroot / RELEASES).mkdir(parents=True, exist_ok=True)
+    values = {
+        "PYTHON": shlex.quote(str(python or sys.executable)),
+        "APP_ROOT": shlex.quote(str(Path(app_root).resolve())),
+        "REPO": shlex.quote(str(repo)),
+        "WEBROOT": shlex.quote(str(webroot)),
+    }
+    text = HOOK_TEMPLATE.read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(f"@{key}@", value)
+    hook = repo / "hooks" / "post-receive"
+    hook.parent.mkdir(exist_ok=True)
+    staged = hook.with_name("post-receive.new")
+    staged.write_text(text, encoding="utf-8")
+    staged.chmod(0o755)
+    os.replace(staged, hook)
+    return hook
+
+
+# --- environment ----------------------------------------------------------
+
+
+def read_env_file(path):
+    """KEY=VALUE lines (comments and blank lines allowed, optional quotes), as a dict."""
+    values = {}
+    path = Path(path)
+    if not path.is_file():
+        return values
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):]
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise DeployError(f"{path}, ligne {number} : « NOM=valeur » attendu.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def build_environment(webroot):
+    """The environment of the build: ours without Git's hook variables, plus DIR/deploy.env.
+
+    Git sets GIT_DIR (and sometimes GIT_WORK_TREE, GIT_QUARANTINE_PATH…) for hooks;
+    a build that runs git, or tools that look for a repository, must not inherit them.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    # The hook's own module path must not shadow the pushed commit's code.
+    env.pop("PYTHONPATH", None)
+    env.update(read_env_file(Path(webroot) / ENV_FILE))
+    return env
+
+
+def _git(repo, *args, check=True, **kwargs):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    return subprocess.run(["git", f"--git-dir={repo}", *args], env=env, check=check, **kwargs)
+
+
+def main_tip(repo):
+    """The commit `main` points at now, or None when the branch does not exist."""
+    result = _git(repo, "rev-parse", "--verify", "--quiet", MAIN + "^{commit}",
+                  capture_output=True, text=True, check=False)
+    return result.stdout.strip() or None
+
+
+def export_commit(repo, commit, destination):
+    """Write the tree of `commit` into `destination` (no index or HEAD of the bare repo touched)."""
+    archive = _git(repo, "archive", "--format=tar", commit, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+
+
+# --- releases -------------------------------------------------------------
+
+
+def releases(webroot):
+    """Complete releases (a marker written after a clean build), oldest first."""
+    found = []
+    folder = Path(webroot) / RELEASES
+    if not folder.is_dir():
+        return found
+    for path in folder.iterdir():
+        marker = path / MARKER
+        if path.name.startswith(".") or not marker.is_file():
+            continue
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        found.append(Release(path.name, path, data["commit"], data["built_at"]))
+    return sorted(found, key=lambda release: (release.built_at, release.name))
+
+
+def current_release(webroot):
+    """The release `current` points at, or None."""
+    link = Path(webroot) / CURRENT
+    if not link.is_symlink():
+        return None
+    name = Path(os.readlink(link)).name
+    return next((r for r in releases(webroot) if r.name == name), None)
+
+
+def switch(webroot, release):
+    """Point `current` at `release` with one rename; return the seconds it took."""
+    webroot = Path(webroot)
+    link = webroot / CURRENT
+    if link.exists() and not link.is_symlink():
+        raise DeployError(f"{link} est un vrai dossier : déplacez-le, il doit être un lien symbolique.")
+    started = time.perf_counter()
+    staged = webroot / f".{CURRENT}.{os.getpid()}.tmp"
+    if staged.is_symlink() or staged.exists():
+        staged.unlink()
+    # Relative target: the web root can be moved or mounted elsewhere as a whole.
+    os.symlink(os.path.join(RELEASES, release.name), staged)
+    os.replace(staged, link)
+    return time.perf_counter() - started
+
+
+def prune(webroot, keep=KEEP):
+    """Keep the `keep` newest releases and the current one; remove the rest and leftovers."""
+    folder = Path(webroot) / RELEASES
+    complete = releases(webroot)
+    current = current_release(webroot)
+    kept = {release.name for release in complete[-keep:]}
+    if current is not None:
+        kept.add(current.name)
+    removed = []
+    for path in folder.iterdir():
+        if path.name in kept:
+            continue
+        # Under the lock no build is running: a dot folder is a crashed build's leftover,
+        # a folder without a marker a build that died before it was complete.
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path.name)
+    return removed
+
+
+class Lock:
+    """An exclusive flock on DIR/.deploy.lock: one build or switch at a time."""
+
+    def __init__(self, webroot, stream=None):
+        self.path = Path(webroot) / LOCK
+        self.stream = stream
+        self.handle = None
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("une autre publication est en cours, attente de sa fin…", self.stream)
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _release_name(webroot, commit, rebuild):
+    folder = Path(webroot) / RELEASES
+    if not rebuild:
+        return commit
+    number = 2
+    while (folder / f"{commit}-{number}").exists():
+        number += 1
+    return f"{commit}-{number}"
+
+
+def _check_requirements(checkout, python, stream):
+    """Warn when the pushed requirements differ from those the server's venv was made from."""
+    stamp = Path(python).parent.parent / ".requirements.sha256"
+    wanted = checkout / "requirements.txt"
+    if stamp.is_file() and wanted.is_file():
+        digest = hashlib.sha256(wanted.read_bytes()).hexdigest()
+        if digest != stamp.read_text().strip():
+            say("attention, requirements.txt a changé : lancez ./dev sur le serveur "
+                "pour mettre l’environnement à jour.", stream)
+
+
+def build_release(repo, webroot, commit, name, python=None, stream=None):
+    """Build `commit` with its own strict production build into releases/<name>; return the Release."""
+    python = python or sys.executable
+    target = Path(webroot) / RELEASES / name
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="zohe-deploy-") as scratch:
+        checkout = Path(scratch) / "site"
+        checkout.mkdir()
+        export_commit(repo, commit, checkout)
+        _check_requirements(checkout, python, stream)
+        # The pushed commit's own tasks.py and publish.build: one build path for everyone.
+        process = subprocess.Popen(
+            [python, "-m", "invoke", "build", "--prod", "--output", str(target)],
+            cwd=checkout,
+            env=build_environment(webroot),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for line in process.stdout:
+            # Isso's import configures logging at INFO: one line per written file
+            # would bury the one message the author needs.
+            if not _INFO_LINE.match(line):
+                print(line, end="", file=stream or sys.stdout, flush=True)
+        returncode = process.wait()
+    if returncode != 0:
+        raise DeployError(
+            f"la construction de {commit[:12]} a échoué (voir ci-dessus) ; "
+            "le site en ligne n’a pas changé."
+        )
+    built_at = time.time()
+    marker = {"commit": commit, "built_at": built_at, "build_seconds": built_at - started}
+    (target / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    return Release(name, target, commit, built_at)
+
+
+def publish(repo, webroot, rebuild=False, python=None, stream=None):
+    """Build the tip of main (unless already built) and make it current; return (release, switch seconds).
+
+    The tip is read under the lock, not taken from the push: when two pushes race, the
+    last one to get the lock publishes whatever main is by then, so `current` ends on
+    main's final commit and a slower build can never put an older commit back.
+    """
+    stream = stream or sys.stdout
+    with Lock(webroot, stream):
+        commit = main_tip(repo)
+        if commit is None:
+            raise DeployError("la branche main n’existe pas.")
+        current = current_release(webroot)
+        existing = next((r for r in reversed(releases(webroot)) if r.commit == commit), None)
+        if current is not None and current.commit == commit and not rebuild:
+            say(f"la version {commit[:12]} est déjà en ligne.", stream)
+            return current, 0.0
+        if existing is not None and not rebuild:
+            release = existing
+        else:
+            say(f"construction de la version {commit[:12]}…", stream)
+            release = build_release(
+                repo, webroot, commit, _release_name(webroot, commit, rebuild), python, stream
+            )
+        seconds = switch(webroot, release)
+        prune(webroot)
+    say(f"en ligne : version {commit[:12]} (bascule en {_milliseconds(seconds)}).", stream)
+    return release, seconds
+
+
+def rollback(webroot, stream=None):
+    """Point `current` at the release built just before the current one; return it."""
+    with Lock(webroot, stream):
+        current = current_release(webroot)
+        if current is None:
+            raise DeployError("aucune version n’est en ligne.")
+        older = [r for r in releases(webroot) if (r.built_at, r.name) < (current.built_at, current.name)]
+        if not older:
+            raise DeployError("aucune version précédente n’est conservée.")
+        previous = older[-1]
+        switch(webroot, previous)
+    say(f"retour à la version {previous.commit[:12]} ({previous.name}).", stream)
+    return previous
+
+
+def receive(repo, webroot, lines, python=None, stream=None):
+    """The post-receive hook: publish when main was updated; return the hook's exit status."""
+    updates = [line.split() for line in lines if line.strip()]
+    if not any(len(u) == 3 and u[2] == MAIN and u[1] != NULL_COMMIT for u in updates):
+        return 0
+    try:
+        publish(repo, webroot, python=python, stream=stream)
+    except DeployError as error:
+        say(str(error), stream)
+        # git ignores a post-receive hook's status (the push is done); non-zero still
+        # tells a human reading the server's logs that this one failed.
+        return 1
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m publish.deploy", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    hook = commands.add_parser("receive", help="post-receive hook: reads 'old new ref' lines on stdin")
+    hook.add_argument("--repo", required=True)
+    hook.add_argument("--webroot", required=True)
+    again = commands.add_parser("rebuild", help="build main again (new comments, dated chronicles)")
+    again.add_argument("--repo", required=True)
+    again.add_argument("--webroot", required=True)
+    back = commands.add_parser("rollback", help="go back to the previous release")
+    back.add_argument("--webroot", required=True)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "receive":
+            return receive(Path(args.repo), Path(args.webroot), sys.stdin.read().splitlines())
+        if args.command == "rebuild":
+            publish(Path(args.repo), Path(args.webroot), rebuild=True)
+        elif args.command == "rollback":
+            rollback(Path(args.webroot))
+    except DeployError as error:
+        say(str(error), sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
