@@ -42,6 +42,12 @@ ENV_FILE = "deploy.env"
 MARKER = ".zohe-release.json"
 KEEP = 5
 NULL_COMMIT = "0" * 40
+# Files named after their content (hashed_assets plugin, Pagefind's index): safe to keep
+# beside newer ones, and cached for good by nginx.
+_CONTENT_NAMED = re.compile(
+    r"(?:^theme/.*\.[0-9a-f]{10}\.(?:css|js)|^pagefind/(?:fragment|index)/[^/]+|^pagefind/[^/]+\.pf_meta)"
+    r"(?:\.gz|\.br)?$"
+)
 _INFO_LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+:(?:INFO|DEBUG): ")
 
 
@@ -291,10 +297,40 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
             f"la construction de {commit[:12]} a échoué (voir ci-dessus) ; "
             "le site en ligne n’a pas changé."
         )
+    current = current_release(webroot)
+    carried = carry_over_assets(current.path, target) if current is not None else []
     built_at = time.time()
-    marker = {"commit": commit, "built_at": built_at, "build_seconds": built_at - started}
+    marker = {
+        "commit": commit,
+        "built_at": built_at,
+        "build_seconds": built_at - started,
+        "carried": carried,
+    }
     (target / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     return Release(name, target, commit, built_at)
+
+
+def carry_over_assets(previous, release):
+    """Copy the previous release's own content-named files the new one lacks; return their paths.
+
+    A reader whose page (cached up to a minute, or still loading) came from the previous
+    release asks for its hashed stylesheet or its search index fragments: without these
+    copies `current` would answer 404 for them. Files the previous release had itself
+    carried over are left behind, so copies never pile up beyond one generation.
+    """
+    marker = Path(previous) / MARKER
+    inherited = set(json.loads(marker.read_text(encoding="utf-8")).get("carried", ())) if marker.is_file() else set()
+    copied = []
+    for path in sorted(Path(previous).rglob("*")):
+        relative = path.relative_to(previous).as_posix()
+        if not path.is_file() or relative in inherited or not _CONTENT_NAMED.search(relative):
+            continue
+        destination = Path(release) / relative
+        if not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+            copied.append(relative)
+    return copied
 
 
 def publish(repo, webroot, rebuild=False, python=None, stream=None):

@@ -1,0 +1,199 @@
+"""Fixtures for publishing tests: a bare repository with the hook installed, pushes from a clone, nginx and Isso on loopback."""
+
+import os
+from pathlib import Path
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from invoke import Context
+
+from support import ROOT, free_port
+from publish import deploy, deploy_tasks
+
+NGINX = "/usr/sbin/nginx"
+BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+SITE_CONF = ROOT / "deploy" / "nginx" / "zohe-site.conf"
+# Commits made by the tests carry this identity and never read the user's git config.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Zôhé tests",
+    "GIT_AUTHOR_EMAIL": "tests@zohe.invalid",
+    "GIT_COMMITTER_NAME": "Zôhé tests",
+    "GIT_COMMITTER_EMAIL": "tests@zohe.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(*args, cwd=None, check=True):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_ENV)
+    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def project_files():
+    """The project's files as they stand: tracked ones and new ones not ignored (others may be mid-change)."""
+    listed = git("ls-files", "--cached", "--others", "--exclude-standard", "-z", cwd=ROOT).stdout
+    names = sorted({name for name in listed.split("\0") if name})
+    return [name for name in names if (ROOT / name).is_file() and not name.startswith("tests/")]
+
+
+class Site:
+    """A bare repository with the publishing hook, its web root and a clone to push from."""
+
+    def __init__(self, base, siteurl):
+        self.base = Path(base)
+        self.repo = self.base / "site.git"
+        self.webroot = self.base / "www"
+        self.work = self.base / "work"
+        self.siteurl = siteurl
+        git("init", "--quiet", "--bare", "--initial-branch=main", str(self.repo))
+        # The task itself, as `invoke deploy.install --repo --webroot` runs it.
+        deploy_tasks.install(Context(), repo=str(self.repo), webroot=str(self.webroot))
+        (self.webroot / deploy.ENV_FILE).write_text(
+            "# Production settings of the test site\n"
+            f"ZOHE_SITEURL={siteurl}\n"
+            f"ZOHE_COMMENTS_DB={self.base / 'no-comments.db'}\n",
+            encoding="utf-8",
+        )
+        self.work = self.clone("work")
+        for name in project_files():
+            target = self.work / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target)
+        self.first_commit = self.commit(self.work, "The site as it stands")
+
+    def clone(self, name):
+        path = self.base / name
+        git("clone", "--quiet", str(self.repo), str(path))
+        git("checkout", "--quiet", "-B", "main", cwd=path)
+        return path
+
+    def commit(self, work, message, files=None):
+        for name, text in (files or {}).items():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            (work / name).write_text(text, encoding="utf-8")
+        git("add", "--all", cwd=work)
+        git("commit", "--quiet", "--allow-empty", "-m", message, cwd=work)
+        return git("rev-parse", "HEAD", cwd=work).stdout.strip()
+
+    def push(self, work=None, ref="main", force=False, background=False):
+        """Push HEAD to `ref`; returns the CompletedProcess (or the Popen with background=True)."""
+        args = ["git", "push", "--porcelain"] + (["--force"] if force else []) + ["origin", f"HEAD:refs/heads/{ref}"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update(GIT_ENV)
+        options = dict(cwd=work or self.work, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if background:
+            return subprocess.Popen(args, **options)
+        return subprocess.run(args, **options, timeout=300)
+
+    def current(self):
+        """The release `current` points at (None when there is none)."""
+        return deploy.current_release(self.webroot)
+
+    def main_tip(self):
+        return git("--git-dir", str(self.repo), "rev-parse", "refs/heads/main").stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def served_port():
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory, served_port):
+    """The real project pushed once to a bare repository: its web root holds one release.
+
+    Tests that read it (nginx, search) never push to it; the publishing tests make their own.
+    """
+    site = Site(tmp_path_factory.mktemp("published"), f"http://127.0.0.1:{served_port}")
+    result = site.push()
+    assert result.returncode == 0, result.stdout
+    assert site.current() is not None, result.stdout
+    return site
+
+
+@pytest.fixture(scope="session")
+def comment_server(tmp_path_factory):
+    """The real comment server (comments.wsgi under gunicorn) on a free loopback port."""
+    from comments.runner import Gunicorn, write_config
+
+    directory = tmp_path_factory.mktemp("isso")
+    port = free_port()
+    config = write_config(directory, port)
+    with Gunicorn(directory, port, config, workers=1) as server:
+        yield server
+
+
+def nginx_conf(prefix, port, webroot, comments_port):
+    """A top-level nginx.conf around the shipped zohe-site.conf, for one loopback port."""
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix / 'temp' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""load_module {BROTLI_MODULE};
+{user}daemon off;
+worker_processes 1;
+pid {prefix / 'nginx.pid'};
+error_log {prefix / 'error.log'} warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+{temp}
+    upstream zohe_comments {{ server 127.0.0.1:{comments_port}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {webroot / deploy.CURRENT};
+        include {SITE_CONF};
+    }}
+}}
+"""
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory, published, served_port, comment_server):
+    """Debian's nginx, as the current user, serving the published web root with the shipped configuration."""
+    prefix = tmp_path_factory.mktemp("nginx")
+    (prefix / "temp").mkdir()
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(prefix, served_port, published.webroot, comment_server.port))
+    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{served_port}"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", served_port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"nginx did not start: {process.stderr.read().decode()}")
+            time.sleep(0.05)
+    yield base
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site() -> a fresh Site (nothing pushed yet) whose pages are addressed at a loopback URL."""
+    count = 0
+
+    def make():
+        nonlocal count
+        count += 1
+        return Site(tmp_path / f"site{count}", f"http://127.0.0.1:{free_port()}")
+
+    return make
