@@ -27,8 +27,7 @@ DRAFT_PAGE_URL = ""
 # pelican-precompress runs on granular signals' `compress`, after `optimize` (hashed names),
 # and after the site_search generator, so that every rewritten file is compressed.
 PLUGINS = PLUGINS + [  # noqa: F405
-    "responsive_images",
-    "pelican.plugins.image_process",
+    "responsive_images",  # runs pelican-image-process itself
     "hashed_assets",
     "site_search",
     "pelican.plugins.precompress",

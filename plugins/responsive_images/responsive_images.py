@@ -7,6 +7,10 @@ so this plugin adds the class when the content is read, and the size of the
 variant that `src` will point to (so the browser reserves the space before the
 image arrives). Tags are edited in place with a regular expression rather than
 re-serialised, so the French typography plugin's character references survive.
+
+pelican-image-process is called from here rather than listed in PLUGINS:
+Pelican never disconnects a plugin's receivers, and its own would then also run
+(and warn, failing the strict build) in a preview built later in the same process.
 """
 
 import html
@@ -16,6 +20,7 @@ import re
 
 from PIL import Image
 from pelican import signals
+from pelican.plugins.image_process import image_process
 
 from .settings import get_settings, image_process_derivative
 
@@ -109,6 +114,19 @@ def add_derivative(pelican):
     settings["IMAGE_PROCESS"].setdefault(options["derivative"], image_process_derivative(options))
 
 
+def harvest_images(path, context):
+    """pelican-image-process's work on a written page: variants and srcset."""
+    if _enabled(context):
+        image_process.harvest_images(path, context)
+
+
+def harvest_feed_images(path, context, feed):
+    if _enabled(context):
+        image_process.harvest_feed_images(path, context, feed)
+
+
 def register():
     signals.initialized.connect(add_derivative)
     signals.content_object_init.connect(mark_images)
+    signals.content_written.connect(harvest_images)
+    signals.feed_written.connect(harvest_feed_images)
