@@ -1,11 +1,14 @@
 """Baked comments in Chromium: read without JavaScript; with it, a real Isso takes over without flash, duplicate or shift."""
 
+import os
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pytest
 
 from comments.runner import Gunicorn, write_config
-from support import build, free_port, serve_directory
+from support import ROOT, free_port, serve_directory
 from test_baked_comments import make_isso_database
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
@@ -43,10 +46,14 @@ def live(tmp_path_factory):
     config = write_config(base, server_port, general={"host": origin})
     make_isso_database(base / "comments.db")
     server_url = f"http://127.0.0.1:{server_port}"
-    output = build(
-        prod=False,
-        output=base / "output",
-        overrides={"COMMENTS_URL": server_url, "BAKED_COMMENTS": {"database": base / "comments.db"}},
+    # A production build, as published, at the origin the test serves it from. In a process
+    # of its own: Pelican's plugins stay connected to its signals for the rest of a process,
+    # and production's (image_process) would then break later development builds.
+    output = base / "output"
+    env = {**os.environ, "ZOHE_SITEURL": origin, "ZOHE_COMMENTS_URL": server_url, "ZOHE_COMMENTS_DB": str(base / "comments.db")}
+    subprocess.run(
+        [sys.executable, "-c", f"from publish.build import build; build(prod=True, output={str(output)!r})"],
+        cwd=ROOT, env=env, check=True, capture_output=True,
     )
     with Gunicorn(base, server_port, config, workers=1, env={"ZOHE_ENV": "development"}), \
             serve_directory(output, site_port) as site:
