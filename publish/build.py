@@ -46,6 +46,20 @@ class _Collector(logging.Handler):
         return [self.format(record) for record in self.records]
 
 
+def _forget_plugins():
+    """Disconnect every receiver from Pelican's process-wide signals.
+
+    Pelican connects plugins when a build starts and never disconnects them,
+    so in one process (tests, the preview) a production-only plugin such as
+    precompression would go on running in every later build.
+    """
+    from blinker import ANY, default_namespace
+
+    for signal in list(default_namespace.values()):
+        for receiver in list(signal.receivers_for(ANY)):
+            signal.disconnect(receiver)
+
+
 def load_settings(prod=False, overrides=None):
     from pelican.settings import read_settings
 
@@ -72,6 +86,7 @@ def build(prod=False, output=None, overrides=None):
     root_logger.addHandler(collector)
     try:
         settings = load_settings(prod, overrides)
+        _forget_plugins()
         Pelican(settings).run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(

@@ -207,3 +207,10 @@ def test_future_chronicle_is_published_by_the_first_build_on_its_date(tmp_path):
     assert "Tout juste paru" in home
     assert "Demain paraîtra" not in home
     assert not (prod / "chroniques/demain-paraitra").exists()
+
+
+def test_production_plugins_do_not_leak_into_a_later_preview_build(prod_site, tmp_path):
+    # Pelican never disconnects plugins; the build must, or precompression runs in the preview.
+    assert list(prod_site.rglob("*.br"))
+    dev = build(output=tmp_path / "dev")
+    assert list(dev.rglob("*.br")) == [] and list(dev.rglob("*.gz")) == []
