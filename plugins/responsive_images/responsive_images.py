@@ -114,14 +114,21 @@ def add_derivative(pelican):
     settings["IMAGE_PROCESS"].setdefault(options["derivative"], image_process_derivative(options))
 
 
+def _marked(path):
+    # pelican-image-process parses and re-serialises every page with BeautifulSoup (over half
+    # of a 1,000-chronicle production build); only pages with a marked image need it.
+    with open(path, encoding="utf-8") as handle:
+        return "image-process-" in handle.read()
+
+
 def harvest_images(path, context):
-    """pelican-image-process's work on a written page: variants and srcset."""
-    if _enabled(context):
+    """pelican-image-process's work on a written page that has a marked image: variants and srcset."""
+    if _enabled(context) and _marked(path):
         image_process.harvest_images(path, context)
 
 
 def harvest_feed_images(path, context, feed):
-    if _enabled(context):
+    if _enabled(context) and _marked(path):
         image_process.harvest_feed_images(path, context, feed)
 
 
