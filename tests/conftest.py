@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from support import build, build_prod, serve_directory  # noqa: F401  (re-exported for tests/browser)
+from support import CHROMIUM, CHROMIUM_ARGS, build, build_prod
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +17,17 @@ def dev_site(tmp_path_factory):
 def prod_site(tmp_path_factory):
     """The production build of the real content, as published at PROD_SITEURL."""
     return build_prod(tmp_path_factory.mktemp("prod") / "output")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run: Playwright's sync API allows one instance per process."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def pytest_runtest_logreport(report):

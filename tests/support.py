@@ -5,6 +5,7 @@ modules share that name and would shadow one another.
 """
 
 import contextlib
+from email import message_from_bytes, policy
 import functools
 import http.server
 import os
@@ -12,12 +13,26 @@ from pathlib import Path
 import socket
 import sys
 import threading
+import time
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from publish.build import build  # noqa: E402
+
+# Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port():
@@ -81,3 +96,30 @@ def build_prod(output, **overrides):
     """A production build as published at PROD_SITEURL."""
     with environment(ZOHE_SITEURL=PROD_SITEURL):
         return build(prod=True, output=output, overrides=overrides)
+
+
+class Sink:
+    """Collects the messages an aiosmtpd server on loopback receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.arrived:
+            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def wait_for(self, predicate, timeout=10):
+        """The first message (recipients, message) for which predicate is true, within timeout."""
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while True:
+                for item in self.messages:
+                    if predicate(*item):
+                        return item
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no matching e-mail within {timeout} s; got {len(self.messages)}")
+                self.arrived.wait(remaining)

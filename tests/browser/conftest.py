@@ -1,37 +1,16 @@
-"""Fixtures for the browser tests: the development site served on loopback, one headless Chromium."""
+"""Fixtures for the browser tests: the development site served on loopback, watched pages, axe-core."""
 
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
+
+from support import serve_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = next((ROOT / ".venv").glob("lib/python*/site-packages/axe_playwright_python/axe.min.js"), None)
-
-# Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _root_conftest(config):
-    """tests/conftest.py as pytest loaded it (a plain `import conftest` may find another one)."""
-    wanted = str(ROOT / "tests" / "conftest.py")
-    for plugin in config.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) == wanted:
-            return plugin
-    raise RuntimeError("tests/conftest.py is not loaded")
 
 
 @pytest.fixture(scope="session")
@@ -45,18 +24,8 @@ def comments_url():
 @pytest.fixture(scope="session")
 def site(request, dev_site):
     """Base URL of the development build, served with its 404 page on 127.0.0.1."""
-    with _root_conftest(request.config).serve_directory(dev_site) as base_url:
+    with serve_directory(dev_site) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 class Watched:

@@ -5,42 +5,16 @@ as nginx would, the comment server (comments.wsgi under gunicorn) with its
 own database, and an SMTP sink receiving the moderation e-mail.
 """
 
-from email import message_from_bytes, policy
 import re
-import threading
-import time
 
 from aiosmtpd.controller import Controller
 import pytest
 
 from comments import runner
-from support import build, environment, free_port, serve_directory
+from support import Sink, build, environment, free_port, serve_directory
 
 CHRONICLE = "chroniques/la-juste-mesure/"
 TEXT = "Merci pour « La juste mesure » : la confiance avant le marketing."
-
-
-class Mailbox:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.arrived:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-            self.arrived.notify_all()
-        return "250 OK"
-
-    def wait(self, timeout=15):
-        deadline = time.monotonic() + timeout
-        with self.arrived:
-            while not self.messages:
-                remaining = deadline - time.monotonic()
-                assert remaining > 0, "no moderation e-mail arrived"
-                self.arrived.wait(remaining)
-            return self.messages[0]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +23,7 @@ def discussion(tmp_path_factory):
     base = tmp_path_factory.mktemp("journey")
     site_port, comments_port = free_port(), free_port()
     site_url = f"http://127.0.0.1:{site_port}"
-    mailbox = Mailbox()
+    mailbox = Sink()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     config = runner.write_config(
@@ -91,8 +65,8 @@ def test_reader_comments_moderator_approves_from_the_email(discussion, open_page
     assert "en attente de modération" in pending.locator(".isso-note").inner_text()
     watched.screenshot("journey-pending")
 
-    message = mailbox.wait()
-    assert "moderation@zohe.test" in message["To"]
+    recipients, message = mailbox.wait_for(lambda to, message: True)
+    assert recipients == ["moderation@zohe.test"]
     body = message.get_content()
     assert "Camille" in body and "La juste mesure" in body
     activate = re.search(r"Activate comment: (\S+)", body).group(1)

@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from .conftest import ROOT, _root_conftest
+from support import serve_directory
+
+from .conftest import ROOT
 
 DRAFT = """Title: Une chronique en chantier
 Date: 2023-04-02 09:00
@@ -75,7 +77,7 @@ def variant_site(request, tmp_path_factory):
             "BAKED_COMMENTS": {"database": work / "comments.db"},
         },
     )
-    with _root_conftest(request.config).serve_directory(output) as base_url:
+    with serve_directory(output) as base_url:
         yield base_url
 
 

@@ -8,7 +8,7 @@ import pytest
 from invoke import Context
 
 from comments import backup, tasks
-from conftest import Server
+from isso_support import Server
 
 pytestmark = pytest.mark.timeout(60)
 

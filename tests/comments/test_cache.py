@@ -5,7 +5,7 @@ import re
 import pytest
 
 from comments import moderation
-from conftest import ADMIN_PASSWORD, SITE, cookie_pair
+from isso_support import ADMIN_PASSWORD, SITE, cookie_pair
 
 pytestmark = pytest.mark.timeout(60)
 

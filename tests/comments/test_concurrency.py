@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import cookie_pair
+from isso_support import cookie_pair
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, SITE, cookie_pair
+from isso_support import ADMIN_PASSWORD, SITE, cookie_pair
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -129,7 +129,7 @@ def test_valid_email_is_accepted(unmoderated, uri, email):
 
 
 def test_missing_email_and_author_refused_in_french_when_required(tmp_path, uri):
-    from conftest import Server
+    from isso_support import Server
 
     server = Server(tmp_path, workers=1, guard={"enabled": "true", "ratelimit": "50", "direct-reply": "50"}).start()
     try:

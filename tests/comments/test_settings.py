@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from comments import dev, settings
-from conftest import free_port, write_config
+from isso_support import free_port, write_config
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, Server
+from isso_support import ADMIN_PASSWORD, Server
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -3,24 +3,14 @@
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-
-# Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
+from playwright.sync_api import expect
 
 @pytest.fixture(scope="module")
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.parametrize("word", ["marketing", "mesure"])

@@ -1,0 +1,108 @@
+"""Helpers of the comment server tests: real gunicorn serving comments.wsgi on loopback, an HTTP client, an SMTP sink.
+
+Test modules import them from here, never from a conftest: several conftest modules
+share that name and shadow one another.
+"""
+
+import http.client
+import json
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+from comments import runner, settings
+from comments.runner import free_port, write_config
+from support import Sink  # noqa: F401  (re-exported for the fixtures)
+
+SITE = runner.UNREACHABLE_SITE
+ADMIN_PASSWORD = "test-admin-password-long-enough"
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    def header_all(self, name):
+        return self.headers.get_all(name) or []
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+
+class Client:
+    """A minimal HTTP client for one server; ``origin`` is sent as Origin unless told otherwise."""
+
+    def __init__(self, base, origin=SITE):
+        self.base = base
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.origin = origin
+
+    def request(self, method, path, body=None, headers=None, json_body=None, origin="default", timeout=30):
+        headers = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode("utf-8")
+            headers.setdefault("Content-Type", "application/json")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if origin == "default":
+            origin = self.origin if method in ("POST", "PUT", "DELETE") else None
+        if origin is not None:
+            headers.setdefault("Origin", origin)
+        con = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            con.request(method, path, body=body, headers=headers)
+            r = con.getresponse()
+            return Response(r.status, r.headers, r.read())
+        finally:
+            con.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def new(self, uri, text, author="Camille", email="camille@example.org", title="Une chronique", **extra):
+        payload = {"text": text, "author": author, "email": email, "title": title, **extra}
+        return self.post(f"/new?uri={uri}", json_body=payload)
+
+    def thread(self, uri):
+        return self.get(f"/?uri={uri}")
+
+
+def cookie_pair(response, name):
+    """``name=value`` from a Set-Cookie header of the response."""
+    for value in response.header_all("Set-Cookie"):
+        if value.startswith(name + "="):
+            return value.split(";")[0]
+    raise AssertionError(f"no {name} cookie in {response.header_all('Set-Cookie')}")
+
+
+class Server(runner.Gunicorn):
+    """The comment server under gunicorn, in production mode, with a test configuration in ``directory``."""
+
+    def __init__(self, directory, app="comments.wsgi:application", workers=2, env=None, **sections):
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        config = write_config(directory, port, **sections)
+        env = {"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD, **(env or {})}
+        super().__init__(directory, port, config, app=app, workers=workers, env=env)
+        self.dbpath = directory / "comments.db"
+
+    def client(self, origin=SITE):
+        return Client(self.base, origin)
+
+    def conf(self):
+        """The server's configuration as comments.settings loads it (for CLI functions)."""
+        return settings.load(self.config, environ={"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD})
