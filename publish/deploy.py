@@ -16,6 +16,7 @@ to the pusher and leaves `current` alone.
 
 import argparse
 from dataclasses import dataclass
+from datetime import datetime
 import fcntl
 import hashlib
 import io
@@ -30,6 +31,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK_TEMPLATE = ROOT / "deploy" / "post-receive.in"
@@ -363,6 +365,47 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None):
     return release, seconds
 
 
+def _baked_comments():
+    """The baked comments plugin's fingerprint: the same code that wrote it into the release."""
+    plugins = str(ROOT / "plugins")
+    if plugins not in sys.path:
+        sys.path.insert(0, plugins)
+    from baked_comments import baked_comments
+
+    return baked_comments
+
+
+def refresh(repo, webroot, stream=None, today=None):
+    """Publish main again when the live pages are out of date; return the new release or None.
+
+    Out of date means: a moderator approved, edited or deleted a comment since the
+    build (the digest of what the pages show differs from the one the build wrote),
+    or a new day began (a chronicle dated today is due). Cheap otherwise, so a
+    timer can run it every few minutes.
+    """
+    stream = stream or sys.stdout
+    current = current_release(webroot)
+    if current is None:
+        return publish(repo, webroot, stream=stream)[0]
+    database = build_environment(webroot).get("ZOHE_COMMENTS_DB")
+    if not database:
+        raise DeployError(f"ZOHE_COMMENTS_DB manque dans {Path(webroot) / ENV_FILE} : "
+                          "impossible de savoir quels commentaires sont en ligne.")
+    baked = _baked_comments()
+    written = current.path / baked.FINGERPRINT_FILE
+    reasons = []
+    if not written.is_file() or written.read_text(encoding="utf-8").strip() != baked.fingerprint(database):
+        reasons.append("des commentaires ont été modérés")
+    paris = ZoneInfo("Europe/Paris")
+    if datetime.fromtimestamp(current.built_at, paris).date() < (today or datetime.now(paris).date()):
+        reasons.append("une nouvelle journée a commencé")
+    if not reasons:
+        say("les pages en ligne sont à jour.", stream)
+        return None
+    say(f"republication : {' et '.join(reasons)}.", stream)
+    return publish(repo, webroot, rebuild=True, stream=stream)[0]
+
+
 def rollback(webroot, stream=None):
     """Point `current` at the release built just before the current one; return it."""
     with Lock(webroot, stream):
@@ -402,6 +445,9 @@ def main(argv=None):
     again = commands.add_parser("rebuild", help="build main again (new comments, dated chronicles)")
     again.add_argument("--repo", required=True)
     again.add_argument("--webroot", required=True)
+    fresh = commands.add_parser("refresh", help="rebuild main if comments were moderated or a day began")
+    fresh.add_argument("--repo", required=True)
+    fresh.add_argument("--webroot", required=True)
     back = commands.add_parser("rollback", help="go back to the previous release")
     back.add_argument("--webroot", required=True)
     args = parser.parse_args(argv)
@@ -410,6 +456,8 @@ def main(argv=None):
             return receive(Path(args.repo), Path(args.webroot), sys.stdin.read().splitlines())
         if args.command == "rebuild":
             publish(Path(args.repo), Path(args.webroot), rebuild=True)
+        elif args.command == "refresh":
+            refresh(Path(args.repo), Path(args.webroot))
         elif args.command == "rollback":
             rollback(Path(args.webroot))
     except DeployError as error:

@@ -28,6 +28,12 @@ def rebuild(c, repo, webroot):
 
 
 @task
+def refresh(c, repo, webroot):
+    """Publish main again if comments were moderated or a new day began; otherwise nothing."""
+    _run(deploy.refresh, Path(repo), Path(webroot))
+
+
+@task
 def rollback(c, webroot):
     """Go back to the release published before the current one."""
     _run(deploy.rollback, Path(webroot))

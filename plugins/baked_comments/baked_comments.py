@@ -8,6 +8,7 @@ Isso's own configuration file, so it is identical to what Isso's script shows.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+import hashlib
 import json
 import logging
 import os
@@ -70,20 +71,50 @@ def _safe_website(value):
     return None
 
 
-def read_threads(database):
-    """Approved comments of every thread: {uri: [row, ...]} oldest first; {} without a database."""
+def _query(database, sql, parameters=()):
+    """Rows of `sql` on Isso's database opened read-only; none when there is no database yet."""
     database = os.fspath(database) if database else ""
     if not database or not os.path.exists(database):
-        return {}
+        return []
     connection = sqlite3.connect(f"file:{quote(os.path.abspath(database))}?mode=ro", uri=True)
     try:
-        rows = connection.execute(_QUERY, (APPROVED, APPROVED, DELETED)).fetchall()
+        return connection.execute(sql, parameters).fetchall()
     finally:
         connection.close()
+
+
+def read_threads(database):
+    """Approved comments of every thread: {uri: [row, ...]} oldest first; {} without a database."""
+    rows = _query(database, _QUERY, (APPROVED, APPROVED, DELETED))
     threads = {}
     for uri, *row in rows:
         threads.setdefault(uri, []).append(row)
     return threads
+
+
+# What a page shows of the comments: approved ones and the places deleted ones keep.
+_SHOWN = """
+    SELECT threads.uri, comments.id, comments.parent, comments.mode, comments.created,
+           comments.modified, comments.text, comments.author, comments.website
+    FROM comments JOIN threads ON threads.id = comments.tid
+    WHERE comments.mode IN (1, 4)
+    ORDER BY comments.id
+"""
+
+FINGERPRINT_FILE = ".baked-comments"
+
+
+def fingerprint(database):
+    """A digest of everything the baked pages show of the comments.
+
+    It changes when a moderator approves, edits or deletes, and not when a
+    comment merely arrives for moderation, so a rebuild is due exactly when it
+    differs from the one written beside the published pages.
+    """
+    digest = hashlib.sha256()
+    for row in _query(database, _SHOWN):
+        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def build_thread(rows, render, timezone):
@@ -231,7 +262,16 @@ def count_in_feeds(context, feed):
         item[key] = (item[key] or "") + line
 
 
+def write_fingerprint(generator, writer=None):
+    """Leave the digest of the baked comments beside the pages (a dotfile nginx never serves)."""
+    options = get_settings(generator.settings)
+    path = os.path.join(generator.output_path, FINGERPRINT_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(fingerprint(options["database"]) + "\n")
+
+
 def register():
     signals.article_generator_finalized.connect(bake)
+    signals.article_writer_finalized.connect(write_fingerprint)
     signals.article_writer_finalized.connect(write_feeds)
     signals.feed_generated.connect(count_in_feeds)
