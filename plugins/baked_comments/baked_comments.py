@@ -189,6 +189,14 @@ class _Renderer:
         return self.markup.render(text)
 
 
+# Metadata values that close a chronicle's discussion ("Comments: off").
+CLOSED = ("off", "non", "no", "false", "0")
+
+
+def discussion_open(article):
+    return str(article.metadata.get("comments", "on")).strip().lower() not in CLOSED
+
+
 def bake(generator):
     """Attach comments, counts, JSON-LD and feed address to every chronicle."""
     options = get_settings(generator.settings)
@@ -204,6 +212,7 @@ def bake(generator):
         article.comments_json_ld = _json_ld(article, comments, siteurl)
         article.comments_feed_url = article.url + options["feed_name"]
         article.thread_uri = thread_uri(article)
+        article.discussion_open = discussion_open(article)
 
 
 def write_feeds(generator, writer=None):
@@ -252,7 +261,7 @@ def count_in_feeds(context, feed):
         article = articles.get(urlsplit(item["link"]).path.lstrip("/"))
         if article is None or not hasattr(article, "comment_count"):
             continue
-        if str(article.metadata.get("comments", "on")).strip().lower() in ("off", "non", "no", "false", "0"):
+        if not article.discussion_open:
             continue
         line = (
             f'<p>Discussion\u00a0: <a href="{escape(item["link"])}#discussion">'
