@@ -128,4 +128,7 @@ SHOW_DRAFTS = True
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# publish/parallel.py: read Markdown in a pool and share page writing with a forked child
+# (same bytes as one process, tests/test_build_speed.py); False for a plain Pelican run.
+PARALLEL_BUILD = True
 DELETE_OUTPUT_DIRECTORY = False

@@ -74,11 +74,14 @@ def build(prod=False, output=None, overrides=None):
     """
     from pelican import Pelican
 
+    from publish.parallel import ParallelPelican, warm_reader_cache
+
     overrides = dict(overrides or {})
     target = Path(output or overrides.get("OUTPUT_PATH") or ROOT / "output").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     overrides["OUTPUT_PATH"] = str(staging)
+    scratch_cache = None
 
     collector = _Collector()
     collector.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
@@ -86,8 +89,17 @@ def build(prod=False, output=None, overrides=None):
     root_logger.addHandler(collector)
     try:
         settings = load_settings(prod, overrides)
+        parallel = settings.get("PARALLEL_BUILD", False)
+        if parallel and not settings["CACHE_CONTENT"]:
+            # The pool hands its parsed Markdown to Pelican through the reader cache; with no
+            # cache asked for, a throw-away one (a shared one could be read while half-written).
+            scratch_cache = tempfile.mkdtemp(prefix=f".{target.name}.cache-", dir=target.parent)
+            settings.update(CACHE_PATH=scratch_cache, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                            CONTENT_CACHING_LAYER="reader")
         _forget_plugins()
-        Pelican(settings).run()
+        if parallel:
+            warm_reader_cache(settings)
+        (ParallelPelican if parallel else Pelican)(settings).run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
             logging.makeLogRecord(
@@ -96,13 +108,31 @@ def build(prod=False, output=None, overrides=None):
         )
     finally:
         root_logger.removeHandler(collector)
+        if scratch_cache:
+            shutil.rmtree(scratch_cache, ignore_errors=True)
 
     if collector.records:
         shutil.rmtree(staging, ignore_errors=True)
+        _forget_read_content(overrides)
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
     return target
+
+
+def _forget_read_content(overrides):
+    """After a failed build, drop Pelican's reader cache so the next build reads (and warns) again.
+
+    Pelican caches what a reader returned even when reading logged a warning; a
+    later build would load it silently and pass.
+    """
+    try:
+        settings = load_settings(False, overrides)
+    except Exception:
+        return
+    if settings.get("CACHE_CONTENT"):
+        for cache in Path(settings["CACHE_PATH"]).glob("*Generator*"):
+            cache.unlink(missing_ok=True)
 
 
 def _swap_into_place(staging, target):

@@ -1,0 +1,94 @@
+"""The fast build is the same build: parallel output equals a plain single-process build, and stays strict."""
+
+import logging
+import os
+
+from feedgenerator import Atom1Feed
+import pytest
+
+from support import ROOT, build  # noqa: F401
+from publish.build import BuildError
+from publish.corpus import generate, make_content
+
+FIXED = Atom1Feed.latest_post_date
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_content(30, tmp_path_factory.mktemp("corpus") / "content")
+
+
+def _files(folder):
+    return {
+        os.path.relpath(os.path.join(directory, name), folder): os.path.join(directory, name)
+        for directory, _dirs, names in os.walk(folder)
+        for name in names
+    }
+
+
+@pytest.fixture(autouse=True)
+def fixed_feed_date(monkeypatch):
+    # A comment feed with no comment is dated "now" by feedgenerator: fix it so two builds can match.
+    import datetime
+
+    when = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    monkeypatch.setattr(Atom1Feed, "latest_post_date", lambda self: max([when] + [FIXED(self)]) if self.items else when)
+
+
+@pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
+def test_parallel_build_is_byte_identical_to_a_single_process_build(corpus, tmp_path, prod, monkeypatch):
+    monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
+    plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus), "PARALLEL_BUILD": False})
+    fast = build(prod=prod, output=tmp_path / "fast", overrides={"PATH": str(corpus), "PARALLEL_BUILD": True})
+    plain_files, fast_files = _files(plain), _files(fast)
+    assert len(plain_files) > 100
+    assert sorted(fast_files) == sorted(plain_files)
+    different = [
+        name for name, path in plain_files.items()
+        if open(path, "rb").read() != open(fast_files[name], "rb").read()
+    ]
+    assert different == []
+
+
+def test_the_corpus_is_deterministic_and_french(tmp_path):
+    first = generate(5, tmp_path / "a")
+    second = generate(5, tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    texts = [path.read_text(encoding="utf-8") for path in first]
+    for text in texts:
+        body = text.split("\n\n", 1)[1]
+        words = [w for w in body.split() if any(c.isalpha() for c in w)]
+        assert 800 <= len(words) <= 1200
+    for mark in ("\n## ", "\n- ", "\n> ", "« ", "]({filename}/chroniques/", "](https://"):
+        assert any(mark in text for text in texts), mark
+
+
+def warning_date(value, pattern="d MMMM y"):
+    """A date filter that complains, so that every process that renders a page logs a warning."""
+    logging.getLogger("test").warning("rendered in process %s", os.getpid())
+    return str(value)
+
+
+def test_a_warning_logged_while_another_process_writes_fails_the_build(corpus, tmp_path):
+    with pytest.raises(BuildError) as failure:
+        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": {"date_fr": warning_date}})
+    pids = {problem.rsplit(" ", 1)[-1] for problem in failure.value.problems if "rendered in process" in problem}
+    # The parent's and the child's renders both reached the build's collector.
+    assert str(os.getpid()) in pids and len(pids) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_reading_warning_survives_the_reader_pool_and_the_cache(corpus, tmp_path):
+    content = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(corpus, content)
+    (content / "chroniques" / "synthetique-00003.md").write_text(
+        "Title: Sans date\nDate: pas une date\nAuthor: Zôhé\nSummary: Oui.\n\nTexte.\n", encoding="utf-8"
+    )
+    overrides = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    for _attempt in range(2):  # the second build reads from the cache the first one left
+        with pytest.raises(BuildError) as failure:
+            build(output=tmp_path / "out", overrides=overrides)
+        assert any("synthetique-00003" in problem or "pas une date" in problem for problem in failure.value.problems)
