@@ -67,11 +67,11 @@ def test(c, browser=True):
 
 
 @task
-def bench(c, duration=5.0):
-    """Measure page weights and the comment server; write BENCHMARKS.md."""
+def bench(c, duration=5.0, sizes="100,1000,5000"):
+    """Measure builds (against Hugo), page weights and the comment server; write BENCHMARKS.md."""
     from publish.bench import run
 
-    print(run(duration=float(duration)))
+    print(run(duration=float(duration), sizes=tuple(int(n) for n in sizes.split(","))))
 
 
 @task

@@ -1,12 +1,20 @@
 """`invoke bench`: measure what each user waits for and write it, with the commands, to BENCHMARKS.md.
 
+Build figures come from a child process per corpus size (`python -m publish.bench
+build-child`), so each has its own peak memory and a clean Pelican.
+
 Figures from one run are compared with each other as ratios (these machines
 are shared and noisy); absolute numbers are reported for the record only.
 """
 
 from datetime import date
+import json
 import os
 import platform
+import re
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -15,6 +23,10 @@ from publish.build import ROOT, build
 from publish.weight import CRITICAL_BUDGET, TOTAL_BUDGET, page_weight
 
 BENCH_SITEURL = "https://zohe.example"
+# Corpus sizes of the build benchmark; Hugo builds the 1,000-chronicle one beside ours.
+HUGO_SITE = ROOT / "bench" / "hugo"
+DEFAULT_SIZES = (100, 1000, 5000)
+COMPARED_SIZE = 1000
 PAGE_TYPES = {
     "home": "index.html",
     "chronicle": "chroniques/la-juste-mesure/index.html",
@@ -113,11 +125,215 @@ def report(seconds, weights, comment_figures):
     return "\n".join(lines)
 
 
-def run(duration=5.0, path=ROOT / "BENCHMARKS.md"):
+def build_report(results, hugo, load):
+    """The build section of BENCHMARKS.md."""
+    sizes = ",".join(str(r["size"]) for r in results)
+    lines = [
+        "## Build",
+        "",
+        f"Synthetic French chronicles (`publish/corpus.py`, seed 1871, 800–1,200 words each) added to "
+        f"a copy of the real content. Full production build (`publishconf.py`: image variants, hashed "
+        f"assets, Pagefind index, gzip and brotli copies of every text file), cold, into a fresh folder, "
+        f"in a child process. Load average before the run: {load}. "
+        f"Reproduce: `.venv/bin/invoke bench --sizes {sizes}`.",
+        "",
+        "| chronicles | production build (s) | per chronicle (ms) | HTML pages | peak memory (MB) | typography (% of build) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['size']:,} | {r['production']:.2f} | {1000 * r['production'] / r['size']:.1f} | "
+            f"{r['production_pages']:,} | {r['max_rss_mb']:.0f} | {100 * r['typography'] / r['production']:.1f} |"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = (last["production"] / first["production"]) / (last["size"] / first["size"])
+        lines += ["", f"From {first['size']:,} to {last['size']:,} chronicles the build time grows "
+                  f"{last['production'] / first['production']:.1f}× for {last['size'] / first['size']:.0f}× the "
+                  f"chronicles ({growth:.2f} of linear; a fixed start-up cost makes small sites dearer per chronicle)."]
+    compared = next((r for r in results if r["size"] == COMPARED_SIZE), None)
+    if compared:
+        lines += [
+            "",
+            f"### {COMPARED_SIZE:,} chronicles, side by side",
+            "",
+            "| measure | seconds | ratio |",
+            "| --- | --- | --- |",
+            f"| production build, both cores (default) | {compared['production']:.2f} | 1 |",
+            f"| production build, one process (`PARALLEL_BUILD = False`) | {compared['production_single_process']:.2f} | "
+            f"{compared['production_single_process'] / compared['production']:.2f} |",
+        ]
+        if hugo:
+            lines.append(
+                f"| Hugo {hugo['version']} (Debian), `bench/hugo` layout, best of 3 ({hugo['pages']:,} HTML pages) | "
+                f"{hugo['seconds']:.2f} | {hugo['seconds'] / compared['production']:.2f} |"
+            )
+        lines += [
+            f"| preview, first build (fills the content cache) | {compared['preview_cold']:.2f} | |",
+            f"| preview rebuild, nothing changed | {compared['preview_unchanged']:.2f} | |",
+            f"| preview rebuild after one chronicle edited (`invoke serve`'s wait) | {compared['preview_one_edit']:.2f} | |",
+        ]
+        if hugo:
+            lines += ["", f"Our production build takes {compared['production'] / hugo['seconds']:.1f}× Hugo's time "
+                      f"in this run (target: 1.5×). The edited chronicle was "
+                      f"{'' if compared['preview_shows_edit'] else 'NOT '}in the rebuilt preview."]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def run(duration=5.0, path=ROOT / "BENCHMARKS.md", sizes=DEFAULT_SIZES):
     from comments import bench as comment_bench
 
+    load = "{:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
+    results, hugo = build_figures(sizes)
     seconds, weights = page_weights()
     comment_figures = comment_bench.run(duration=duration)
-    text = report(seconds, weights, comment_figures)
+    text = report(seconds, weights, comment_figures) + "\n" + build_report(results, hugo, load)
     Path(path).write_text(text, encoding="utf-8")
     return text
+
+
+# ---------------------------------------------------------------- build benchmark
+
+
+
+def _timed_build(**kwargs):
+    started = time.perf_counter()
+    build(**kwargs)
+    return time.perf_counter() - started
+
+
+def build_child(size, scratch, profile_typography=True):
+    """Run in a fresh process: every build figure for one corpus size, as a dict."""
+    import resource
+
+    from publish import corpus
+    from publish.serve import PREVIEW_OVERRIDES
+
+    scratch = Path(scratch)
+    content = corpus.make_content(size, scratch / "content")
+    os.environ["ZOHE_SITEURL"] = BENCH_SITEURL
+    os.environ["ZOHE_COMMENTS_DB"] = str(scratch / "no-comments.db")
+    figures = {"size": size}
+
+    # French typography's own time, inside the build (it runs in the parent process).
+    from french_typography import french_typography
+
+    spent = [0.0]
+    original = french_typography.fix_content
+
+    def timed_fix(instance):
+        started = time.perf_counter()
+        try:
+            return original(instance)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    french_typography.fix_content = timed_fix
+    french_typography.register.__globals__["fix_content"] = timed_fix
+
+    figures["production"] = _timed_build(prod=True, output=scratch / "prod", overrides={"PATH": str(content)})
+    figures["typography"] = spent[0]
+    figures["production_pages"] = sum(1 for _ in (scratch / "prod").rglob("*.html"))
+    if size == COMPARED_SIZE:
+        figures["production_single_process"] = _timed_build(
+            prod=True, output=scratch / "prod-plain", overrides={"PATH": str(content), "PARALLEL_BUILD": False}
+        )
+        # What `invoke serve` does on each change: the preview build with the persistent content cache.
+        preview = {**PREVIEW_OVERRIDES, "PATH": str(content), "CACHE_PATH": str(scratch / "cache")}
+        figures["preview_cold"] = _timed_build(output=scratch / "preview", overrides=preview)
+        figures["preview_unchanged"] = _timed_build(output=scratch / "preview", overrides=preview)
+        corpus.edit(content / corpus.FOLDER / f"{corpus.PREFIX}{size // 2:05d}.md")
+        figures["preview_one_edit"] = _timed_build(output=scratch / "preview", overrides=preview)
+        edited = (scratch / "preview" / "chroniques" / f"{corpus.PREFIX}{size // 2:05d}" / "index.html").read_text(encoding="utf-8")
+        figures["preview_shows_edit"] = "une phrase de plus" in edited
+    figures["self_max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def _run_child(size, scratch):
+    """Build figures for one size from a child process; adds its peak memory (wait4's rusage)."""
+    command = [sys.executable, "-m", "publish.bench", "build-child", str(size), str(scratch)]
+    result_file = Path(scratch) / "figures.json"
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"build benchmark at {size} chronicles failed:\n{stderr[-4000:]}")
+    figures = json.loads(result_file.read_text())
+    # ru_maxrss of a waited child covers it and the descendants it waited for (pool, writer).
+    figures["max_rss_mb"] = usage.ru_maxrss / 1024
+    return figures
+
+
+def hugo_content(content, destination):
+    """The Pelican corpus as Hugo content: YAML front matter, `{filename}` links as URLs."""
+    destination = Path(destination)
+    for source in sorted((Path(content) / "chroniques").glob("*.md")):
+        header, body = source.read_text(encoding="utf-8").split("\n\n", 1)
+        meta = dict(line.split(": ", 1) for line in header.splitlines())
+        tags = [tag.strip() for tag in meta.get("Tags", "").split(",") if tag.strip()]
+        front = {
+            "title": meta["Title"], "date": meta["Date"].replace(" ", "T") + ":00+01:00",
+            "slug": meta["Slug"], "summary": meta["Summary"], "author": meta["Author"],
+            "auteurs": [meta["Author"]], "categories": [meta["Category"]], "mots-cles": tags,
+        }
+        body = re.sub(r"\{filename\}/chroniques/([^)]+)\.md", r"/chroniques/\1/", body)
+        body = re.sub(r"\{static\}", "", body)
+        target = destination / "chroniques" / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("---\n" + json.dumps(front, ensure_ascii=False, indent=1) + "\n---\n\n" + body, encoding="utf-8")
+    archives = destination / "archives.md"
+    archives.write_text('---\n{"title": "Archives", "layout": "archives"}\n---\n', encoding="utf-8")
+    return destination
+
+
+def hugo_build(content, scratch, runs=3):
+    """Best of `runs` Hugo builds of the Hugo copy of `content` (seconds, pages), or None without Hugo."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    hugo_dir = hugo_content(content, Path(scratch) / "hugo-content")
+    best = None
+    for run in range(runs):
+        output = Path(scratch) / f"hugo-public-{run}"
+        started = time.perf_counter()
+        subprocess.run(
+            [hugo, "--quiet", "--source", str(HUGO_SITE), "--contentDir", str(hugo_dir),
+             "--destination", str(output), "--cacheDir", str(Path(scratch) / "hugo-cache")],
+            check=True, capture_output=True,
+        )
+        seconds = time.perf_counter() - started
+        best = seconds if best is None else min(best, seconds)
+    pages = sum(1 for _ in output.rglob("*.html"))
+    return {"seconds": best, "pages": pages, "version": subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]}
+
+
+def build_figures(sizes=DEFAULT_SIZES):
+    """Every build figure: per size, and Hugo on the 1,000-chronicle corpus in the same run."""
+    from publish import corpus
+
+    results = []
+    hugo = None
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"zohe-bench-{size}-") as scratch:
+            results.append(_run_child(size, scratch))
+            if size == COMPARED_SIZE:
+                hugo = hugo_build(corpus.make_content(size, Path(scratch) / "hugo-source"), scratch)
+    return results, hugo
+
+
+def _main(argv):
+    if argv[:1] == ["build-child"]:
+        sys.path.insert(0, str(ROOT / "plugins"))
+        size, scratch = int(argv[1]), Path(argv[2])
+        figures = build_child(size, scratch)
+        (scratch / "figures.json").write_text(json.dumps(figures))
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
