@@ -33,6 +33,8 @@ import tempfile
 import time
 from zoneinfo import ZoneInfo
 
+from publish import plugin_module
+
 ROOT = Path(__file__).resolve().parent.parent
 HOOK_TEMPLATE = ROOT / "deploy" / "post-receive.in"
 
@@ -365,16 +367,6 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None):
     return release, seconds
 
 
-def _baked_comments():
-    """The baked comments plugin's fingerprint: the same code that wrote it into the release."""
-    plugins = str(ROOT / "plugins")
-    if plugins not in sys.path:
-        sys.path.insert(0, plugins)
-    from baked_comments import baked_comments
-
-    return baked_comments
-
-
 def refresh(repo, webroot, stream=None, today=None):
     """Publish main again when the live pages are out of date; return the new release or None.
 
@@ -391,7 +383,7 @@ def refresh(repo, webroot, stream=None, today=None):
     if not database:
         raise DeployError(f"ZOHE_COMMENTS_DB manque dans {Path(webroot) / ENV_FILE} : "
                           "impossible de savoir quels commentaires sont en ligne.")
-    baked = _baked_comments()
+    baked = plugin_module("baked_comments")
     written = current.path / baked.FINGERPRINT_FILE
     reasons = []
     if not written.is_file() or written.read_text(encoding="utf-8").strip() != baked.fingerprint(database):

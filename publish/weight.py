@@ -10,9 +10,14 @@ import gzip
 from html.parser import HTMLParser
 import os
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import brotli
+
+from publish import plugin_module
+
+# The link check's own resolution of a URL to a file of the built site.
+output_file = plugin_module("zohe_checks").output_file
 
 CRITICAL_BUDGET = 14 * 1024
 TOTAL_BUDGET = 50 * 1024
@@ -52,23 +57,6 @@ def css_references(text):
     return [first or second for first, second in _CSS_URL.findall(text)]
 
 
-def local_file(url, base_file, output, siteurl=""):
-    """The output file behind a URL, or None when another origin serves it."""
-    if siteurl and url.startswith(siteurl):
-        url = url[len(siteurl):] or "/"
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = unquote(parts.path)
-    if path.startswith("/"):
-        target = os.path.join(output, path.lstrip("/"))
-    else:
-        target = os.path.join(os.path.dirname(base_file), path)
-    if path.endswith("/"):
-        target = os.path.join(target, "index.html")
-    return os.path.normpath(target)
-
-
 def compressed(data):
     return {"raw": len(data), "gzip": len(gzip.compress(data, 9)), "brotli": len(brotli.compress(data, quality=11))}
 
@@ -105,7 +93,7 @@ def page_weight(output, page, siteurl="", exclude=()):
     def visit(url, base, sizes_list):
         if url.startswith(tuple(exclude)):
             return
-        path = local_file(url, base, output, siteurl)
+        path = output_file(url, base, output, siteurl)
         if path is None or path in seen or not os.path.isfile(path):
             return
         seen.add(path)

@@ -110,8 +110,8 @@ def page_urls(text):
     return urls
 
 
-def _target(url, page, output, siteurl):
-    """The output file a URL points at, or None when it leaves the site."""
+def output_file(url, page, output, siteurl=""):
+    """The output file a URL found in `page` points at, or None when it leaves the site."""
     if siteurl and url.startswith(siteurl):
         url = url[len(siteurl) :] or "/"
     parts = urlsplit(url)
@@ -144,7 +144,7 @@ def broken_links(output, siteurl="", suffixes=(".html",), elsewhere=()):
             for url in urls:
                 if url.startswith(tuple(elsewhere)):
                     continue
-                target = _target(url, page, output, siteurl)
+                target = output_file(url, page, output, siteurl)
                 if target is not None and not os.path.isfile(target):
                     yield page, url
 
