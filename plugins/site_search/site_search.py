@@ -11,7 +11,9 @@ after the check and leave it looking at a missing bundle.
 import json
 import logging
 import os
+import re
 import subprocess
+import tempfile
 
 from pelican import signals
 from pelican.generators import Generator
@@ -30,14 +32,24 @@ def pagefind_executable():
     return str(get_executable())
 
 
-def _indexed_files(context):
-    """Output paths of every published chronicle and page (list pages are not search results)."""
-    documents = list(context.get("articles", ())) + list(context.get("pages", ()))
-    return sorted({doc.save_as for doc in documents if doc.save_as})
+def _indexed_files(context, settings):
+    """Globs of every published chronicle and page (list pages are not search results).
+
+    Chronicles are matched by the pattern of their output path, not listed: a glob
+    naming thousands of files one by one is more than Pagefind parses. Pages are few
+    and listed, since their pattern would also match the list pages.
+    """
+    if not context.get("articles") and not context.get("pages"):
+        return []
+    globs = set()
+    if context.get("articles"):
+        globs.add(re.sub(r"\{[^}]*\}", "*", settings["ARTICLE_SAVE_AS"]))
+    globs.update(page.save_as for page in context.get("pages", ()) if page.save_as)
+    return sorted(globs)
 
 
 def _glob(paths):
-    # Pagefind takes one glob; braces list the exact files. Commas and braces in a
+    # Pagefind takes one glob; braces list the alternatives. Commas and braces in a
     # path would break it, and Pelican's slugs never contain them.
     return "{" + ",".join(paths) + "}" if len(paths) > 1 else paths[0]
 
@@ -56,27 +68,36 @@ def _start_script(element, translations):
     )
 
 
+def run_pagefind(output, globs, options):
+    """Index the files of `output` matched by `globs` with Pagefind; return the finished process."""
+    # Options go in Pagefind's configuration file rather than on the command line, which
+    # shows nothing of them in a process listing and has no length limit.
+    config = {
+        "site": os.path.abspath(output),
+        "output_subdir": options["bundle_dir"],
+        "glob": _glob(globs),
+        "root_selector": options["root_selector"],
+        "force_language": options["language"],
+        "exclude_selectors": list(options["exclude_selectors"]),
+    }
+    with tempfile.TemporaryDirectory(prefix="zohe-pagefind-") as folder:
+        with open(os.path.join(folder, "pagefind.json"), "w", encoding="utf-8") as handle:
+            json.dump(config, handle)
+        return subprocess.run(
+            [pagefind_executable(), "--silent"], cwd=folder, capture_output=True, text=True
+        )
+
+
 class SearchIndexGenerator(Generator):
     """Indexes the HTML already written and writes the bundle into the output."""
 
     def generate_output(self, writer):
         options = get_settings(self.settings)
         output = self.output_path
-        files = _indexed_files(self.context)
-        if not files:
+        globs = _indexed_files(self.context, self.settings)
+        if not globs:
             return
-        command = [
-            pagefind_executable(),
-            "--site", output,
-            "--output-subdir", options["bundle_dir"],
-            "--glob", _glob(files),
-            "--root-selector", options["root_selector"],
-            "--force-language", options["language"],
-            "--silent",
-        ]
-        for selector in options["exclude_selectors"]:
-            command += ["--exclude-selectors", selector]
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = run_pagefind(output, globs, options)
         if result.returncode != 0:
             logger.error(
                 "Pagefind could not index the site (exit %s): %s",
