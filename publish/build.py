@@ -113,21 +113,21 @@ def build(prod=False, output=None, overrides=None):
 
     if collector.records:
         shutil.rmtree(staging, ignore_errors=True)
-        _forget_read_content(overrides)
+        _forget_read_content(prod, overrides)
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
     return target
 
 
-def _forget_read_content(overrides):
+def _forget_read_content(prod, overrides):
     """After a failed build, drop Pelican's reader cache so the next build reads (and warns) again.
 
     Pelican caches what a reader returned even when reading logged a warning; a
     later build would load it silently and pass.
     """
     try:
-        settings = load_settings(False, overrides)
+        settings = load_settings(prod, overrides)
     except Exception:
         return
     if settings.get("CACHE_CONTENT"):

@@ -215,6 +215,20 @@ def bake(generator):
         article.discussion_open = discussion_open(article)
 
 
+class _CommentFeed(Atom1Feed):
+    """An Atom feed dated by its newest comment, or by the chronicle while none is approved.
+
+    feedgenerator dates an empty feed "now", so two builds of one site would differ.
+    """
+
+    def __init__(self, *args, quiet_since, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quiet_since = quiet_since
+
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else self.quiet_since
+
+
 def write_feeds(generator, writer=None):
     """Write an Atom feed of each chronicle's approved comments beside its page."""
     settings = generator.settings
@@ -222,7 +236,8 @@ def write_feeds(generator, writer=None):
     siteurl = settings.get("FEED_DOMAIN") or settings.get("SITEURL", "")
     for article in list(generator.articles) + list(generator.translations):
         page = f"{siteurl}/{article.url}"
-        feed = Atom1Feed(
+        feed = _CommentFeed(
+            quiet_since=getattr(article, "modified", None) or article.date,
             title=f"Commentaires : {Markup(article.title).striptags()}",
             link=page,
             description=f"Les réponses approuvées à « {Markup(article.title).striptags()} »",
