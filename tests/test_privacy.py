@@ -1,0 +1,36 @@
+"""The privacy page tells readers what the comment server really does with their data."""
+
+import configparser
+
+from bs4 import BeautifulSoup
+
+from support import ROOT
+
+ISSO_CFG = ROOT / "comments" / "isso.cfg"
+PAGE = "politique-de-confidentialite/index.html"
+
+
+def privacy_text(site):
+    html = (site / PAGE).read_text(encoding="utf-8")
+    text = BeautifulSoup(html, "html.parser").find("main").get_text(" ")
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def isso_config():
+    conf = configparser.ConfigParser(interpolation=None)
+    conf.read(ISSO_CFG, encoding="utf-8")
+    return conf
+
+
+def test_the_page_promises_reply_notifications_only_if_isso_sends_them(prod_site):
+    text = privacy_text(prod_site)
+    promised = "prévenu·e des réponses" in text or "vous les signaler par courriel" in text
+    assert promised == isso_config().getboolean("general", "reply-notifications"), text
+
+
+def test_the_page_gives_the_durations_isso_is_configured_with(prod_site):
+    text, conf = privacy_text(prod_site), isso_config()
+    # max-age: how long the edit cookie lets a commenter change a comment.
+    assert conf["general"]["max-age"] == "15m" and "pendant 15 minutes" in text
+    assert conf["moderation"]["purge-after"] == "30d" and "dans les 30 jours" in text
+    assert not conf.getboolean("general", "gravatar") and "gravatar" not in text.lower()
