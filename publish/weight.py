@@ -7,6 +7,7 @@ stylesheet; the total adds everything else the page loads.
 
 from dataclasses import dataclass
 import gzip
+import html
 from html.parser import HTMLParser
 import os
 import re
@@ -16,8 +17,10 @@ import brotli
 
 from publish import plugin_module
 
-# The link check's own resolution of a URL to a file of the built site.
+# The link check's own resolution of a URL to a file of the built site, and its reading of
+# a page's URL attributes.
 output_file = plugin_module("zohe_checks").output_file
+page_urls = plugin_module("zohe_checks").page_urls
 
 CRITICAL_BUDGET = 14 * 1024
 TOTAL_BUDGET = 50 * 1024
@@ -112,42 +115,67 @@ def page_weight(output, page, siteurl="", exclude=()):
     return PageWeight(os.path.relpath(page, output), critical, total, files)
 
 
-_REQUEST_IN_HTML = re.compile(
-    r"""<(?:script|img|source|iframe|video|audio|embed)\b[^>]*?\bsrc(?:set)?\s*=\s*["']([^"']+)["']"""
-    r"""|<link\b[^>]*?\bhref\s*=\s*["']([^"']+)["'][^>]*>""",
-    re.IGNORECASE,
-)
+# Tags whose URL attributes are followed only when the reader clicks: navigation, not requests.
+_NAVIGATION = frozenset({"a", "area"})
+_TAG = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*>")
+# Script and style bodies are not markup; style bodies are read as CSS below.
+_RAW_TEXT = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def html_requests(text):
+    """URLs an HTML page makes the browser fetch without a click.
+
+    Every URL attribute of every tag but links (`href`, `src`, `poster`, each `srcset`
+    candidate, as the link check reads them), CSS `url()`/`@import` in `<style>`
+    and in `style=""` attributes.
+    """
+    urls = []
+    for name, body in _RAW_TEXT.findall(text):
+        if name.lower() == "style":
+            urls.extend(css_references(body))
+    for match in _TAG.finditer(_RAW_TEXT.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)], text)):
+        tag = match.group(0)
+        if match.group(1).lower() not in _NAVIGATION:
+            urls.extend(page_urls(tag))
+        for double, single in _STYLE_ATTRIBUTE.findall(tag):
+            urls.extend(css_references(html.unescape(double or single)))
+    return urls
+
+
+def origin(url, default_scheme="https"):
+    """(scheme, host, port) of an absolute or protocol-relative URL, or None for a local one."""
+    parts = urlsplit(url)
+    if not (parts.scheme in ("http", "https") or (not parts.scheme and url.startswith("//"))):
+        return None
+    scheme = parts.scheme or default_scheme
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS[scheme]
 
 
 def foreign_requests(output, allowed_origins):
     """Yield (file, url) for every request a built file would make to another origin.
 
-    Scans `src`/`srcset` of loading elements, `<link href>` (stylesheets, fonts,
-    icons, preloads) and CSS `url()`/`@import`. Plain `<a href>` navigation is
-    not a request and is left alone.
+    Scans HTML pages (see `html_requests`) and stylesheets (`url()`, `@import`).
+    A URL is allowed only when its origin is exactly one of `allowed_origins`'
+    (scheme, host and port): https://zohe.fr.example.net is not https://zohe.fr.
+    Plain `<a href>` navigation is not a request and is left alone.
     """
-    allowed = tuple(origin.rstrip("/") for origin in allowed_origins if origin)
+    allowed = {origin(url) for url in allowed_origins if url}
     for folder, _dirs, names in os.walk(output):
         for name in names:
             path = os.path.join(folder, name)
             if name.endswith(".html"):
-                text = open(path, encoding="utf-8").read()
-                urls = []
-                for src, href in _REQUEST_IN_HTML.findall(text):
-                    if src:
-                        urls.extend(part.split()[0] for part in src.split(",") if part.strip())
-                    else:
-                        urls.append(href)
-                for style in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S | re.I):
-                    urls.extend(css_references(style))
+                urls = html_requests(open(path, encoding="utf-8").read())
             elif name.endswith(".css"):
                 urls = css_references(open(path, encoding="utf-8").read())
             else:
                 continue
             for url in urls:
-                parts = urlsplit(url)
-                if not (parts.scheme in ("http", "https") or url.startswith("//")):
-                    continue
-                origin = f"{parts.scheme or 'https'}://{parts.netloc}"
-                if not any(url.startswith(a) or origin == a for a in allowed):
+                found = origin(url)
+                if found is not None and found not in allowed:
                     yield os.path.relpath(path, output), url
