@@ -30,6 +30,13 @@ def browser():
         chromium.close()
 
 
+def pytest_collection_modifyitems(items):
+    """Mark `browser` every test that launches Chromium: all of them go through the fixture above."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_runtest_logreport(report):
     """In CI a skipped test is a missing test: remember it to fail the run."""
     if report.skipped and os.environ.get("CI") == "true":
