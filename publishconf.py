@@ -39,6 +39,11 @@ PRECOMPRESS_ZOPFLI = False
 PRECOMPRESS_TEXT_EXTENSIONS = {
     ".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml", ".ico",
 }
-# The search page (theme/templates/search.html), whose bundle only production builds.
+# The search page (theme/templates/search.html), whose bundle only production builds, and
+# robots.txt, whose Sitemap line needs the absolute address only production has.
 SEARCH_URL = "recherche/"
-TEMPLATE_PAGES = {**TEMPLATE_PAGES, "search.html": "recherche/index.html"}  # noqa: F405
+TEMPLATE_PAGES = {  # noqa: F405
+    **TEMPLATE_PAGES,  # noqa: F405
+    "search.html": "recherche/index.html",
+    "robots.txt": "robots.txt",
+}

@@ -157,6 +157,15 @@ def test_sitemap_lists_chronicles_and_pages(prod_site):
     assert f"{PROD_SITEURL}/notre-promesse/" in text
 
 
+def test_robots_txt_allows_everything_and_names_the_production_sitemap(prod_site):
+    text = (prod_site / "robots.txt").read_text(encoding="utf-8")
+    assert text.endswith("sitemap.xml\n")
+    lines = text.splitlines()
+    assert lines[:2] == ["User-agent: *", "Allow: /"]
+    assert f"Sitemap: {PROD_SITEURL}/sitemap.xml" in lines
+    assert (prod_site / "sitemap.xml").is_file()
+
+
 def test_every_internal_link_and_asset_resolves(prod_site, dev_site):
     comments = (PROD_SITEURL + "/isso/",)
     assert list(broken_links(prod_site, siteurl=PROD_SITEURL, elsewhere=comments)) == []
