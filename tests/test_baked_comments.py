@@ -304,3 +304,56 @@ def test_budgets_hold_with_fifty_baked_comments(tmp_path):
     assert whole.critical["brotli"] - weight.critical["brotli"] > 500
     assert weight.critical["brotli"] <= CRITICAL_BUDGET, weight
     assert weight.total["brotli"] <= TOTAL_BUDGET, weight
+
+
+# A comment as a reader posts it: through Isso's API, which stores author and website escaped.
+
+def _post(base, uri, payload):
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{base}/new?uri={uri}", data=json.dumps(payload).encode("utf-8"), method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)
+
+
+@pytest.fixture(scope="module")
+def posted(tmp_path_factory):
+    """A site baked from a database a real comment server wrote, and that server's answer for the thread."""
+    import urllib.request
+
+    from comments.runner import Gunicorn, free_port, write_config
+
+    base = tmp_path_factory.mktemp("posted")
+    port = free_port()
+    config = write_config(base, port, moderation={"enabled": "false"})
+    with Gunicorn(base, port, config, workers=1, env={"ISSO_ADMIN_PASSWORD": "baked-test-password"}) as server:
+        _post(server.base, URI, {
+            "text": "Merci pour ce texte.", "author": "Jean & Marie <3", "email": "jm@exemple.fr",
+            "website": "https://exemple.fr/?a=1&b=2", "title": "La juste mesure",
+        })
+        with urllib.request.urlopen(f"{server.base}/?uri={URI}", timeout=30) as answer:
+            api = json.load(answer)["replies"][0]
+    return build_prod(base / "output", BAKED_COMMENTS={"database": base / "comments.db"}), api
+
+
+def test_a_comment_posted_through_the_api_is_escaped_once(posted):
+    site, api = posted
+    # What Isso's script shows: the API's author as HTML, its website as an href.
+    shown_author = BeautifulSoup(api["author"], "html.parser").get_text()
+    shown_website = BeautifulSoup(f'<a href="{api["website"]}">', "html.parser").a["href"]
+    assert (shown_author, shown_website) == ("Jean & Marie <3", "https://exemple.fr/?a=1&b=2")
+
+    author = _thread(site).select_one(f"#isso-{api['id']} .isso-author")
+    assert author.decode_contents() == api["author"]
+    assert author.get_text() == shown_author
+    assert author["href"] == shown_website
+
+    data = json.loads(_page(site).select_one('script[type="application/ld+json"]').string)
+    assert [c["author"]["name"] for c in data["comment"]] == [shown_author]
+    feed = ElementTree.parse(site / "chroniques/la-juste-mesure/commentaires.atom.xml").getroot()
+    entry = feed.find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == shown_author
+    assert entry.find(f"{ATOM}title").text.startswith(f"{shown_author} sur ")

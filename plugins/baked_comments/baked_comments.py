@@ -9,6 +9,7 @@ Isso's own configuration file, so it is identical to what Isso's script shows.
 from dataclasses import dataclass, field
 from datetime import datetime
 import hashlib
+import html
 import json
 import logging
 import os
@@ -44,6 +45,7 @@ _QUERY = """
 class Comment:
     id: int
     created: datetime
+    # Plain text, as the commenter typed them: escaped once, where each output needs it.
     author_name: str
     website: str | None
     text: Markup
@@ -63,6 +65,15 @@ class Comment:
 def thread_uri(article):
     """The one name of a chronicle's thread: its path, as the page's data-isso-id says."""
     return "/" + article.url
+
+
+def _plain(value):
+    """A stored author or website as plain text.
+
+    Isso stores both HTML-escaped when they come through its API, and as given when
+    they come from `isso import`; unescaping makes both plain (as comments.moderation does).
+    """
+    return html.unescape(value or "").strip()
 
 
 def _safe_website(value):
@@ -131,8 +142,8 @@ def build_thread(rows, render, timezone):
         comment = Comment(
             id=comment_id,
             created=datetime.fromtimestamp(created, timezone),
-            author_name="Anonyme" if deleted else (author or "").strip() or "Anonyme",
-            website=None if deleted else _safe_website(website),
+            author_name="Anonyme" if deleted else _plain(author) or "Anonyme",
+            website=None if deleted else _safe_website(_plain(website)),
             text=Markup("<p>&nbsp;</p>") if deleted else Markup(render(text)),
             deleted=deleted,
         )
