@@ -12,12 +12,16 @@ DEFAULT_PORT = 8080
 
 
 def serve(port=DEFAULT_PORT, host="127.0.0.1"):
-    """Serve in the foreground with Werkzeug (what ``python -m comments`` does)."""
+    """Serve in the foreground with Werkzeug (what ``python -m comments`` does).
+
+    The preview is the one server allowed the development admin password when
+    ``ISSO_ADMIN_PASSWORD`` is unset.
+    """
     from werkzeug.serving import run_simple
 
     from comments.wsgi import create_app
 
-    run_simple(host, port, create_app(settings.load()), threaded=True)
+    run_simple(host, port, create_app(settings.load(preview=True)), threaded=True)
 
 
 def start(port=DEFAULT_PORT, env=None, wait=10.0):

@@ -6,7 +6,8 @@ ENV_OVERRIDES below for where each one goes):
 
 - ``ZOHE_ENV=production`` turns on the production checks and the ``Secure`` flag on the
   admin session cookie;
-- ``ISSO_ADMIN_PASSWORD``: required in production, 12 characters or more;
+- ``ISSO_ADMIN_PASSWORD``: required by every server but the live preview (``comments.dev``),
+  which falls back to a development password; 12 characters or more in production;
 - ``ZOHE_SITEURL`` (the site origin allowed to write), ``ZOHE_COMMENTS_URL`` (Isso's public
   URL, used in moderation links), ``ZOHE_COMMENTS_DB`` (relative: from the repository);
 - ``ISSO_NOTIFY``, ``ISSO_TRUSTED_PROXIES`` (comma separated), ``ISSO_HASH_SALT``;
@@ -23,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 DEFAULT_SETTINGS = PACKAGE_DIR / "isso.cfg"
 
-# Used only outside production so that `invoke serve` works on a fresh clone.
+# Used only by the live preview (comments.dev) so that `invoke serve` works on a fresh clone.
 DEV_ADMIN_PASSWORD = "dev-only-not-for-production"
 # Passwords that must never guard a production admin page.
 KNOWN_DEFAULT_PASSWORDS = {"", DEV_ADMIN_PASSWORD, "please_choose_a_strong_password"}
@@ -73,8 +74,12 @@ def resolve_dbpath(value):
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-def load(path=None, environ=None):
-    """Return Isso's parsed configuration with environment overrides applied and checked."""
+def load(path=None, environ=None, preview=False):
+    """Return Isso's parsed configuration with environment overrides applied and checked.
+
+    ``preview`` (comments.dev only) lets an unset admin password fall back to the
+    development one; anywhere else it stays empty, and check_server_password refuses it.
+    """
     environ = os.environ if environ is None else environ
     path = Path(path) if path else settings_path(environ)
     if not path.is_file():
@@ -97,13 +102,26 @@ def load(path=None, environ=None):
             )
         if conf.get("hash", "salt") == ISSO_DEFAULT_SALT:
             logging.getLogger("isso").warning("ISSO_HASH_SALT is not set: commenters' hashes use Isso's public salt")
-    elif not conf.get("admin", "password"):
+    elif preview and not conf.get("admin", "password"):
         conf.set("admin", "password", DEV_ADMIN_PASSWORD)
 
     dbpath = resolve_dbpath(conf.get("general", "dbpath"))
     dbpath.parent.mkdir(parents=True, exist_ok=True)
     conf.set("general", "dbpath", str(dbpath))
     return conf
+
+
+def check_server_password(conf):
+    """Refuse to serve an admin page guarded by no password or by one committed to this repository.
+
+    Whatever ``ZOHE_ENV`` says: a server started without it must not fall back to the
+    development password. Only the live preview (comments.dev) may use that one.
+    """
+    if conf.getboolean("admin", "enabled") and conf.get("admin", "password") in KNOWN_DEFAULT_PASSWORDS:
+        raise ConfigurationError(
+            "the comment server needs ISSO_ADMIN_PASSWORD (empty or known development password refused; "
+            "only the live preview, python -m comments, has a default)"
+        )
 
 
 def dbpath(conf):

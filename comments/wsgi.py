@@ -2,7 +2,8 @@
 
 Run it with ``gunicorn --preload -w 2 comments.wsgi:application``. The configuration is
 the file named by ``ISSO_SETTINGS`` (``comments/isso.cfg`` when unset) with the
-environment overrides of comments.settings.
+environment overrides of comments.settings; it refuses to start without a real
+``ISSO_ADMIN_PASSWORD``, production or not (only the preview, comments.dev, has a default).
 
 Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then has its
 own lock around "insert, then read back MAX(id)", and under two workers some ``POST /new``
@@ -81,6 +82,8 @@ def __getattr__(name):
     global _application
     if name == "application":
         if _application is None:
-            _application = create_app(settings.load())
+            conf = settings.load()
+            settings.check_server_password(conf)
+            _application = create_app(conf)
         return _application
     raise AttributeError(name)

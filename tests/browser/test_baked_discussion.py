@@ -55,7 +55,8 @@ def live(tmp_path_factory):
         [sys.executable, "-c", f"from publish.build import build; build(prod=True, output={str(output)!r})"],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )
-    with Gunicorn(base, server_port, config, workers=1, env={"ZOHE_ENV": "development"}), \
+    server_env = {"ZOHE_ENV": "development", "ISSO_ADMIN_PASSWORD": "baked-discussion-password"}
+    with Gunicorn(base, server_port, config, workers=1, env=server_env), \
             serve_directory(output, site_port) as site:
         assert site == origin
         yield site, server_url

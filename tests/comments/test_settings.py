@@ -12,7 +12,7 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def test_development_configuration():
-    conf = settings.load(settings.DEFAULT_SETTINGS, environ={})
+    conf = settings.load(settings.DEFAULT_SETTINGS, environ={}, preview=True)
     assert conf.get("general", "dbpath") == str(settings.REPO_ROOT / "var" / "comments.db")
     assert list(conf.getiter("general", "host")) == ["http://127.0.0.1:8000"]
     assert conf.getboolean("moderation", "enabled")
@@ -62,6 +62,28 @@ def test_production_accepts_a_real_password():
     conf = settings.load(settings.DEFAULT_SETTINGS, environ={"ZOHE_ENV": "production",
                                                              "ISSO_ADMIN_PASSWORD": "correct horse battery"})
     assert conf.get("admin", "password") == "correct horse battery"
+
+
+def test_only_the_preview_falls_back_to_the_development_password():
+    assert settings.load(settings.DEFAULT_SETTINGS, environ={}).get("admin", "password") == ""
+    assert settings.load(settings.DEFAULT_SETTINGS, environ={}, preview=True).get("admin", "password") == \
+        settings.DEV_ADMIN_PASSWORD
+
+
+@pytest.mark.parametrize("password", [None, "", settings.DEV_ADMIN_PASSWORD])
+def test_gunicorn_does_not_start_without_a_real_password_even_outside_production(tmp_path, password):
+    """A server whose ZOHE_ENV was forgotten must not open its admin page with the committed password."""
+    config = write_config(tmp_path, free_port())
+    env = {"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)}
+    if password is not None:
+        env["ISSO_ADMIN_PASSWORD"] = password
+    r = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--preload", "-w", "1", "-b", f"127.0.0.1:{free_port()}", "comments.wsgi:application"],
+        cwd=settings.REPO_ROOT, env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert r.returncode != 0
+    assert "ISSO_ADMIN_PASSWORD" in r.stderr
+    assert not (tmp_path / "comments.db").exists()
 
 
 def test_gunicorn_does_not_start_in_production_without_password(tmp_path):

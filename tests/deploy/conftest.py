@@ -127,7 +127,7 @@ def comment_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("isso")
     port = free_port()
     config = write_config(directory, port)
-    with Gunicorn(directory, port, config, workers=1) as server:
+    with Gunicorn(directory, port, config, workers=1, env={"ISSO_ADMIN_PASSWORD": "deploy-test-password"}) as server:
         yield server
 
 
