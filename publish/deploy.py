@@ -337,19 +337,22 @@ def carry_over_assets(previous, release):
     return copied
 
 
-def publish(repo, webroot, rebuild=False, python=None, stream=None):
+def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
     """Build the tip of main (unless already built) and make it current; return (release, switch seconds).
 
     The tip is read under the lock, not taken from the push: when two pushes race, the
     last one to get the lock publishes whatever main is by then, so `current` ends on
     main's final commit and a slower build can never put an older commit back.
+
+    With `live`, the commit built is the one `current` serves (read under the lock too),
+    not main's tip: a refresh must neither undo a rollback nor fail with a broken push.
     """
     stream = stream or sys.stdout
     with Lock(webroot, stream):
-        commit = main_tip(repo)
+        current = current_release(webroot)
+        commit = current.commit if live and current is not None else main_tip(repo)
         if commit is None:
             raise DeployError("la branche main n’existe pas.")
-        current = current_release(webroot)
         existing = next((r for r in reversed(releases(webroot)) if r.commit == commit), None)
         if current is not None and current.commit == commit and not rebuild:
             say(f"la version {commit[:12]} est déjà en ligne.", stream)
@@ -368,7 +371,10 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None):
 
 
 def refresh(repo, webroot, stream=None, today=None):
-    """Publish main again when the live pages are out of date; return the new release or None.
+    """Build the live release's commit again when its pages are out of date; return the new release or None.
+
+    The live commit, not main's tip: after a rollback the site stays rolled back, and
+    after a push whose build failed, moderated comments still reach the live pages.
 
     Out of date means: a moderator approved, edited or deleted a comment since the
     build (the digest of what the pages show differs from the one the build wrote),
@@ -395,7 +401,7 @@ def refresh(repo, webroot, stream=None, today=None):
         say("les pages en ligne sont à jour.", stream)
         return None
     say(f"republication : {' et '.join(reasons)}.", stream)
-    return publish(repo, webroot, rebuild=True, stream=stream)[0]
+    return publish(repo, webroot, rebuild=True, stream=stream, live=True)[0]
 
 
 def rollback(webroot, stream=None):
@@ -437,7 +443,7 @@ def main(argv=None):
     again = commands.add_parser("rebuild", help="build main again (new comments, dated chronicles)")
     again.add_argument("--repo", required=True)
     again.add_argument("--webroot", required=True)
-    fresh = commands.add_parser("refresh", help="rebuild main if comments were moderated or a day began")
+    fresh = commands.add_parser("refresh", help="rebuild the live release if comments were moderated or a day began")
     fresh.add_argument("--repo", required=True)
     fresh.add_argument("--webroot", required=True)
     back = commands.add_parser("rollback", help="go back to the previous release")

@@ -67,3 +67,51 @@ def test_only_a_moderation_decision_or_a_new_day_republishes(make_site):
 
     release, said = refresh(site, today=date.today() + timedelta(days=1))
     assert release is not None and "nouvelle journée" in said
+
+
+def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
+    site = make_site()
+    assert site.push().returncode == 0
+    site.commit(site.work, "A second chronicle", {"content/chroniques/seconde.md": SECOND})
+    assert site.push().returncode == 0
+    back = deploy.rollback(site.webroot, stream=io.StringIO())
+    assert back.commit == site.first_commit
+    tomorrow = date.today() + timedelta(days=1)
+
+    # A rollback is not undone by the next refresh.
+    release, said = refresh(site, today=tomorrow)
+    assert release is not None, said
+    assert release.commit == site.first_commit == site.current().commit
+    assert not (site.webroot / "current" / "chroniques" / "seconde").exists()
+
+    # main now breaks the build: refreshes go on refreshing the live release.
+    site.commit(site.work, "A chronicle without a title", {"content/chroniques/sans-titre.md": UNTITLED})
+    pushed = site.push()
+    assert "le site en ligne n’a pas changé" in pushed.stdout, pushed.stdout
+    database = isso_database(site.base / "no-comments.db")
+    database.comments.activate(add_comment(database, "Un avis publié malgré la poussée ratée.", mode=2))
+    release, said = refresh(site)
+    assert release is not None and "modérés" in said, said
+    assert release.commit == site.first_commit == site.current().commit
+    page = site.webroot / "current" / URI.strip("/") / "index.html"
+    assert "Un avis publié malgré la poussée ratée." in page.read_text(encoding="utf-8")
+
+
+SECOND = """Title: Une seconde chronique
+Date: 2024-05-01 10:00
+Author: Zôhé
+Category: Les Chroniques de Zôhé
+Summary: Une chronique publiée puis retirée.
+Slug: seconde
+
+Le texte.
+"""
+
+UNTITLED = """Date: 2024-05-02 10:00
+Author: Zôhé
+Category: Les Chroniques de Zôhé
+Summary: Une chronique qui a oublié son titre.
+Slug: sans-titre
+
+Le texte est là, le titre non.
+"""
