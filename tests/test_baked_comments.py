@@ -1,8 +1,12 @@
 """Approved comments, and only those, are baked into the built chronicle, its listings and its feed."""
 
+import contextlib
 from datetime import datetime
 import json
+import os
 import re
+import sqlite3
+import subprocess
 import time
 from xml.etree import ElementTree
 
@@ -103,6 +107,49 @@ def test_the_database_is_opened_read_only(tmp_path):
     build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
     assert database.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["comments.db", "output"]
+
+
+@contextlib.contextmanager
+def read_only_directory(path):
+    """`path` made read-only for this process: chmod for a user, the immutable attribute for root."""
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        try:
+            yield
+        finally:
+            path.chmod(0o755)
+        return
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make a directory read-only as root here: {made.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_wal_database_in_a_read_only_directory_is_read(tmp_path):
+    """As zohe-refresh.service sees /var/lib/zohe while the comment server is stopped."""
+    from baked_comments.baked_comments import fingerprint
+    from comments import store
+
+    folder = tmp_path / "zohe"
+    folder.mkdir()
+    database = folder / "comments.db"
+    make_isso_database(database)
+    expected = fingerprint(database)
+    # What the live server does: the file is in WAL mode, and its last connection to
+    # close (here, this one) removes -wal and -shm.
+    store.prepare(database)
+    assert sorted(p.name for p in folder.iterdir()) == ["comments.db"]
+    with read_only_directory(folder):
+        # The failure this guards against: SQLite cannot create the -shm file.
+        with pytest.raises(sqlite3.OperationalError):
+            sqlite3.connect(f"file:{database}?mode=ro", uri=True).execute("SELECT 1 FROM comments").fetchall()
+        output = build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
+        assert fingerprint(database) == expected
+    assert _thread(output).select_one(".discussion__count").get_text() == "4 réponses"
+    assert sorted(p.name for p in folder.iterdir()) == ["comments.db"]
 
 
 # The page itself: what a reader sees without JavaScript.

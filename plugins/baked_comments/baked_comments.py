@@ -87,7 +87,26 @@ def _query(database, sql, parameters=()):
     database = os.fspath(database) if database else ""
     if not database or not os.path.exists(database):
         return []
-    connection = sqlite3.connect(f"file:{quote(os.path.abspath(database))}?mode=ro", uri=True)
+    uri = f"file:{quote(os.path.abspath(database))}?mode=ro"
+    try:
+        return _read(uri, sql, parameters)
+    except sqlite3.OperationalError:
+        if not _self_contained(database):
+            raise
+    # A WAL database read with mode=ro still needs its -shm file, which SQLite cannot create
+    # in a read-only directory (zohe-refresh.service mounts /var/lib/zohe read-only) while
+    # the server is stopped. With no -wal or journal beside it the file holds every
+    # committed change, so reading it as immutable gives exactly the same rows.
+    return _read(uri + "&immutable=1", sql, parameters)
+
+
+def _self_contained(database):
+    """True when no write-ahead log or rollback journal holds changes the file lacks."""
+    return not any(os.path.exists(database + suffix) for suffix in ("-wal", "-journal"))
+
+
+def _read(uri, sql, parameters):
+    connection = sqlite3.connect(uri, uri=True)
     try:
         return connection.execute(sql, parameters).fetchall()
     finally:
