@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter and the admin login throttle.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, and the website cleaning.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -27,11 +27,28 @@ SCHEMA = [
     for event in ("INSERT", "UPDATE", "DELETE")
 ]
 
+# A commenter's website is only ever an http(s) link. Isso's API checks it, but `isso
+# import` and direct writes do not, and Isso's admin page makes any stored website a
+# clickable href (a `javascript:` one runs in the moderator's session). Cleaning it in
+# the database covers every reader of it: the admin page, the API, the baked pages.
+UNSAFE_WEBSITE = (
+    "{0}.website IS NOT NULL"
+    " AND NOT (lower(ltrim({0}.website)) LIKE 'http://%' OR lower(ltrim({0}.website)) LIKE 'https://%')"
+)
+SCHEMA += [
+    f"CREATE TRIGGER IF NOT EXISTS zohe_clean_website_{name} AFTER {event} ON comments "
+    f"WHEN {UNSAFE_WEBSITE.format('NEW')} BEGIN UPDATE comments SET website = NULL WHERE id = NEW.id; END"
+    for name, event in (("insert", "INSERT"), ("update", "UPDATE OF website"))
+] + [
+    # Rows written before the triggers existed (an import into a new database).
+    f"UPDATE comments SET website = NULL WHERE {UNSAFE_WEBSITE.format('comments')}",
+]
+
 BUSY_TIMEOUT_MS = 10_000
 
 
 def prepare(path):
-    """Create our tables and triggers (idempotent) and switch the database to WAL.
+    """Create our tables and triggers (idempotent), clean stored websites and switch the database to WAL.
 
     WAL lets thread reads and backups proceed while a worker writes; it is a property of
     the file, so setting it once here covers Isso's own connections too.

@@ -257,3 +257,51 @@ def test_behind_the_proxy_prefix(unmoderated, uri):
     reads = [client.get(f"/isso/?uri={uri}", headers=prefix) for _ in range(6)]
     assert all(len(r.json()["replies"]) == 1 for r in reads)
     assert "hit" in [r.header("X-Zohe-Cache") for r in reads]
+
+
+IMPORTED_WEBSITES = ["javascript:alert(document.cookie)", "  JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>",
+                     "\tjavascript:alert(1)", "https://exemple.fr/?a=1&b=2"]
+
+
+def _insert_as_isso_import(dbpath, uri, websites):
+    """Rows as `isso import` writes them: straight into the database, nothing checked."""
+    con = sqlite3.connect(dbpath)
+    with con:
+        con.execute("INSERT OR IGNORE INTO threads (uri, title) VALUES (?, 'Importé')", (uri,))
+        for website in websites:
+            con.execute(
+                "INSERT INTO comments (tid, parent, created, mode, remote_addr, text, author, email, website, voters)"
+                " SELECT id, NULL, strftime('%s', 'now'), 2, '127.0.0.0', 'Importé', 'Importé', NULL, ?, x'00'"
+                " FROM threads WHERE uri = ?",
+                (website, uri),
+            )
+    con.close()
+
+
+def test_imported_websites_are_no_script_links_on_the_admin_page(moderated, uri):
+    from bs4 import BeautifulSoup
+
+    _insert_as_isso_import(moderated.dbpath, uri, IMPORTED_WEBSITES)
+    admin = moderated.client(origin=moderated.base)
+    session = cookie_pair(login(admin, ADMIN_PASSWORD, visitor()), "admin-session")
+    page = BeautifulSoup(admin.get("/admin/?mode=2", headers={"Cookie": session}).text, "html.parser")
+    links = [a["href"] for a in page.select("a.website")]
+    assert "https://exemple.fr/?a=1&b=2" in links
+    for tag in page.find_all(href=True):
+        assert not tag["href"].strip().lower().startswith(("javascript:", "data:")), tag
+
+
+def test_websites_stored_before_the_server_started_are_cleaned(tmp_path, uri):
+    from isso import config
+    from isso.db import SQLite3
+
+    from comments import store
+
+    conf = config.load(config.default_file())
+    SQLite3(str(tmp_path / "comments.db"), conf)  # the schema an import writes into
+    _insert_as_isso_import(tmp_path / "comments.db", uri, IMPORTED_WEBSITES)
+    store.prepare(tmp_path / "comments.db")
+    con = sqlite3.connect(tmp_path / "comments.db")
+    websites = [row[0] for row in con.execute("SELECT website FROM comments ORDER BY id")]
+    con.close()
+    assert websites == [None, None, None, None, "https://exemple.fr/?a=1&b=2"]
