@@ -82,6 +82,15 @@ def test_the_comment_feed_holds_exactly_the_approved_comments_in_order(site):
     assert all(link.startswith(f"{PROD_SITEURL}{URI}#isso-") for link in links)
 
 
+def test_the_comment_feed_speaks_french_typography(site):
+    root = ElementTree.parse(site / "chroniques/la-juste-mesure/commentaires.atom.xml").getroot()
+    assert root.findtext(f"{ATOM}title") == "Commentaires\u00a0: La juste mesure"
+    assert root.findtext(f"{ATOM}subtitle") == "Les réponses approuvées à «\u202fLa juste mesure\u202f»"
+    titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
+    assert titles[0] == "Pauline sur «\u202fLa juste mesure\u202f»"
+    assert all(title.endswith(" sur «\u202fLa juste mesure\u202f»") for title in titles)
+
+
 def test_baked_text_is_inert(site):
     root = ElementTree.parse(site / "chroniques/la-juste-mesure/commentaires.atom.xml").getroot()
     for entry in root.findall(f"{ATOM}entry"):

@@ -266,17 +266,21 @@ def write_feeds(generator, writer=None):
     siteurl = settings.get("FEED_DOMAIN") or settings.get("SITEURL", "")
     for article in list(generator.articles) + list(generator.translations):
         page = f"{siteurl}/{article.url}"
+        # Plain text (striptags turns the typography plugin's references into characters),
+        # so the feed's own words carry the no-break spaces as characters too.
+        title = Markup(article.title).striptags()
+        quoted = f"«\u202f{title}\u202f»"
         feed = _CommentFeed(
             quiet_since=getattr(article, "modified", None) or article.date,
-            title=f"Commentaires : {Markup(article.title).striptags()}",
+            title=f"Commentaires\u00a0: {title}",
             link=page,
-            description=f"Les réponses approuvées à « {Markup(article.title).striptags()} »",
+            description=f"Les réponses approuvées à {quoted}",
             language="fr",
             feed_url=f"{siteurl}/{article.comments_feed_url}",
         )
         for comment in _walk(article.comments):
             feed.add_item(
-                title=f"{comment.author_name} sur « {Markup(article.title).striptags()} »",
+                title=f"{comment.author_name} sur {quoted}",
                 link=f"{page}#{comment.anchor}",
                 description=str(comment.text),
                 content=str(comment.text),
