@@ -6,6 +6,7 @@ the build fail with every message (each naming its file), and the previous
 output stays where it was: a reader never gets a half-published site.
 """
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -75,6 +76,7 @@ def build(prod=False, output=None, overrides=None):
     from pelican import Pelican
 
     from publish.parallel import ParallelPelican, warm_reader_cache
+    from publish.urls import frozen_while_writing
 
     overrides = dict(overrides or {})
     target = Path(output or overrides.get("OUTPUT_PATH") or ROOT / "output").resolve()
@@ -99,7 +101,9 @@ def build(prod=False, output=None, overrides=None):
         _forget_plugins()
         if parallel:
             warm_reader_cache(settings)
-        (ParallelPelican if parallel else Pelican)(settings).run()
+        # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.
+        with frozen_while_writing() if parallel else contextlib.nullcontext():
+            (ParallelPelican if parallel else Pelican)(settings).run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
             logging.makeLogRecord(
