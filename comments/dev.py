@@ -24,12 +24,17 @@ def serve(port=DEFAULT_PORT, host="127.0.0.1"):
     run_simple(host, port, create_app(settings.load(preview=True)), threaded=True)
 
 
-def start(port=DEFAULT_PORT, env=None, wait=10.0):
+def start(port=DEFAULT_PORT, env=None, wait=10.0, site=None):
     """Start the server in a child process and return it once it answers (``invoke serve`` calls this).
 
+    ``site`` is the preview's origin (``http://127.0.0.1:8000``), the one origin allowed
+    to post; None keeps the configuration's ``[general] host``, which is that address.
     The caller stops it with ``process.terminate()``.
     """
     environ = dict(os.environ if env is None else env)
+    if site:
+        # Through the environment override every server reads (comments.settings).
+        environ["ZOHE_SITEURL"] = site
     process = subprocess.Popen(
         [sys.executable, "-m", "comments", "--port", str(port)],
         cwd=settings.REPO_ROOT,

@@ -113,3 +113,34 @@ def test_dev_server_starts_for_the_preview(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_dev_server_accepts_writes_from_the_preview_origin_it_is_given(tmp_path):
+    """`invoke serve --port` moves the preview: the comment server must accept its pages' posts."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    config = write_config(tmp_path, port)
+    site = f"http://127.0.0.1:{free_port()}"
+    process = dev.start(port, env={"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)}, site=site)
+
+    def post(origin):
+        body = {"text": "Depuis l’aperçu.", "author": "Camille", "email": "camille@exemple.fr", "title": "Aperçu"}
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/new?uri=/chroniques/apercu/", data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Origin": origin},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.headers.get("Access-Control-Allow-Origin")
+        except urllib.error.HTTPError as error:
+            return error.code, None
+
+    try:
+        assert post(site) == (202, site)
+        assert post("http://127.0.0.1:8000")[0] == 403
+    finally:
+        process.terminate()
+        process.wait(10)
