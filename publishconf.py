@@ -27,6 +27,7 @@ DRAFT_PAGE_URL = ""
 # pelican-precompress runs on granular signals' `compress`, after `optimize` (hashed names),
 # and after the site_search generator, so that every rewritten file is compressed.
 PLUGINS = PLUGINS + [  # noqa: F405
+    "scheduled_chronicles",  # tells deploy.refresh when a future chronicle is due
     "responsive_images",  # runs pelican-image-process itself
     "hashed_assets",
     "site_search",

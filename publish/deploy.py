@@ -310,6 +310,10 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
         "build_seconds": built_at - started,
         "carried": carried,
     }
+    due = plugin_module("scheduled_chronicles").read_schedule(target)
+    if due is not ...:
+        # When the earliest chronicle this build held back as future is due (None: none waits).
+        marker["next_chronicle"] = due.timestamp() if due else None
     (target / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     return Release(name, target, commit, built_at)
 
@@ -370,7 +374,7 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
     return release, seconds
 
 
-def refresh(repo, webroot, stream=None, today=None):
+def refresh(repo, webroot, stream=None, now=None):
     """Build the live release's commit again when its pages are out of date; return the new release or None.
 
     The live commit, not main's tip: after a rollback the site stays rolled back, and
@@ -378,8 +382,9 @@ def refresh(repo, webroot, stream=None, today=None):
 
     Out of date means: a moderator approved, edited or deleted a comment since the
     build (the digest of what the pages show differs from the one the build wrote),
-    or a new day began (a chronicle dated today is due). Cheap otherwise, so a
-    timer can run it every few minutes.
+    or `now` (a timestamp, the clock by default) has reached the date of the earliest
+    chronicle the build held back as future. Cheap otherwise, so a timer can run it
+    every few minutes, and a scheduled chronicle goes out within one tick of its date.
     """
     stream = stream or sys.stdout
     current = current_release(webroot)
@@ -394,9 +399,17 @@ def refresh(repo, webroot, stream=None, today=None):
     reasons = []
     if not written.is_file() or written.read_text(encoding="utf-8").strip() != baked.fingerprint(database):
         reasons.append("des commentaires ont été modérés")
-    paris = ZoneInfo("Europe/Paris")
-    if datetime.fromtimestamp(current.built_at, paris).date() < (today or datetime.now(paris).date()):
-        reasons.append("une nouvelle journée a commencé")
+    now = time.time() if now is None else now
+    marker = json.loads((current.path / MARKER).read_text(encoding="utf-8"))
+    if "next_chronicle" in marker:
+        if marker["next_chronicle"] is not None and now >= marker["next_chronicle"]:
+            reasons.append("une chronique programmée arrive à sa date")
+    else:
+        # Built by a commit that does not say when its next chronicle is due: as before
+        # the scheduled_chronicles plugin, assume one may be due each new day.
+        paris = ZoneInfo("Europe/Paris")
+        if datetime.fromtimestamp(current.built_at, paris).date() < datetime.fromtimestamp(now, paris).date():
+            reasons.append("une nouvelle journée a commencé")
     if not reasons:
         say("les pages en ligne sont à jour.", stream)
         return None
@@ -443,7 +456,7 @@ def main(argv=None):
     again = commands.add_parser("rebuild", help="build main again (new comments, dated chronicles)")
     again.add_argument("--repo", required=True)
     again.add_argument("--webroot", required=True)
-    fresh = commands.add_parser("refresh", help="rebuild the live release if comments were moderated or a day began")
+    fresh = commands.add_parser("refresh", help="rebuild the live release if comments were moderated or a scheduled chronicle is due")
     fresh.add_argument("--repo", required=True)
     fresh.add_argument("--webroot", required=True)
     back = commands.add_parser("rollback", help="go back to the previous release")

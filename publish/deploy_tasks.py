@@ -29,7 +29,7 @@ def rebuild(c, repo, webroot):
 
 @task
 def refresh(c, repo, webroot):
-    """Rebuild the live release's commit if comments were moderated or a new day began; otherwise nothing."""
+    """Rebuild the live release's commit if comments were moderated or a scheduled chronicle is due; otherwise nothing."""
     _run(deploy.refresh, Path(repo), Path(webroot))
 
 

@@ -1,7 +1,10 @@
-"""Keeping published pages fresh: a moderation decision republishes, a mere pending comment does not."""
+"""Keeping published pages fresh: a moderation decision or a scheduled chronicle's date republishes, a mere pending comment does not."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 import io
+import json
+import time
+from zoneinfo import ZoneInfo
 
 from isso import config
 from isso.db import SQLite3
@@ -34,7 +37,7 @@ def refresh(site, **kwargs):
     return release, out.getvalue()
 
 
-def test_only_a_moderation_decision_or_a_new_day_republishes(make_site):
+def test_only_a_moderation_decision_republishes(make_site):
     site = make_site()
     assert site.push().returncode == 0
     first = site.current()
@@ -65,9 +68,6 @@ def test_only_a_moderation_decision_or_a_new_day_republishes(make_site):
     assert release is not None
     assert "Un avis en attente de modération." not in page.read_text(encoding="utf-8")
 
-    release, said = refresh(site, today=date.today() + timedelta(days=1))
-    assert release is not None and "nouvelle journée" in said
-
 
 def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
     site = make_site()
@@ -76,10 +76,11 @@ def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
     assert site.push().returncode == 0
     back = deploy.rollback(site.webroot, stream=io.StringIO())
     assert back.commit == site.first_commit
-    tomorrow = date.today() + timedelta(days=1)
+    database = isso_database(site.base / "no-comments.db")
 
     # A rollback is not undone by the next refresh.
-    release, said = refresh(site, today=tomorrow)
+    database.comments.activate(add_comment(database, "Un premier avis.", mode=2))
+    release, said = refresh(site)
     assert release is not None, said
     assert release.commit == site.first_commit == site.current().commit
     assert not (site.webroot / "current" / "chroniques" / "seconde").exists()
@@ -88,7 +89,6 @@ def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
     site.commit(site.work, "A chronicle without a title", {"content/chroniques/sans-titre.md": UNTITLED})
     pushed = site.push()
     assert "le site en ligne n’a pas changé" in pushed.stdout, pushed.stdout
-    database = isso_database(site.base / "no-comments.db")
     database.comments.activate(add_comment(database, "Un avis publié malgré la poussée ratée.", mode=2))
     release, said = refresh(site)
     assert release is not None and "modérés" in said, said
@@ -115,3 +115,40 @@ Slug: sans-titre
 
 Le texte est là, le titre non.
 """
+
+
+def test_a_scheduled_chronicle_goes_out_at_its_date_not_a_day_later(make_site):
+    site = make_site()
+    # Dated to the second, far enough ahead for the push's build to finish before it.
+    due = datetime.now(ZoneInfo("Europe/Paris")).replace(microsecond=0) + timedelta(seconds=75)
+    later = datetime(2031, 1, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    commit = site.commit(site.work, "Two scheduled chronicles", {
+        "content/chroniques/programmee.md": scheduled("programmee", "Une chronique programmée", due),
+        "content/chroniques/plus-tard.md": scheduled("plus-tard", "Une chronique bien plus tard", later),
+    })
+    assert site.push().returncode == 0
+    page = site.webroot / "current" / "chroniques" / "programmee" / "index.html"
+    assert time.time() < due.timestamp() and not page.exists(), "the build took longer than the lead"
+    marker = json.loads((site.webroot / "current" / deploy.MARKER).read_text(encoding="utf-8"))
+    assert marker["next_chronicle"] == due.timestamp()
+
+    # The injected clock: one second early changes nothing, the due second republishes.
+    assert refresh(site, now=due.timestamp() - 1)[0] is None
+    time.sleep(max(0.0, due.timestamp() - time.time()) + 1)
+    release, said = refresh(site)
+    assert release is not None and "chronique programmée" in said, said
+    assert release.commit == commit
+    assert "Une chronique programmée" in page.read_text(encoding="utf-8")
+    assert not (site.webroot / "current" / "chroniques" / "plus-tard").exists()
+    # The next one waits in the new release's metadata; until then nothing is due.
+    marker = json.loads((site.webroot / "current" / deploy.MARKER).read_text(encoding="utf-8"))
+    assert marker["next_chronicle"] == later.timestamp()
+    assert refresh(site)[0] is None
+
+
+def scheduled(slug, title, when):
+    return (
+        f"Title: {title}\nDate: {when:%Y-%m-%d %H:%M:%S}\nAuthor: Zôhé\n"
+        f"Category: Les Chroniques de Zôhé\nSummary: Une chronique datée dans le futur.\nSlug: {slug}\n\n"
+        f"Le texte de « {title} ».\n"
+    )
