@@ -260,11 +260,13 @@ class _CommentFeed(Atom1Feed):
 
 
 def write_feeds(generator, writer=None):
-    """Write an Atom feed of each chronicle's approved comments beside its page."""
+    """Write an Atom feed of each chronicle's approved comments beside its page, if its discussion is open."""
     settings = generator.settings
     options = get_settings(settings)
     siteurl = settings.get("FEED_DOMAIN") or settings.get("SITEURL", "")
     for article in list(generator.articles) + list(generator.translations):
+        if not article.discussion_open:
+            continue
         page = f"{siteurl}/{article.url}"
         # Plain text (striptags turns the typography plugin's references into characters),
         # so the feed's own words carry the no-break spaces as characters too.

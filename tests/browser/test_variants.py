@@ -128,6 +128,9 @@ def test_comments_off_removes_the_discussion(open_page, variant_site):
     assert watched.page.locator("main h1").inner_text() == "Une chronique sans discussion"
     assert watched.page.locator("#discussion, #isso-thread").count() == 0
     assert not any("embed.min.js" in url for url in watched.requests)
+    # No feed of replies either, announced or written.
+    assert watched.page.locator("link[rel=alternate][title^='Réponses']").count() == 0
+    assert watched.page.request.get(variant_site + "/chroniques/sans-discussion/commentaires.atom.xml").status == 404
     # Its neighbours still have theirs.
     watched.page.goto(variant_site + "/chroniques/la-juste-mesure/")
     assert watched.page.locator("#isso-thread").count() == 1
@@ -144,8 +147,23 @@ def test_reply_counts_take_french_plurals(open_page, variant_site):
         }
         assert counts["la-juste-mesure"].startswith("3 réponses"), counts
         assert counts["quelle-est-votre-promesse"].startswith("1 réponse "), counts
-    page.goto(variant_site + "/archives/")
-    assert page.locator("a[href$='sans-discussion/#discussion']").text_content().startswith("0 réponse ")
+    # A chronicle whose discussion is off is listed with no count and no link to a discussion.
+    for path in ("/archives/", "/archives/2023/"):
+        page.goto(variant_site + path)
+        assert page.locator("a[href$='sans-discussion/']").count() == 1, path
+        assert page.locator("a[href*='sans-discussion/#']").count() == 0, path
+    # Nor on its card, on whichever page of the home it falls (one chronicle a page here).
+    page.goto(variant_site + "/")
+    cards = 0
+    while True:
+        cards += page.locator(".card a[href$='sans-discussion/']").count()
+        assert page.locator(".card a[href*='sans-discussion/#']").count() == 0, page.url
+        older = page.locator("a[rel=next]")
+        if older.count() == 0:
+            break
+        with page.expect_navigation():
+            older.click()
+    assert cards >= 1
 
 
 def test_chronicle_metadata_lists_its_comments(open_page, variant_site):
