@@ -204,6 +204,27 @@ def test_drafts_show_in_the_preview_and_never_in_production(tmp_path):
     assert leaked == []
 
 
+def test_a_draft_by_a_new_author_with_a_new_tag_previews_without_broken_links(tmp_path):
+    # Author and tag pages exist only for published chronicles: a draft must not link to them.
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "chroniques" / "nouvelle-plume.md").write_text(
+        GOOD.format(title="Une nouvelle plume", date="2024-01-01",
+                    extra="Status: draft\nTags: marketing, tout nouveau\n").replace("Jean & Nathalie", "Camille"),
+        encoding="utf-8",
+    )
+    dev = build(output=tmp_path / "dev", overrides={"PATH": str(content)})  # the link check passes
+    draft = soup(dev / "brouillons/une-nouvelle-plume/index.html")
+    assert "Camille" in draft.select_one(".byline").get_text() and draft.select(".byline a[rel=author]") == []
+    assert [a.get_text() for a in draft.select(".tags a[rel=tag]")] == ["marketing"]
+    assert "tout nouveau" in draft.select_one(".tags").get_text()
+    home = soup(dev / "index.html")
+    assert "Une nouvelle plume" in home.get_text() and not home.select("a[href*='auteurs/camille']")
+    # Published chronicles keep their links.
+    chronicle = soup(dev / "chroniques/la-juste-mesure/index.html")
+    assert chronicle.select(".byline a[rel=author]") and len(chronicle.select(".tags a[rel=tag]")) == 5
+
+
 def test_future_chronicle_is_published_by_the_first_build_on_its_date(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
