@@ -146,9 +146,9 @@ def test_a_wal_database_in_a_read_only_directory_is_read(tmp_path):
     folder.mkdir()
     database = folder / "comments.db"
     make_isso_database(database)
+    store.prepare(database)  # what the live server does: the file is in WAL mode
     expected = fingerprint(database)
-    # What the live server does: the file is in WAL mode, and its last connection to
-    # close (here, this one) removes -wal and -shm.
+    # A stopped server: its last connection to close (here, this one) removed -wal and -shm.
     store.prepare(database)
     assert sorted(p.name for p in folder.iterdir()) == ["comments.db"]
     with read_only_directory(folder):
