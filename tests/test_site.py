@@ -1,6 +1,7 @@
 """The real site, built from the real content and theme: every page type, feeds, metadata, links."""
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 import shutil
 from xml.etree import ElementTree
@@ -39,6 +40,7 @@ def text_of(path):
         "categories/index.html",
         "categories/les-chroniques-de-zohe/index.html",
         "mots-cles/index.html",
+        "mots-cles/marketing/index.html",
         "auteurs/index.html",
         "auteurs/jean-nathalie/index.html",
         "chroniques/la-juste-mesure/index.html",
@@ -101,13 +103,65 @@ def test_home_lists_the_latest_chronicles_newest_first(prod_site):
     assert positions == sorted(positions), positions
 
 
-def test_pagination_links_between_pages(tmp_path):
-    output = build_prod(tmp_path / "output", DEFAULT_PAGINATION=1)
-    first = soup(output / "index.html")
-    second = output / "page/2/index.html"
+def listed(path):
+    """Slugs of the chronicles a listing page links to in its main content, in page order."""
+    found = []
+    for link in soup(path).find("main").find_all("a", href=True):
+        match = re.fullmatch(rf"{re.escape(PROD_SITEURL)}/chroniques/([\w-]+)/", link["href"])
+        if match and match.group(1) not in found:
+            found.append(match.group(1))
+    return found
+
+
+def french_dates(path):
+    """{ISO date: text} of the <time> elements in the main content."""
+    return {t["datetime"][:10]: " ".join(t.get_text().replace("\xa0", " ").split())
+            for t in soup(path).find("main").find_all("time")}
+
+
+BOTH = ["la-juste-mesure", "quelle-est-votre-promesse"]
+
+
+@pytest.mark.parametrize("page, title, chronicles, dates", [
+    ("categories/les-chroniques-de-zohe/index.html", "Les Chroniques de Zôhé", BOTH,
+     {"2023-03-14": "14 mars 2023", "2023-02-07": "7 février 2023"}),
+    ("mots-cles/marketing/index.html", "marketing", BOTH,
+     {"2023-03-14": "14 mars 2023", "2023-02-07": "7 février 2023"}),
+    ("mots-cles/confiance/index.html", "confiance", ["la-juste-mesure"], {"2023-03-14": "14 mars 2023"}),
+    ("auteurs/jean-nathalie/index.html", "Jean & Nathalie", BOTH,
+     {"2023-03-14": "14 mars 2023", "2023-02-07": "7 février 2023"}),
+    ("archives/2023/index.html", "2023", BOTH, {"2023-03-14": "14 mars", "2023-02-07": "7 février"}),
+    ("archives/2023/03/index.html", "Mars 2023", ["la-juste-mesure"], {"2023-03-14": "14 mars"}),
+    ("archives/2023/02/index.html", "Février 2023", ["quelle-est-votre-promesse"], {"2023-02-07": "7 février"}),
+])
+def test_listing_pages_show_their_title_chronicles_and_french_dates(prod_site, page, title, chronicles, dates):
+    path = prod_site / page
+    assert soup(path).find("h1").get_text(strip=True) == title
+    assert listed(path) == chronicles
+    assert french_dates(path) == dates
+
+
+def test_year_archive_heads_each_month_in_french(prod_site):
+    headings = [h.get_text(strip=True) for h in soup(prod_site / "archives/2023/index.html").find("main").find_all("h2")]
+    assert headings == ["Mars", "Février"]
+
+
+@pytest.mark.parametrize("base", ["", "categories/les-chroniques-de-zohe/", "mots-cles/marketing/", "auteurs/jean-nathalie/"])
+def test_pagination_links_between_pages(paginated_site, base):
+    first, second = paginated_site / base / "index.html", paginated_site / base / "page/2/index.html"
     assert second.is_file()
-    assert first.find("a", href=f"{PROD_SITEURL}/page/2/") is not None
-    assert soup(second).find("a", href=f"{PROD_SITEURL}/") is not None
+    assert not (paginated_site / base / "page/3").exists()
+    # One chronicle a page, newest first.
+    assert listed(first) == ["la-juste-mesure"] and listed(second) == ["quelle-est-votre-promesse"]
+    assert soup(first).find("a", rel="next", href=f"{PROD_SITEURL}/{base}page/2/") is not None
+    assert soup(second).find("a", rel="prev", href=f"{PROD_SITEURL}/{base}") is not None
+    assert "Page 2 sur 2" in text_of(second)
+    assert ", page 2 — " in soup(second).find("title").get_text()
+
+
+@pytest.fixture(scope="module")
+def paginated_site(tmp_path_factory):
+    return build_prod(tmp_path_factory.mktemp("paginated") / "output", DEFAULT_PAGINATION=1)
 
 
 def test_offer_pages_render_their_metadata(prod_site):
@@ -142,11 +196,19 @@ def test_atom_feeds_list_every_chronicle_with_full_content(prod_site, feed):
         assert entry.find(f"{ATOM}link").get("href").startswith(PROD_SITEURL)
 
 
-def test_rss_feed_parses_and_lists_the_chronicles(prod_site):
-    root = ElementTree.parse(prod_site / "feeds/chroniques.rss.xml").getroot()
+@pytest.mark.parametrize(
+    "feed", ["feeds/chroniques.rss.xml", "feeds/categories/les-chroniques-de-zohe.rss.xml"]
+)
+def test_rss_feeds_parse_and_list_the_chronicles(prod_site, feed):
+    root = ElementTree.parse(prod_site / feed).getroot()
     items = root.findall("./channel/item")
     assert len(items) == len(CHRONICLES)
-    assert all(item.find("description").text for item in items)
+    titles = [item.find("title").text for item in items]
+    for title in CHRONICLES.values():
+        assert any(t.startswith(title) for t in titles), titles
+    for item in items:
+        assert len(item.find("description").text) > 500
+        assert item.find("link").text.startswith(f"{PROD_SITEURL}/chroniques/")
 
 
 def test_sitemap_lists_chronicles_and_pages(prod_site):
