@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 import pytest
 
 from publish.weight import CRITICAL_BUDGET, TOTAL_BUDGET, page_weight
-from support import PROD_SITEURL, ROOT, build_prod
+from support import PROD_SITEURL, ROOT, build_prod, environment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 URI = "/chroniques/la-juste-mesure/"
@@ -159,6 +159,27 @@ def test_a_wal_database_in_a_read_only_directory_is_read(tmp_path):
         assert fingerprint(database) == expected
     assert _thread(output).select_one(".discussion__count").get_text() == "4 réponses"
     assert sorted(p.name for p in folder.iterdir()) == ["comments.db"]
+
+
+def test_text_is_rendered_with_the_servers_own_configuration_file(tmp_path):
+    """ISSO_SETTINGS names the server's file (comments/wsgi.py): the build renders with the same one."""
+    import configparser
+
+    conf = configparser.ConfigParser(interpolation=None)
+    conf.read(ROOT / "comments" / "isso.cfg")
+    conf["markup.mistune"] = {"plugins": "", "parameters": "escape"}  # no ~~strikethrough~~
+    with open(tmp_path / "isso.cfg", "w") as handle:
+        conf.write(handle)
+    database = tmp_path / "comments.db"
+    db = make_isso_database(database)
+    comment = db.comments.add(URI, {
+        "text": "Une ~~idée~~ barrée.", "author": "Zoé", "email": "zoe@exemple.fr", "website": None,
+        "parent": None, "mode": 1, "remote_addr": "127.0.0.0", "created": time.time(),
+    })
+    with environment(ISSO_SETTINGS=str(tmp_path / "isso.cfg")):
+        output = build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
+    text = _thread(output).select_one(f"#isso-{comment['id']} .isso-text")
+    assert text.decode_contents() == "<p>Une ~~idée~~ barrée.</p>"
 
 
 # The page itself: what a reader sees without JavaScript.

@@ -8,7 +8,9 @@ DEFAULTS = {
     # Isso's SQLite database, opened read-only; a missing file means "no comments yet".
     "database": ROOT / "var" / "comments.db",
     # Isso's configuration: its [markup] section renders the text exactly as the server does.
-    "isso_config": ROOT / "comments" / "isso.cfg",
+    # None: the server's own file, named as comments/wsgi.py finds it (ISSO_SETTINGS, else
+    # comments/isso.cfg).
+    "isso_config": None,
     # Where each chronicle's feed of approved comments is written, beside its page.
     "feed_name": "commentaires.atom.xml",
     "timezone": "Europe/Paris",
@@ -18,4 +20,9 @@ DEFAULTS = {
 def get_settings(pelican_settings):
     settings = dict(DEFAULTS)
     settings.update(pelican_settings.get("BAKED_COMMENTS", {}))
+    if not settings["isso_config"]:
+        # Read at each build, not at import: one process may build with several servers' files.
+        from comments.settings import settings_path
+
+        settings["isso_config"] = settings_path()
     return settings
