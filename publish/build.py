@@ -67,13 +67,15 @@ def load_settings(prod=False, overrides=None):
     return read_settings(str(SETTINGS_FILES[prod]), override=overrides or {})
 
 
-def build(prod=False, output=None, overrides=None):
+def build(prod=False, output=None, overrides=None, generators=None):
     """Build the site into `output` (the settings' OUTPUT_PATH by default).
 
     Raises BuildError, leaving `output` untouched, if anything was logged at
-    warning level or above or if Pelican raised.
+    warning level or above or if Pelican raised. A list given as `generators`
+    receives Pelican's generators once they have built their context (the live
+    preview keeps them to render one edited document again on its own).
     """
-    from pelican import Pelican
+    from pelican import Pelican, signals
 
     from publish.parallel import ParallelPelican, warm_reader_cache
     from publish.urls import frozen_while_writing
@@ -99,6 +101,8 @@ def build(prod=False, output=None, overrides=None):
             settings.update(CACHE_PATH=scratch_cache, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
                             CONTENT_CACHING_LAYER="reader")
         _forget_plugins()
+        if generators is not None:
+            signals.all_generators_finalized.connect(generators.extend, weak=False)
         if parallel:
             warm_reader_cache(settings)
         # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.

@@ -1,0 +1,112 @@
+"""The live preview shows an edited document on its own first, exactly as the full build then renders it."""
+
+import html
+import shutil
+import time
+
+import pytest
+
+from support import ROOT
+from publish.serve import Preview
+
+CHRONICLE = "chroniques/la-juste-mesure.md"
+PAGE = "chroniques/la-juste-mesure/index.html"
+
+
+@pytest.fixture
+def preview(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    preview = Preview(
+        output=tmp_path / "output",
+        overrides={
+            "PATH": str(content),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "BAKED_COMMENTS": {"database": str(tmp_path / "no-comments.db")},
+        },
+    )
+    assert preview.full_build()
+    return preview, content, tmp_path / "output"
+
+
+def _append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def test_an_edited_chronicle_is_rendered_alone_then_identically_by_the_full_build(preview):
+    preview, content, output = preview
+    home_before = (output / "index.html").stat().st_mtime_ns
+    _append(content / CHRONICLE, "Une phrase ajoutée dans l'aperçu ?")
+
+    assert preview.render_edited([str(content / CHRONICLE)])
+
+    alone = (output / PAGE).read_text(encoding="utf-8")
+    # Typography ran on the edited text, as in a build.
+    assert "Une phrase ajoutée dans l’aperçu\u202f?" in html.unescape(alone)
+    assert (output / "index.html").stat().st_mtime_ns == home_before, "only the edited page is written"
+    assert preview.full_build()
+    assert (output / PAGE).read_text(encoding="utf-8") == alone
+
+
+def test_an_edited_page_is_rendered_alone(preview):
+    preview, content, output = preview
+    page = content / "pages" / "notre-promesse.md"
+    _append(page, "Un engagement de plus.")
+
+    assert preview.render_edited([str(page)])
+    assert "Un engagement de plus." in (output / "notre-promesse" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_edit_is_left_to_the_full_build_which_names_the_file(preview, capsys):
+    preview, content, output = preview
+    before = (output / PAGE).read_bytes()
+    source = content / CHRONICLE
+    source.write_text(
+        "".join(line for line in source.read_text(encoding="utf-8").splitlines(True)
+                if not line.startswith("Title:")),
+        encoding="utf-8",
+    )
+
+    assert not preview.render_edited([str(source)])
+    assert (output / PAGE).read_bytes() == before
+    assert not preview.full_build()
+    assert "content/chroniques/la-juste-mesure.md" in capsys.readouterr().out
+    assert (output / PAGE).read_bytes() == before, "the last good preview is still served"
+
+
+@pytest.mark.parametrize("change", ["new file", "new address", "now a draft"])
+def test_what_moves_a_document_waits_for_the_full_build(preview, change):
+    preview, content, output = preview
+    source = content / CHRONICLE
+    text = source.read_text(encoding="utf-8")
+    if change == "new file":
+        source = content / "chroniques" / "nouvelle.md"
+        source.write_text(text.replace("Slug: la-juste-mesure", "Slug: nouvelle"), encoding="utf-8")
+    elif change == "new address":
+        source.write_text(text.replace("Slug: la-juste-mesure", "Slug: la-juste-mesure-2"), encoding="utf-8")
+    else:
+        source.write_text(text.replace("\n\n", "\nStatus: draft\n\n", 1), encoding="utf-8")
+
+    assert not preview.render_edited([str(source)])
+    assert preview.full_build()
+
+
+def test_changes_during_a_build_are_shown_in_order_then_built_once(preview):
+    """The worker shows edited documents first and ends every burst of changes with one full build."""
+    preview, content, output = preview
+    events = []
+    preview.on_update = lambda: events.append((output / PAGE).read_text(encoding="utf-8"))
+    builds = []
+    full_build = preview.full_build
+    preview.full_build = lambda: builds.append(1) or full_build()
+
+    _append(content / CHRONICLE, "Première retouche.")
+    preview.changed([str(content / CHRONICLE)])
+    preview.start()
+
+    deadline = time.monotonic() + 60
+    while len(events) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(events) == 2, "one update for the page alone, one for the full build"
+    assert all("Première retouche." in page for page in events)
+    assert builds == [1]
