@@ -231,6 +231,51 @@ def test_the_page_shows_exactly_the_approved_comments_in_thread_order(site):
     assert thread.select(".isso-postbox") == []
 
 
+def test_replies_isso_never_shows_are_not_baked(tmp_path):
+    """Replies to pending, purged or nested comments: the page holds exactly the tree Isso's API returns."""
+    import urllib.request
+
+    from comments.runner import Gunicorn, free_port, write_config
+
+    port = free_port()
+    config = write_config(tmp_path, port)
+    db = make_isso_database(tmp_path / "comments.db")
+    now = time.time()
+
+    def add(text, parent=None, mode=1, created=now):
+        return db.comments.add(URI, {
+            "text": text, "author": "Lectrice", "email": "l@exemple.fr", "website": None,
+            "parent": parent, "mode": mode, "remote_addr": "127.0.0.0", "created": created,
+        })["id"]
+
+    purged = add("En attente depuis longtemps.", mode=2, created=now - 40 * 86400)
+    add("Réponse à un commentaire purgé.", parent=purged, created=now - 39 * 86400)
+    db.comments.purge(30 * 86400)  # what Isso's purge thread does: the reply stays, its parent goes
+    waiting = add("En attente.", mode=2)
+    add("Réponse à un commentaire en attente.", parent=waiting)
+    kept = add("Supprimé, avec une réponse en attente.")
+    add("Réponse en attente.", parent=kept, mode=2)
+    db.comments.delete(kept)  # a reply refers to it: Isso keeps a deleted stub
+    nested = add("Réponse directe.", parent=1)
+    # Isso's own code re-parents a reply to a reply; `isso import` writes it as given.
+    db.execute("UPDATE comments SET parent = ? WHERE id = ?", (nested, add("Réponse à une réponse.")))
+
+    with Gunicorn(tmp_path, port, config, workers=1, env={"ISSO_ADMIN_PASSWORD": "baked-test-password"}) as server:
+        with urllib.request.urlopen(f"{server.base}/?uri={URI}", timeout=30) as answer:
+            api = json.load(answer)["replies"]
+    output = build_prod(tmp_path / "output", BAKED_COMMENTS={"database": tmp_path / "comments.db"})
+
+    def api_tree(comments):
+        return [(f"isso-{c['id']}", api_tree(c.get("replies", []))) for c in comments]
+
+    baked = _tree(_thread(output).select_one("#isso-root"))
+    assert baked == api_tree(api)
+    assert f"isso-{kept}" in [comment for comment, _ in baked]
+    text = _thread(output).get_text()
+    for hidden in ("Réponse à un commentaire purgé.", "Réponse à un commentaire en attente.", "Réponse à une réponse."):
+        assert hidden not in text
+
+
 def test_baked_comments_use_isso_markup_with_permalinks_and_french_dates(site):
     thread = _thread(site)
     for comment in thread.select(".isso-comment"):

@@ -148,37 +148,30 @@ def fingerprint(database):
 
 
 def build_thread(rows, render, timezone):
-    """Nest a thread's rows into comments with replies, as Isso's script shows them.
+    """Nest a thread's rows exactly as Isso's API returns them, hence as its script shows them.
 
-    A deleted comment appears only as an empty stub, and only if approved
-    replies hang from it (Isso shows the same stub). A reply whose parent is
-    pending joins the top level rather than disappearing with it.
+    Isso lists the comments that have no parent, and under each one the comments whose
+    parent it is (`fetch` in isso/views/comments.py): approved ones, and deleted ones as
+    an empty stub (Isso keeps a deleted comment only while some reply refers to it, even
+    a pending one). A reply whose parent is pending, or gone (Isso purges old pending
+    comments whatever replies they have), and a reply to a reply, are never shown.
     """
     comments = {}
-    top = []
     for comment_id, parent, created, mode, text, author, website in rows:
         deleted = mode != APPROVED
-        comment = Comment(
+        comments[comment_id] = (parent, Comment(
             id=comment_id,
             created=datetime.fromtimestamp(created, timezone),
             author_name="Anonyme" if deleted else _plain(author) or "Anonyme",
             website=None if deleted else _safe_website(_plain(website)),
             text=Markup("<p>&nbsp;</p>") if deleted else Markup(render(text)),
             deleted=deleted,
-        )
-        comments[comment_id] = comment
-        (comments[parent].replies if parent in comments else top).append(comment)
-    return _prune(top)
-
-
-def _prune(comments):
-    """Drop deleted stubs left with no approved reply under them."""
-    kept = []
-    for comment in comments:
-        comment.replies = _prune(comment.replies)
-        if not comment.deleted or comment.replies:
-            kept.append(comment)
-    return kept
+        ))
+    top = {comment_id: comment for comment_id, (parent, comment) in comments.items() if parent is None}
+    for parent, comment in comments.values():
+        if parent in top:
+            top[parent].replies.append(comment)
+    return list(top.values())
 
 
 def _walk(comments):
