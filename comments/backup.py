@@ -22,6 +22,10 @@ class InvalidBackup(ValueError):
     """A file that is not a sound Isso database: restoring it could lose comments."""
 
 
+class InvalidKeep(ValueError):
+    """Rotation asked to keep fewer than one snapshot: it would delete the one just written."""
+
+
 def default_directory(dbpath):
     return Path(dbpath).parent / "backups"
 
@@ -34,6 +38,8 @@ def backup(dbpath, directory=None, keep=KEEP):
     temporary name and renamed once checked, so a crash never leaves a half file that
     rotation would count as a backup.
     """
+    if keep < 1:
+        raise InvalidKeep(f"keep must be at least 1, not {keep}")
     directory = Path(directory) if directory else default_directory(dbpath)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")

@@ -39,10 +39,16 @@ def delete(c, id):
     print(f"Commentaire n°\u00a0{id} supprimé.")
 
 
-@task(help={"keep": "how many snapshots to keep", "directory": "where to write them (default: var/backups)"})
+@task(help={"keep": "how many snapshots to keep (1 or more)", "directory": "where to write them (default: var/backups)"})
 def backup(c, keep=backups.KEEP, directory=None):
     """Write a consistent snapshot of the live database, keeping the newest ones."""
-    path = backups.backup(settings.dbpath(settings.load()), directory, int(keep))
+    try:
+        path = backups.backup(settings.dbpath(settings.load()), directory, int(keep))
+    except backups.InvalidKeep:
+        raise SystemExit(
+            f"Sauvegarde refusée\u00a0: --keep vaut {keep}, il faut au moins 1 "
+            "(sinon la sauvegarde à peine écrite serait effacée)."
+        )
     print(f"Sauvegarde écrite\u00a0: {path}")
 
 

@@ -90,6 +90,19 @@ def test_rotation_keeps_the_newest(unmoderated, tmp_path):
     assert not list(directory.glob("*.partial"))
 
 
+@pytest.mark.parametrize("keep", [0, -1])
+def test_backup_refuses_to_keep_no_snapshot(unmoderated, tmp_path, monkeypatch, keep):
+    directory = tmp_path / "snapshots"
+    earlier = backup.backup(unmoderated.dbpath, directory, keep=3)
+    with pytest.raises(backup.InvalidKeep):
+        backup.backup(unmoderated.dbpath, directory, keep=keep)
+    monkeypatch.setenv("ISSO_SETTINGS", str(unmoderated.config))
+    with pytest.raises(SystemExit, match="il faut au moins 1"):
+        tasks.backup(Context(), keep=str(keep), directory=str(directory))
+    # Nothing written, nothing rotated away.
+    assert sorted(directory.iterdir()) == [earlier]
+
+
 def test_restore_refuses_damaged_or_foreign_files(tmp_path):
     live = tmp_path / "live.db"
     sqlite3.connect(live).execute("CREATE TABLE marker (x)").connection.commit()
