@@ -4,9 +4,11 @@ DEFAULTS = {
     # Content whose `lang` is not listed keeps its own typography (an English quote stays English).
     "languages": ("fr",),
     # Metadata shown to readers, as HTML or plain text; strings and lists of strings are both fixed.
-    # The offer pages' keys are here so a price or a call to action reads like the body text.
+    # The offer pages' keys are here so a price or a call to action reads like the body text;
+    # `menu` is a page's name in the navigation.
     "metadata": (
         "title",
+        "menu",
         "summary",
         "subtitle",
         "description",

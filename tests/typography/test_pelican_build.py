@@ -38,6 +38,7 @@ Really? Yes: "quite".
 OFFER = """\
 Title: L'offre « Envol »
 Slug: envol
+Menu: L'offre !
 Price: 20 € par mois
 Period: par mois ; sans engagement
 Includes: Un lieu de travail!
@@ -53,7 +54,7 @@ PAGE_TEMPLATE = """\
 {% block content %}<h1>{{ page.title }}</h1>
 <p class="price">{{ page.price }}</p><p class="period">{{ page.period }}</p>
 <ul>{% for item in page.includes %}<li>{{ item }}</li>{% endfor %}</ul>
-<a class="cta">{{ page.cta }}</a>{{ page.content }}
+<a class="cta">{{ page.cta }}</a><p class="menu">{{ page.menu }}</p>{{ page.content }}
 <p class="filter">{{ "Une question ?"|french_typography }}</p>{% endblock %}
 """
 
@@ -162,6 +163,7 @@ def test_offer_metadata_shown_to_readers(site):
     assert '<p class="period">par mois&#8239;; sans engagement</p>' in html
     assert "<li>Un lieu de travail&#8239;!</li><li>L’accompagnement&#160;: 2&#160;h par semaine</li>" in html
     assert '<a class="cta">On y va&#8239;?</a>' in html
+    assert '<p class="menu">L’offre&#8239;!</p>' in html
     assert "Une offre pour démarrer&#8239;!" in html
     # Texts of the theme itself can ask for the same rules.
     assert '<p class="filter">Une question&#8239;?</p>' in html
