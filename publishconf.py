@@ -31,12 +31,15 @@ PLUGINS = PLUGINS + [  # noqa: F405
     "responsive_images",  # runs pelican-image-process itself
     "hashed_assets",
     "site_search",
+    "compression_cache",  # hands pelican-precompress the copies of unchanged files
     "pelican.plugins.precompress",
 ]
 IMAGE_PROCESS_DIR = "variantes"
 PRECOMPRESS_GZIP = True
 PRECOMPRESS_BROTLI = True
 PRECOMPRESS_ZOPFLI = False
+# Existing copies are those compression_cache checked and put in place: keep them.
+PRECOMPRESS_OVERWRITE = False
 PRECOMPRESS_TEXT_EXTENSIONS = {
     ".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml", ".ico",
 }
@@ -48,3 +51,24 @@ TEMPLATE_PAGES = {  # noqa: F405
     "search.html": "recherche/index.html",
     "robots.txt": "robots.txt",
 }
+
+# A cache kept from one production build to the next (the deployment hook keeps one beside
+# the releases): Markdown parsed by an earlier build, and files it compressed, are reused
+# when their bytes have not changed. Parsed Markdown depends on the reader's settings and
+# versions, so each combination has its own folder.
+if os.environ.get("ZOHE_CACHE_PATH"):
+    import hashlib
+
+    import markdown
+    import pelican
+
+    _readers = repr((pelican.__version__, markdown.__version__, MARKDOWN, globals().get("READERS")))  # noqa: F405
+    CACHE_PATH = os.path.join(
+        os.environ["ZOHE_CACHE_PATH"], "content-" + hashlib.sha256(_readers.encode()).hexdigest()[:16]
+    )
+    CACHE_CONTENT = True
+    LOAD_CONTENT_CACHE = True
+    CONTENT_CACHING_LAYER = "reader"
+    # A new checkout gives every file a new mtime: compare contents instead.
+    CHECK_MODIFIED_METHOD = "sha256"
+    COMPRESSION_CACHE = {"folder": os.path.join(os.environ["ZOHE_CACHE_PATH"], "precompressed")}

@@ -79,3 +79,44 @@ def test_a_reading_warning_survives_the_reader_pool_and_the_cache(corpus, tmp_pa
         with pytest.raises(BuildError) as failure:
             build(output=tmp_path / "out", overrides=overrides)
         assert any("synthetique-00003" in problem or "pas une date" in problem for problem in failure.value.problems)
+
+
+def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(corpus, tmp_path, monkeypatch):
+    """What the server's cache (ZOHE_CACHE_PATH) reuses, parsed Markdown and compressed copies, changes no byte."""
+    import shutil
+
+    from publish.corpus import edit
+
+    monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    overrides = {"PATH": str(content)}
+
+    def same(one, other):
+        one_files, other_files = _files(one), _files(other)
+        assert sorted(one_files) == sorted(other_files)
+        return [name for name, path in one_files.items()
+                if open(path, "rb").read() != open(other_files[name], "rb").read()]
+
+    cold = build(prod=True, output=tmp_path / "cold", overrides=overrides)
+    monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
+    build(prod=True, output=tmp_path / "first", overrides=overrides)
+    warm = build(prod=True, output=tmp_path / "warm", overrides=overrides)
+    assert same(cold, warm) == []
+    assert os.stat(warm / "index.html.br").st_nlink > 1, "the compressed copy came from the cache"
+    assert list((tmp_path / "kept").glob("content-*/ArticlesGenerator-Readers"))
+
+    # One chronicle edited, and the stylesheet's cached copy damaged: both are made again, right.
+    edit(content / "chroniques" / "synthetique-00007.md", marker="Retouche")
+    import hashlib
+
+    stylesheet = next((warm / "theme" / "css").glob("*.css"))
+    damaged = tmp_path / "kept" / "precompressed" / (hashlib.sha256(stylesheet.read_bytes()).hexdigest() + ".br")
+    os.unlink(damaged)  # not through the hard links of earlier outputs
+    damaged.write_bytes(b"not brotli")
+    edited = build(prod=True, output=tmp_path / "edited", overrides=overrides)
+    monkeypatch.delenv("ZOHE_CACHE_PATH")
+    reference = build(prod=True, output=tmp_path / "reference", overrides=overrides)
+    assert "Retouche" in (edited / "chroniques" / "synthetique-00007" / "index.html").read_text(encoding="utf-8")
+    assert same(reference, edited) == []
