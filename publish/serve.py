@@ -247,7 +247,10 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     from comments.dev import start as start_comments
 
     output = Path(output or ROOT / "output")
-    overrides = {"PATH": str(content)} if content else {}
+    # The pages talk to the comment server on its port, which accepts comments from this origin.
+    overrides = {"COMMENTS_URL": f"http://{host}:{comments_port}"}
+    if content:
+        overrides["PATH"] = str(content)
     patterns = [ROOT / pattern for pattern in WATCHED if not (content and pattern.startswith("content/"))]
     if content:
         patterns.append(Path(content) / "**" / "*")
@@ -258,7 +261,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
         on_update=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"),
     )
     preview.full_build()
-    comments = start_comments(port=comments_port)
+    comments = start_comments(port=comments_port, site=f"http://{host}:{port}")
     server = Server(watcher=_watcher(preview, patterns))
     # livereload turns on INFO logging for everything; Pelican's file-by-file chatter hides errors.
     logging.getLogger("pelican").setLevel(logging.WARNING)
