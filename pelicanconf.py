@@ -1,6 +1,7 @@
 """Pelican settings for writing and previewing the Zôhé site on one's own machine."""
 
 from functools import lru_cache
+import os
 from pathlib import Path
 
 from babel.dates import format_date
@@ -124,7 +125,9 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 # The comment server (Isso) the pages talk to; `invoke serve` starts it here.
 COMMENTS_URL = "http://127.0.0.1:8080"
 # Approved comments are read from Isso's database at build time (missing: none yet).
-BAKED_COMMENTS = {"database": HERE / "var" / "comments.db"}
+# The preview's comment server (comments/isso.cfg) keeps them there too, or where
+# ZOHE_COMMENTS_DB says, as in production.
+BAKED_COMMENTS = {"database": os.environ.get("ZOHE_COMMENTS_DB") or HERE / "var" / "comments.db"}
 
 # Previews show drafts and chronicles dated in the future; production does not.
 WITH_FUTURE_DATES = True
