@@ -35,7 +35,13 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = [str(HERE / "plugins")]
-PLUGINS = ["french_typography", "baked_comments", "zohe_checks", "pelican.plugins.sitemap"]
+PLUGINS = [
+    "french_typography",
+    "baked_comments",
+    "zohe_checks",
+    "pelican.plugins.sitemap",
+    "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page
+]
 
 # Pretty, French, stable URLs: a chronicle's address never changes once published.
 ARTICLE_URL = "chroniques/{slug}/"
