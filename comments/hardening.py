@@ -1,15 +1,19 @@
-"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, unescaped names and a readable admin cookie.
+"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, unescaped names and a readable admin cookie.
 
 Measured on stock Isso (see ARCHITECTURE.md): a ``POST`` with no ``Content-Type`` is
 accepted and a foreign ``Origin`` is not refused, so another site can post from a
 visitor's browser; a JSON array body gives a 500; ``isso import`` stores author names
-unescaped; the admin session cookie is readable by scripts.
+unescaped; the admin session cookie is readable by scripts; the first comment on any
+``uri`` creates a thread of that address, ``javascript:alert(1)`` included, which the
+admin page then shows as a link.
 """
 
 import html
 import json
 import re
 from urllib.parse import urlsplit
+
+from werkzeug.wrappers import Request
 
 from comments import settings, web
 
@@ -30,6 +34,16 @@ OBJECT_BODY = [
 ]
 COUNT_PATH = re.compile(r"^/count$")
 
+# A thread's address, as the theme writes it in data-isso-id: a path on the site,
+# "/chroniques/la-juste-mesure/". Isso's admin page makes it an href on our own origin,
+# and Isso's e-mails and moderation pages append it to the site's origin. One leading "/"
+# not followed by another leaves no room for a scheme or another host; backslashes are
+# refused because browsers read them as "/", control characters because browsers drop
+# tabs and newlines inside a URL ("/\t/evil.example" is "//evil.example"). Matched with
+# fullmatch: "$" would let a final newline through. comments.store applies the same
+# rule inside the database.
+SITE_PATH = re.compile(r"/(?!/)[^\\\x00-\x1f\x7f-\x9f]*")
+
 # A practical address check (RFC 5321 lengths, one @, a dotted domain), not RFC 5322:
 # its job is to catch typos and junk with a message the commenter understands.
 EMAIL = re.compile(
@@ -46,6 +60,7 @@ MESSAGES = {
     "bad_json": "Requête invalide\u00a0: le contenu n’est pas du JSON lisible.",
     "object_required": "Requête invalide\u00a0: un objet JSON est attendu.",
     "list_required": "Requête invalide\u00a0: une liste d’adresses de pages est attendue.",
+    "uri_invalid": "Requête invalide\u00a0: l’adresse de la page doit être un chemin du site, comme /chroniques/la-juste-mesure/.",
     "email_required": "Votre adresse e-mail est nécessaire pour commenter (elle ne sera pas publiée).",
     "email_invalid": "Cette adresse e-mail n’est pas valide\u00a0: vérifiez-la (par exemple nom@exemple.fr).",
     "author_required": "Votre nom est nécessaire pour commenter.",
@@ -56,8 +71,13 @@ def valid_email(value):
     return len(value) <= 254 and EMAIL.match(value) is not None
 
 
+def site_path(value):
+    """True when ``value`` may be a thread's address: a path on the site itself (see SITE_PATH)."""
+    return isinstance(value, str) and SITE_PATH.fullmatch(value) is not None
+
+
 class RequestGuard:
-    """Refuses forged or malformed writes before Isso sees them; hardens the admin cookie."""
+    """Refuses forged or malformed writes and foreign thread addresses before Isso sees them; hardens the admin cookie."""
 
     def __init__(self, app, conf, secure_cookies=False):
         self.app = app
@@ -74,7 +94,21 @@ class RequestGuard:
             if refusal:
                 status, key = refusal
                 return web.error(start_response, status, MESSAGES[key])
+        if not self.thread_uris_allowed(environ):
+            return web.error(start_response, "400 Bad Request", MESSAGES["uri_invalid"])
         return self.app(environ, self.harden_cookies(start_response))
+
+    @staticmethod
+    def thread_uris_allowed(environ):
+        """Every ``uri`` query parameter, whatever the route (/new, /, /feed, …), must be a site path.
+
+        Parsed by werkzeug as Isso parses it, so that percent-escapes and repeated
+        parameters mean the same to both; every value is checked, not only the first
+        one Isso reads.
+        """
+        if not environ.get("QUERY_STRING"):
+            return True
+        return all(site_path(value) for value in Request(environ).args.getlist("uri"))
 
     def own_origin(self, environ):
         if self.public_origin:
@@ -122,6 +156,9 @@ class RequestGuard:
         if expects_list:
             if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
                 return "400 Bad Request", "list_required"
+            # Counts create no thread, but our pages only ever ask for site paths.
+            if not all(site_path(item) for item in data):
+                return "400 Bad Request", "uri_invalid"
             return None
         if not isinstance(data, dict):
             return "400 Bad Request", "object_required"

@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, and the website cleaning.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website cleaning and the thread address check.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -44,11 +44,33 @@ SCHEMA += [
     f"UPDATE comments SET website = NULL WHERE {UNSAFE_WEBSITE.format('comments')}",
 ]
 
+# A thread's address is a path on the site (comments.hardening.SITE_PATH, the same rule:
+# one leading "/" not followed by another, no backslash, no control character). The
+# middleware refuses any other from the API; `isso import` and direct writes would
+# still store one, and Isso's admin page links it (a `javascript:` one runs in the
+# moderator's session). A new one is refused loudly, since a thread has no empty
+# address to fall back on; one stored before the triggers existed is renamed to a
+# harmless path, its comments kept for the moderator to judge.
+SITE_PATH_SQL = (
+    "coalesce(substr({0}, 1, 1) = '/' AND substr({0}, 2, 1) <> '/'"
+    " AND NOT {0} GLOB '*[\\' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*'"
+    " AND instr(CAST({0} AS BLOB), x'00') = 0, 0)"
+)
+REFUSED_URI_MESSAGE = "zohe: a thread uri must be a path on the site, like /chroniques/la-juste-mesure/"
+SCHEMA += [
+    f"CREATE TRIGGER IF NOT EXISTS zohe_refuse_thread_uri_{name} BEFORE {event} ON threads "
+    f"WHEN NOT {SITE_PATH_SQL.format('NEW.uri')} "
+    f"BEGIN SELECT RAISE(ABORT, '{REFUSED_URI_MESSAGE}'); END"
+    for name, event in (("insert", "INSERT"), ("update", "UPDATE OF uri"))
+] + [
+    f"UPDATE threads SET uri = '/adresse-refusee/' || id || '/' WHERE NOT {SITE_PATH_SQL.format('uri')}",
+]
+
 BUSY_TIMEOUT_MS = 10_000
 
 
 def prepare(path):
-    """Create our tables and triggers (idempotent), clean stored websites and switch the database to WAL.
+    """Create our tables and triggers (idempotent), clean stored websites and thread addresses, switch the database to WAL.
 
     WAL lets thread reads and backups proceed while a worker writes; it is a property of
     the file, so setting it once here covers Isso's own connections too.

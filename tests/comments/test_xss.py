@@ -1,9 +1,12 @@
 """An XSS corpus through the API: nothing a commenter (or an import) writes comes back as active HTML."""
 
 import sqlite3
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
+
+from comments.hardening import site_path
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -62,6 +65,19 @@ WEBSITE_PAYLOADS = [
     "vbscript:msgbox(1)",
 ]
 
+# Thread addresses: Isso's admin page links each one (`<a href="{{comment.uri}}">`).
+URI_PAYLOADS = [
+    "javascript:alert(1)",
+    "JAVASCRIPT:alert(document.domain)",
+    "java\tscript:alert(1)",
+    "\njavascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example/",
+]
+
 ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "input", "button", "base",
                    "meta", "link", "details", "body", "img"}
 
@@ -110,7 +126,7 @@ def assert_comment_inert(comment):
 
 
 def test_corpus_is_large_enough():
-    assert len(TEXT_PAYLOADS) + len(AUTHOR_PAYLOADS) + len(WEBSITE_PAYLOADS) >= 30
+    assert len(TEXT_PAYLOADS) + len(AUTHOR_PAYLOADS) + len(WEBSITE_PAYLOADS) + len(URI_PAYLOADS) >= 30
 
 
 @pytest.mark.parametrize("payload", TEXT_PAYLOADS, ids=range(len(TEXT_PAYLOADS)))
@@ -145,6 +161,24 @@ def test_website_payloads(unmoderated, uri, payload):
     assert_comment_inert(r.json())
     (comment,) = client.thread(uri).json()["replies"]
     assert_comment_inert(comment)
+
+
+@pytest.mark.parametrize("payload", URI_PAYLOADS, ids=range(len(URI_PAYLOADS)))
+def test_uri_payloads(unmoderated, payload):
+    """Refused by the API and by the database (as `isso import` writes): no thread ever has such an address."""
+    client = unmoderated.client()
+    r = client.post(f"/new?uri={quote(payload, safe='')}",
+                    json_body={"text": "Un commentaire.", "author": "A", "email": "a@example.org", "title": "T"})
+    assert r.status == 400
+    con = sqlite3.connect(unmoderated.dbpath)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            with con:
+                con.execute("INSERT INTO threads (uri, title) VALUES (?, 'Importé')", (payload,))
+        addresses = [row[0] for row in con.execute("SELECT uri FROM threads")]
+    finally:
+        con.close()
+    assert all(site_path(address) and not dangerous_url(address) for address in addresses)
 
 
 def test_imported_payloads(unmoderated, uri):
