@@ -5,6 +5,7 @@ Layout of a web root (DIR):
     DIR/deploy.env          production settings for the build (not in git; see deploy/README.md)
     DIR/releases/<commit>/  one complete production build per release, with .zohe-release.json
     DIR/current             symlink to releases/<name>; nginx serves it
+    DIR/history.jsonl       one line per switch of `current`: what rollback walks back through
     DIR/.deploy.lock        held while a release is built or `current` changes
 
 The hook builds the tip of `main` with the pushed commit's own build
@@ -42,6 +43,7 @@ MAIN = "refs/heads/main"
 RELEASES = "releases"
 CURRENT = "current"
 LOCK = ".deploy.lock"
+HISTORY = "history.jsonl"
 ENV_FILE = "deploy.env"
 MARKER = ".zohe-release.json"
 KEEP = 5
@@ -208,12 +210,118 @@ def switch(webroot, release):
     return time.perf_counter() - started
 
 
+def _read_history(webroot):
+    """The lines of DIR/history.jsonl as dicts; a line a crash left torn is skipped."""
+    path = Path(webroot) / HISTORY
+    if not path.is_file():
+        return None
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    return entries
+
+
+def live_history(webroot):
+    """The names of the releases that went live, oldest first, the live one last.
+
+    Replayed from DIR/history.jsonl: a publication stacks its release, a rebuild of
+    the live commit takes the live one's place, a rollback unstacks back to where it
+    went. A web root published before the history existed walks back by build time.
+    """
+    current = current_release(webroot)
+    entries = _read_history(webroot)
+    if entries is None:
+        if current is None:
+            return []
+        return [r.name for r in releases(webroot) if (r.built_at, r.name) <= (current.built_at, current.name)]
+    stack = []
+    for entry in entries:
+        name, previous = entry["release"], entry.get("previous")
+        # A switch whose line was never written (a crash between the rename and the
+        # append) is still known from the next line's `previous`.
+        if previous is not None and (not stack or stack[-1] != previous):
+            stack.append(previous)
+        if entry["event"] == "rollback":
+            if stack:
+                stack.pop()
+            while stack and stack[-1] != name:
+                stack.pop()
+            if not stack:
+                stack.append(name)
+        elif entry["event"] == "replace" and stack:
+            stack[-1] = name
+        else:
+            stack.append(name)
+    if current is not None and (not stack or stack[-1] != current.name):
+        stack.append(current.name)
+    return stack
+
+
+def _rollback_order(webroot):
+    """The complete releases successive rollbacks would make live, nearest first."""
+    history = live_history(webroot)
+    complete = {release.name: release for release in releases(webroot)}
+    order = []
+    for name in reversed(history[:-1]):
+        if name in complete and name != history[-1] and all(r.name != name for r in order):
+            order.append(complete[name])
+    return order
+
+
+def go_live(webroot, release, event):
+    """Switch `current` to `release` and record it in DIR/history.jsonl; return the switch's seconds.
+
+    `event` is "publish" (stacked), "replace" (a new build of the live commit takes the
+    live release's place) or "rollback". Called under the lock. The file is rewritten
+    whole under a temporary name and renamed, so a reader never finds half a line.
+    """
+    webroot = Path(webroot)
+    previous = current_release(webroot)
+    entries = _read_history(webroot)
+    if entries is None:
+        # The first line of a web root that had releases before the history: walking
+        # back by build time, as rollback did then, stays possible.
+        history = live_history(webroot)
+        entries = [{"release": name, "event": "publish"} for name in history]
+    seconds = switch(webroot, release)
+    entries.append({
+        "release": release.name,
+        "commit": release.commit,
+        "event": event,
+        "previous": previous.name if previous is not None else None,
+        "at": time.time(),
+    })
+    path = webroot / HISTORY
+    staged = path.with_name(f".{HISTORY}.{os.getpid()}.tmp")
+    with open(staged, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(staged, path)
+    return seconds
+
+
 def prune(webroot, keep=KEEP):
-    """Keep the `keep` newest releases and the current one; remove the rest and leftovers."""
+    """Keep the current release and `keep` others; remove the rest and leftovers.
+
+    The releases rollback would reach come before the newest ones: a morning of refreshes
+    (each a new release of the live commit) must not push out the release that was
+    live before the last push.
+    """
     folder = Path(webroot) / RELEASES
     complete = releases(webroot)
     current = current_release(webroot)
-    kept = {release.name for release in complete[-keep:]}
+    candidates = [release.name for release in _rollback_order(webroot)]
+    candidates += [release.name for release in reversed(complete)]
+    kept = set()
+    for name in candidates:
+        if len(kept) >= keep:
+            break
+        if current is None or name != current.name:
+            kept.add(name)
     if current is not None:
         kept.add(current.name)
     removed = []
@@ -368,7 +476,10 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
             release = build_release(
                 repo, webroot, commit, _release_name(webroot, commit, rebuild), python, stream
             )
-        seconds = switch(webroot, release)
+        # A new build of the live commit (refresh, rebuild) stands in for the live release:
+        # rollback from it goes to what was live before, not to its older build.
+        same = current is not None and current.commit == release.commit
+        seconds = go_live(webroot, release, "replace" if same else "publish")
         prune(webroot)
     say(f"en ligne : version {commit[:12]} (bascule en {_milliseconds(seconds)}).", stream)
     return release, seconds
@@ -418,16 +529,21 @@ def refresh(repo, webroot, stream=None, now=None):
 
 
 def rollback(webroot, stream=None):
-    """Point `current` at the release built just before the current one; return it."""
+    """Point `current` at the release that was live before the current one; return it.
+
+    Again goes further back through what went live (DIR/history.jsonl), never by build
+    time: a refresh after a rollback builds a newer release of the older commit, and
+    the release rolled away from must not come back.
+    """
     with Lock(webroot, stream):
         current = current_release(webroot)
         if current is None:
             raise DeployError("aucune version n’est en ligne.")
-        older = [r for r in releases(webroot) if (r.built_at, r.name) < (current.built_at, current.name)]
-        if not older:
+        order = _rollback_order(webroot)
+        if not order:
             raise DeployError("aucune version précédente n’est conservée.")
-        previous = older[-1]
-        switch(webroot, previous)
+        previous = order[0]
+        go_live(webroot, previous, "rollback")
     say(f"retour à la version {previous.commit[:12]} ({previous.name}).", stream)
     return previous
 

@@ -57,7 +57,7 @@ def test_push_to_main_publishes_the_site_and_a_broken_push_changes_nothing(make_
     assert sorted(p.name for p in (site.webroot / "releases").iterdir()) == [site.first_commit]
 
 
-def test_rollback_goes_back_one_release_and_pushes_to_other_branches_publish_nothing(make_site):
+def test_rollback_goes_back_one_publication_at_a_time_and_pushes_to_other_branches_publish_nothing(make_site):
     site = make_site()
     assert site.push().returncode == 0
     second = site.commit(site.work, "A new chronicle",
@@ -77,6 +77,13 @@ def test_rollback_goes_back_one_release_and_pushes_to_other_branches_publish_not
     assert "construction" not in other.stdout
     assert site.current().commit == second
 
+    third = site.commit(site.work, "Another chronicle",
+                        {"content/chroniques/autre.md": chronicle("autre", "Une autre chronique")})
+    assert site.push().returncode == 0
+    assert site.current().commit == third
+
+    deploy_tasks.rollback(Context(), webroot=str(site.webroot))
+    assert site.current().commit == second
     deploy_tasks.rollback(Context(), webroot=str(site.webroot))
     assert site.current().commit == site.first_commit
     assert not (site.webroot / "current" / "chroniques" / "nouvelle").exists()

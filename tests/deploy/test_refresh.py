@@ -7,6 +7,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from isso import config
+import pytest
 from isso.db import SQLite3
 
 from publish import deploy
@@ -95,6 +96,48 @@ def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
     assert release.commit == site.first_commit == site.current().commit
     page = site.webroot / "current" / URI.strip("/") / "index.html"
     assert "Un avis publié malgré la poussée ratée." in page.read_text(encoding="utf-8")
+
+
+def test_rollback_from_a_refreshed_release_goes_to_what_was_live_before_it(make_site):
+    site = make_site()
+    assert site.push().returncode == 0
+    before = site.current()
+    site.commit(site.work, "A second chronicle", {"content/chroniques/seconde.md": SECOND})
+    assert site.push().returncode == 0
+    rolled_to = site.current()
+    site.commit(site.work, "A third chronicle", {"content/chroniques/troisieme.md": THIRD})
+    assert site.push().returncode == 0
+    rolled_away_from = site.current()
+    assert deploy.rollback(site.webroot, stream=io.StringIO()).name == rolled_to.name
+
+    # A comment approved while rolled back: the refresh builds the live commit anew.
+    database = isso_database(site.base / "no-comments.db")
+    database.comments.activate(add_comment(database, "Un avis pendant le retour en arrière.", mode=2))
+    refreshed, said = refresh(site)
+    assert refreshed is not None and refreshed.commit == rolled_to.commit, said
+    assert refreshed.name != rolled_to.name
+
+    # The refreshed release stands in for the one rolled back to: going back once more
+    # reaches what was live before it, never the release just rolled away from (newer by
+    # build time than the first two).
+    back = deploy.rollback(site.webroot, stream=io.StringIO())
+    assert back.name == before.name != rolled_away_from.name
+    assert not (site.webroot / "current" / "chroniques" / "seconde").exists()
+    assert not (site.webroot / "current" / "chroniques" / "troisieme").exists()
+    assert deploy.live_history(site.webroot) == [before.name]
+    with pytest.raises(deploy.DeployError, match="aucune version précédente"):
+        deploy.rollback(site.webroot, stream=io.StringIO())
+
+
+THIRD = """Title: Une troisième chronique
+Date: 2024-05-03 10:00
+Author: Zôhé
+Category: Les Chroniques de Zôhé
+Summary: Une chronique publiée puis retirée par un retour en arrière.
+Slug: troisieme
+
+Le texte.
+"""
 
 
 SECOND = """Title: Une seconde chronique

@@ -1,6 +1,7 @@
-"""Releases on disk without building: the switch of `current`, pruning, rollback order, the hook's input and env file."""
+"""Releases on disk without building: the switch of `current`, what went live, pruning, rollback, the hook's input, the env file."""
 
 import json
+import shutil
 import threading
 
 import pytest
@@ -41,25 +42,64 @@ def test_a_reader_never_finds_current_missing_while_it_switches(tmp_path):
     assert deploy.current_release(tmp_path).name == "un"
 
 
-def test_pruning_keeps_the_five_newest_and_the_current_one(tmp_path):
+def test_pruning_keeps_the_current_one_what_rollback_goes_to_and_the_newest(tmp_path):
     made = [fake_release(tmp_path, f"r{n}", float(n)) for n in range(8)]
     (tmp_path / deploy.RELEASES / "incomplete").mkdir()  # a build that died before its marker
     (tmp_path / deploy.RELEASES / ".r9.new-x").mkdir()  # a crashed build's staging folder
+    # A web root from before the history: rollback from r1 would go to r0, by build time.
     deploy.switch(tmp_path, made[1])
     removed = deploy.prune(tmp_path)
     kept = sorted(p.name for p in (tmp_path / deploy.RELEASES).iterdir())
-    assert kept == ["r1", "r3", "r4", "r5", "r6", "r7"]
-    assert sorted(removed) == [".r9.new-x", "incomplete", "r0", "r2"]
+    assert kept == ["r0", "r1", "r4", "r5", "r6", "r7"]
+    assert sorted(removed) == [".r9.new-x", "incomplete", "r2", "r3"]
 
 
-def test_rollback_steps_back_one_release_at_a_time(tmp_path):
-    made = [fake_release(tmp_path, f"r{n}", float(n)) for n in range(3)]
-    deploy.switch(tmp_path, made[2])
-    assert deploy.rollback(tmp_path).name == "r1"
-    assert deploy.rollback(tmp_path).name == "r0"
+def test_refreshes_never_prune_the_release_rollback_goes_to(tmp_path):
+    before = fake_release(tmp_path, "avant", 1.0)
+    live = fake_release(tmp_path, "live", 2.0)
+    deploy.go_live(tmp_path, before, "publish")
+    deploy.go_live(tmp_path, live, "publish")
+    # A day of moderation: each refresh is a newer release of the live commit.
+    for n in range(2, 9):
+        refreshed = fake_release(tmp_path, f"live-{n}", float(n + 1), commit="live")
+        deploy.go_live(tmp_path, refreshed, "replace")
+        deploy.prune(tmp_path)
+    kept = sorted(p.name for p in (tmp_path / deploy.RELEASES).iterdir())
+    assert kept == ["avant", "live-4", "live-5", "live-6", "live-7", "live-8"]
+    assert deploy.rollback(tmp_path).name == "avant"
+
+
+def test_rollback_steps_back_through_what_went_live(tmp_path):
+    a, b, c = (fake_release(tmp_path, name, float(n)) for n, name in enumerate("abc"))
+    for release in (a, b, c):
+        deploy.go_live(tmp_path, release, "publish")
+    assert deploy.rollback(tmp_path).name == "b"
+    assert deploy.rollback(tmp_path).name == "a"
     with pytest.raises(deploy.DeployError, match="aucune version précédente"):
         deploy.rollback(tmp_path)
-    assert deploy.current_release(tmp_path).name == "r0"
+    assert deploy.current_release(tmp_path).name == "a"
+    assert deploy.live_history(tmp_path) == ["a"]
+    lines = (tmp_path / deploy.HISTORY).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["event"] for line in lines] == ["publish"] * 3 + ["rollback"] * 2
+
+
+def test_rollback_after_a_push_goes_to_the_release_rolled_back_to_not_the_one_rolled_away_from(tmp_path):
+    a, b, c = (fake_release(tmp_path, name, float(n)) for n, name in enumerate("abc"))
+    deploy.go_live(tmp_path, a, "publish")
+    deploy.go_live(tmp_path, b, "publish")
+    assert deploy.rollback(tmp_path).name == "a"  # b was a mistake
+    deploy.go_live(tmp_path, c, "publish")
+    assert deploy.rollback(tmp_path).name == "a"
+
+
+def test_rollback_skips_a_release_no_longer_kept_and_survives_a_torn_line(tmp_path):
+    a, b, c = (fake_release(tmp_path, name, float(n)) for n, name in enumerate("abc"))
+    for release in (a, b, c):
+        deploy.go_live(tmp_path, release, "publish")
+    shutil.rmtree(b.path)
+    with open(tmp_path / deploy.HISTORY, "a", encoding="utf-8") as history:
+        history.write('{"release": "d", "ev')  # a crash in the middle of a line
+    assert deploy.rollback(tmp_path).name == "a"
 
 
 def test_only_an_update_of_main_publishes(tmp_path, monkeypatch):
