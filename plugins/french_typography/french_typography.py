@@ -10,11 +10,18 @@ the generator-level cache stores objects already fixed, and the signal is not se
 rules are idempotent, so a second pass would change nothing anyway.
 """
 
+import hashlib
+import logging
+import os
+import pickle
+
 from pelican import signals
 from pelican.contents import Content, Static
 
 from .settings import get_settings
 from .typography import Typographer
+
+logger = logging.getLogger(__name__)
 
 # The typographer of the settings object seen last: content objects of one build share one
 # settings dict, and building the rules costs more than applying them to a short title.
@@ -24,15 +31,93 @@ _current = {"settings": None, "typographer": None, "plugin_settings": None}
 _NO_SETTINGS = {}
 
 
+class _Remembered:
+    """A typographer that remembers its results: the same text gives the same text.
+
+    Most of a rebuild's documents are unchanged, so their bodies, titles and
+    summaries are looked up instead of corrected again. With Pelican's content
+    cache on, the results are kept in CACHE_PATH between builds, under a
+    fingerprint of the rules' code and settings so that a change to either
+    starts afresh.
+    """
+
+    FILE = "french_typography.pickle"
+
+    def __init__(self):
+        self.fingerprint = None
+        self.results = {}
+        self.used = set()
+        self.dirty = False
+
+    def use(self, plugin_settings):
+        rules = open(os.path.join(os.path.dirname(__file__), "typography.py"), "rb").read()
+        fingerprint = hashlib.sha256(rules + repr(sorted(plugin_settings.items())).encode()).hexdigest()
+        if fingerprint != self.fingerprint:
+            self.fingerprint, self.results, self.dirty = fingerprint, {}, False
+        self.typographer = Typographer(plugin_settings)
+
+    def apply(self, text):
+        self.used.add(text)
+        try:
+            return self.results[text]
+        except KeyError:
+            result = self.results[text] = self.typographer.apply(text)
+            self.dirty = True
+            return result
+
+    def load(self, folder):
+        try:
+            with open(os.path.join(folder, self.FILE), "rb") as handle:
+                fingerprint, results = pickle.load(handle)
+        except (OSError, pickle.PickleError, ValueError, EOFError, TypeError):
+            return
+        if fingerprint == self.fingerprint:
+            self.results.update(results)
+
+    def save(self, folder=None):
+        """Keep what this build used, and nothing more, so memory and file never outgrow the site."""
+        self.results = {text: self.results[text] for text in self.used if text in self.results}
+        self.used = set()
+        if folder is None or not self.dirty:
+            return
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, self.FILE)
+        partial = f"{path}.{os.getpid()}"
+        with open(partial, "wb") as handle:
+            pickle.dump((self.fingerprint, self.results), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+        self.dirty = False
+
+
+_remembered = _Remembered()
+
+
 def _for_settings(pelican_settings):
     if _current["settings"] is not pelican_settings:
         plugin_settings = get_settings(pelican_settings)
+        _remembered.use(plugin_settings)
         _current.update(
             settings=pelican_settings,
             plugin_settings=plugin_settings,
-            typographer=Typographer(plugin_settings),
+            typographer=_remembered,
         )
     return _current["typographer"], _current["plugin_settings"]
+
+
+def load_results(pelican):
+    settings = pelican.settings
+    _for_settings(settings)
+    _remembered.used = set()
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        _remembered.load(settings["CACHE_PATH"])
+
+
+def save_results(pelican):
+    folder = pelican.settings["CACHE_PATH"] if pelican.settings.get("CACHE_CONTENT") else None
+    try:
+        _remembered.save(folder)
+    except OSError as error:
+        logger.warning("French typography: could not keep its results in %s: %s", folder, error)
 
 
 def typeset(html, pelican_settings=None):
@@ -89,5 +174,7 @@ def add_jinja_filter(generator):
 
 
 def register():
+    signals.initialized.connect(load_results)
     signals.content_object_init.connect(fix_content)
     signals.generator_init.connect(add_jinja_filter)
+    signals.finalized.connect(save_results)

@@ -184,3 +184,17 @@ def test_content_cache_neither_doubles_nor_loses_the_rules(tmp_path, no_warnings
     for name in ("cest-bien.html", "index.html", "feeds/all.atom.xml", "pages/envol.html"):
         assert read(second / name) == read(first / name), name
     assert "c’est <em>bien</em>&#8239;!" in read(second / "cest-bien.html")
+
+
+def test_kept_results_serve_the_next_build_and_give_way_to_new_rules(tmp_path, no_warnings):
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    first = build(tmp_path, "first", **cached)
+    kept = tmp_path / "cache" / "french_typography.pickle"
+    assert kept.is_file()
+    second = build(tmp_path, "second", **cached)
+    assert read(second / "cest-bien.html") == read(first / "cest-bien.html")
+    # New rules (raw characters instead of references): nothing kept from the old ones is served.
+    raw = build(tmp_path, "raw", FRENCH_TYPOGRAPHY={"entities": False}, **cached)
+    html = read(raw / "cest-bien.html")
+    assert f"Il a dit «{NNBSP}oui{NNBSP}»{NBSP}: c’est <em>bien</em>{NNBSP}!" in html
+    assert "&#8239;" not in html.split("<body", 1)[1]
