@@ -6,6 +6,8 @@ Layout of a web root (DIR):
     DIR/releases/<commit>/  one complete production build per release, with .zohe-release.json
     DIR/current             symlink to releases/<name>; nginx serves it
     DIR/history.jsonl       one line per switch of `current`: what rollback walks back through
+    DIR/cache/              kept from build to build: parsed Markdown, compressed copies
+    DIR/.build/site/        the commit being built, exported afresh each time (under the lock)
     DIR/.deploy.lock        held while a release is built or `current` changes
 
 The hook builds the tip of `main` with the pushed commit's own build
@@ -30,7 +32,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,8 @@ RELEASES = "releases"
 CURRENT = "current"
 LOCK = ".deploy.lock"
 HISTORY = "history.jsonl"
+CACHE = "cache"
+CHECKOUT = Path(".build") / "site"
 ENV_FILE = "deploy.env"
 MARKER = ".zohe-release.json"
 KEEP = 5
@@ -144,7 +147,14 @@ def build_environment(webroot):
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     # The hook's own module path must not shadow the pushed commit's code.
     env.pop("PYTHONPATH", None)
-    env.update(read_env_file(Path(webroot) / ENV_FILE))
+    webroot = Path(webroot).resolve()
+    # The build cache (publishconf.py) belongs to the web root, whatever the caller's shell
+    # says; deploy.env may move it, or turn it off with an empty value.
+    env["ZOHE_CACHE_PATH"] = str(webroot / CACHE)
+    env.update(read_env_file(webroot / ENV_FILE))
+    if env["ZOHE_CACHE_PATH"]:
+        # The build runs inside the checkout, which is emptied before each build.
+        env["ZOHE_CACHE_PATH"] = str(webroot / env["ZOHE_CACHE_PATH"])
     return env
 
 
@@ -384,9 +394,14 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
     python = python or sys.executable
     target = Path(webroot) / RELEASES / name
     started = time.time()
-    with tempfile.TemporaryDirectory(prefix="zohe-deploy-") as scratch:
-        checkout = Path(scratch) / "site"
-        checkout.mkdir()
+    # Always the same folder: Pelican's reader cache is keyed by each source's absolute
+    # path, so only a stable checkout lets a push re-read just the files it changed.
+    # Callers hold the lock, so no other build is using it.
+    checkout = Path(webroot).resolve() / CHECKOUT
+    if checkout.exists():
+        shutil.rmtree(checkout)
+    checkout.mkdir(parents=True)
+    try:
         export_commit(repo, commit, checkout)
         _check_requirements(checkout, python, stream)
         # The pushed commit's own tasks.py and publish.build: one build path for everyone.
@@ -404,6 +419,8 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
             if not _INFO_LINE.match(line):
                 print(line, end="", file=stream or sys.stdout, flush=True)
         returncode = process.wait()
+    finally:
+        shutil.rmtree(checkout, ignore_errors=True)
     if returncode != 0:
         raise DeployError(
             f"la construction de {commit[:12]} a échoué (voir ci-dessus) ; "

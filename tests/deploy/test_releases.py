@@ -125,6 +125,14 @@ def test_the_env_file_reaches_the_build_and_gits_hook_variables_do_not(tmp_path,
     assert env["ZOHE_SITEURL"] == "https://zohe.fr"
     assert env["ZOHE_COMMENTS_URL"] == "https://zohe.fr/isso"
     assert "GIT_DIR" not in env and "PYTHONPATH" not in env
+    # The build cache lives beside the releases unless deploy.env says otherwise.
+    assert env["ZOHE_CACHE_PATH"] == str(tmp_path.resolve() / "cache")
+    monkeypatch.setenv("ZOHE_CACHE_PATH", "/a/developer/cache")
+    assert deploy.build_environment(tmp_path)["ZOHE_CACHE_PATH"] == str(tmp_path.resolve() / "cache")
+    moved = {"/var/cache/zohe": "/var/cache/zohe", "ailleurs": str(tmp_path.resolve() / "ailleurs"), "": ""}
+    for value, expected in moved.items():
+        (tmp_path / deploy.ENV_FILE).write_text(f"ZOHE_CACHE_PATH={value}\n", encoding="utf-8")
+        assert deploy.build_environment(tmp_path)["ZOHE_CACHE_PATH"] == expected
     (tmp_path / deploy.ENV_FILE).write_text("pas une ligne valable\n", encoding="utf-8")
     with pytest.raises(deploy.DeployError, match="ligne 1"):
         deploy.build_environment(tmp_path)
