@@ -24,25 +24,16 @@ DRAFT_PAGE_URL = ""
 
 # Production-only output: responsive image variants, hashed theme assets, the search
 # index, then .gz and .br copies of every text file for nginx's gzip_static/brotli_static.
-# pelican-precompress runs on granular signals' `compress`, after `optimize` (hashed names),
-# and after the site_search generator, so that every rewritten file is compressed.
+# The precompression plugin runs on granular signals' `compress`, after `optimize` (hashed
+# names), and after the site_search generator, so that every rewritten file is compressed.
 PLUGINS = PLUGINS + [  # noqa: F405
     "scheduled_chronicles",  # tells deploy.refresh when a future chronicle is due
     "responsive_images",  # runs pelican-image-process itself
     "hashed_assets",
     "site_search",
-    "compression_cache",  # hands pelican-precompress the copies of unchanged files
-    "pelican.plugins.precompress",
+    "precompression",
 ]
 IMAGE_PROCESS_DIR = "variantes"
-PRECOMPRESS_GZIP = True
-PRECOMPRESS_BROTLI = True
-PRECOMPRESS_ZOPFLI = False
-# Existing copies are those compression_cache checked and put in place: keep them.
-PRECOMPRESS_OVERWRITE = False
-PRECOMPRESS_TEXT_EXTENSIONS = {
-    ".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml", ".ico",
-}
 # The search page (theme/templates/search.html), whose bundle only production builds, and
 # robots.txt, whose Sitemap line needs the absolute address only production has.
 SEARCH_URL = "recherche/"
@@ -71,4 +62,4 @@ if os.environ.get("ZOHE_CACHE_PATH"):
     CONTENT_CACHING_LAYER = "reader"
     # A new checkout gives every file a new mtime: compare contents instead.
     CHECK_MODIFIED_METHOD = "sha256"
-    COMPRESSION_CACHE = {"folder": os.path.join(os.environ["ZOHE_CACHE_PATH"], "precompressed")}
+    PRECOMPRESSION = {"folder": os.path.join(os.environ["ZOHE_CACHE_PATH"], "precompressed")}

@@ -1,5 +1,5 @@
-"""Precompressed copies reused from earlier builds for files whose bytes have not changed."""
+"""Gzip and brotli copies beside every text file of the site, each made once per content."""
 
-from .compression_cache import register
+from .precompression import register
 
 __all__ = ["register"]

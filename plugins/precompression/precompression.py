@@ -1,26 +1,30 @@
-"""Pelican plugin that lets pelican-precompress skip every file an earlier build already compressed.
+"""Pelican plugin that writes `.br` and `.gz` copies beside every text file, reusing those of earlier builds.
 
-Brotli at quality 11 was most of a production build's time: about 40 s of CPU for
-the 2,300 pages of a 1,000-chronicle site, though a push changes a few dozen of
-them. Before pelican-precompress runs (granular signals' `minify` comes right
-before its `compress`), the copies an earlier build made of a file with the same
-SHA-256 are decompressed, compared with the file, and put beside it when they
-match; pelican-precompress skips a file whose copies exist and compresses the
-rest. A damaged cached copy is dropped and made again, so the cache can cost
-time, never a wrong file. After it (`deploy`), this build's copies are stored.
+Brotli at quality 11 (and gzip at level 9, as pelican-precompress makes them)
+was most of a production build: about 40 s of CPU for the 2,300 files of a
+1,000-chronicle site, although a push changes a few dozen of them. Every copy
+made is kept in a cache folder, named after the SHA-256 of the file it was made
+from; the index beside them records the SHA-256 of each copy, so a damaged one
+is noticed, dropped and made again. A file whose copies are cached gets them as
+hard links (copies across file systems); the others are compressed on both cores.
+A copy that would not be smaller than its file is not written.
+
+It runs on pelican-granular-signals' `compress`: after `optimize` (hashed asset
+names, so the copies are made of the final pages) and every other step.
 """
 
+import gzip
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 from pathlib import Path
 import shutil
-import time
+import zlib
 
 import blinker
 import brotli
-import gzip
 import pelican.plugins.granular_signals
 
 from .settings import get_settings
@@ -28,106 +32,150 @@ from .settings import get_settings
 logger = logging.getLogger(__name__)
 
 _INDEX = "index.json"
-_DECOMPRESS = {".br": brotli.decompress, ".gz": gzip.decompress}
+
+
+def _brotli(data):
+    return brotli.compress(data, mode=brotli.MODE_TEXT, quality=11)
+
+
+def _gzip(data):
+    # mtime 0 in the header: the same file always gives the same bytes.
+    compressor = zlib.compressobj(level=9, wbits=16 + zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+FORMATS = {".br": _brotli, ".gz": _gzip}
+DECOMPRESS = {".br": brotli.decompress, ".gz": gzip.decompress}
 
 
 def _enabled(settings):
     # Pelican never disconnects receivers: a preview built later in the same process is left alone.
-    return any(str(getattr(p, "__name__", p)).endswith("compression_cache") for p in settings["PLUGINS"])
+    return any(str(getattr(p, "__name__", p)).endswith("precompression") for p in settings["PLUGINS"])
 
 
-def _cache_folder(settings):
-    return Path(settings["CACHE_PATH"]) / get_settings(settings)["folder"]
+def _digest(data):
+    return hashlib.sha256(data).hexdigest()
 
 
-def _text_files(settings):
-    extensions = set(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", ()))
-    for path in Path(settings["OUTPUT_PATH"]).rglob("*"):
-        if path.suffix in extensions and path.is_file():
-            yield path
-
-
-def _holds(cached, data, suffix):
-    try:
-        return _DECOMPRESS[suffix](cached.read_bytes()) == data
-    except Exception:  # brotli.error, OSError, EOFError: a damaged copy
-        return False
+def _compress(job):
+    """In a pool process: (path, suffix) -> (path, suffix, copy or None when not smaller)."""
+    path, suffix = job
+    data = Path(path).read_bytes()
+    blob = FORMATS[suffix](data)
+    return path, suffix, blob if len(blob) < len(data) else None
 
 
 def _place(source, destination):
     """A hard link when the cache and the output share a file system, else a copy."""
+    destination.unlink(missing_ok=True)
     try:
         os.link(source, destination)
     except OSError:
         shutil.copyfile(source, destination)
 
 
-def restore(pelican):
-    """Put the cached compressed copies of unchanged files beside them."""
-    settings = pelican.settings
-    if not _enabled(settings):
-        return
-    cache = _cache_folder(settings)
-    suffixes = get_settings(settings)["suffixes"]
-    restored = 0
-    digests = {}
-    for path in _text_files(settings):
-        data = path.read_bytes()
-        digest = digests[path] = hashlib.sha256(data).hexdigest()
-        for suffix in suffixes:
-            cached = cache / f"{digest}{suffix}"
-            destination = path.with_name(path.name + suffix)
-            if not cached.is_file() or destination.exists():
+def _write_atomically(path, blob):
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(blob)
+    os.replace(partial, path)
+
+
+class Cache:
+    """The kept copies and their index: {copy name: [last build that used it, SHA-256 of the copy]}."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder) if folder else None
+        self.build, self.copies = 1, {}
+        if self.folder is None:
+            return
+        try:
+            index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
+            self.build, self.copies = index["build"] + 1, dict(index["copies"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or unreadable: start afresh, the copies are checked one by one anyway
+
+    def get(self, name):
+        """The cached copy called `name` if it is whole, else None (and a damaged one is dropped)."""
+        entry = self.copies.get(name)
+        if entry is None:
+            return None
+        path = self.folder / name
+        try:
+            whole = _digest(path.read_bytes()) == entry[1]
+        except OSError:
+            whole = False
+        if not whole:
+            logger.info("precompression: cached copy %s is damaged or gone, made again", name)
+            del self.copies[name]
+            path.unlink(missing_ok=True)
+            return None
+        entry[0] = self.build
+        return path
+
+    def put(self, name, blob):
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(self.folder / name, blob)
+        self.copies[name] = [self.build, _digest(blob)]
+
+    def save(self, keep_builds):
+        if self.folder is None:
+            return
+        for name, (last, _digest_) in list(self.copies.items()):
+            if self.build - last >= keep_builds:
+                (self.folder / name).unlink(missing_ok=True)
+                del self.copies[name]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(self.folder / _INDEX, json.dumps({"build": self.build, "copies": self.copies}).encode())
+
+
+def precompress(output, cache_folder, options):
+    """Write the copies of every text file under `output`; return (reused, made)."""
+    cache = Cache(cache_folder)
+    jobs, names = [], {}
+    reused = 0
+    for folder, _dirs, files in os.walk(output):
+        for file_name in files:
+            if not file_name.endswith(tuple(options["extensions"])):
                 continue
-            if _holds(cached, data, suffix):
-                _place(cached, destination)
-                restored += 1
-            else:
-                logger.info("compression_cache: damaged copy %s dropped", cached.name)
-                cached.unlink(missing_ok=True)
-    pelican._compression_digests = digests
-    logger.info("compression_cache: %d compressed copies reused", restored)
+            path = Path(folder) / file_name
+            data = path.read_bytes()
+            if len(data) < options["min_size"]:
+                continue
+            digest = _digest(data)
+            for suffix in FORMATS:
+                name = f"{digest}{suffix}"
+                cached = cache.get(name)
+                if cached is not None:
+                    _place(cached, path.with_name(path.name + suffix))
+                    reused += 1
+                else:
+                    jobs.append((str(path), suffix))
+                    names[(str(path), suffix)] = name
+    if len(jobs) >= options["pool_threshold"]:
+        with multiprocessing.get_context("fork").Pool(min(2, os.cpu_count() or 1)) as pool:
+            results = pool.map(_compress, jobs, chunksize=8)
+    else:
+        results = [_compress(job) for job in jobs]
+    for path, suffix, blob in results:
+        if blob is None:
+            continue
+        _write_atomically(Path(path).with_name(Path(path).name + suffix), blob)
+        cache.put(names[(path, suffix)], blob)
+    cache.save(options["keep_builds"])
+    return reused, len(jobs)
 
 
-def store(pelican):
-    """Keep this build's compressed copies for the next one; forget those long unused."""
+def compress_site(pelican):
     settings = pelican.settings
     if not _enabled(settings):
         return
     options = get_settings(settings)
-    cache = _cache_folder(settings)
-    cache.mkdir(parents=True, exist_ok=True)
-    index_path = cache / _INDEX
-    try:
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        index = {"build": 0, "used": {}}
-    build = index["build"] + 1
-    used = index["used"]
-    digests = getattr(pelican, "_compression_digests", {})
-    for path in _text_files(settings):
-        digest = digests.get(path) or hashlib.sha256(path.read_bytes()).hexdigest()
-        for suffix in options["suffixes"]:
-            made = path.with_name(path.name + suffix)
-            cached = cache / f"{digest}{suffix}"
-            if made.is_file() and not cached.is_file():
-                # Written under a temporary name first: a build killed midway leaves no torn file.
-                partial = cached.with_name(f".{cached.name}.{os.getpid()}")
-                shutil.copyfile(made, partial)
-                os.replace(partial, cached)
-            if cached.is_file():
-                used[cached.name] = build
-    for name, last in list(used.items()):
-        if build - last >= options["keep_builds"]:
-            (cache / name).unlink(missing_ok=True)
-            del used[name]
-    partial = index_path.with_name(f".{_INDEX}.{os.getpid()}")
-    partial.write_text(json.dumps({"build": build, "used": used, "at": time.time()}), encoding="utf-8")
-    os.replace(partial, index_path)
+    reused, made = precompress(settings["OUTPUT_PATH"], options["folder"], options)
+    logger.info("precompression: %d copies reused, %d made", reused, made)
 
 
 def register():
     pelican.plugins.granular_signals.register()
-    # The granular signals run in order: optimize (hashed names), minify, compress, deploy.
-    blinker.signal("minify").connect(restore)
-    blinker.signal("deploy").connect(store)
+    blinker.signal("compress").connect(compress_site)

@@ -1,16 +1,21 @@
-"""Defaults of the compression cache plugin, merged with the site's `COMPRESSION_CACHE` setting."""
+"""Defaults of the precompression plugin, merged with the site's `PRECOMPRESSION` setting."""
 
 DEFAULTS = {
-    # Folder of the cache, under CACHE_PATH unless absolute.
-    "folder": "precompressed",
-    # The copies pelican-precompress makes beside each text file.
-    "suffixes": (".br", ".gz"),
+    # Files that get compressed copies, by extension (nginx's gzip_static and brotli_static).
+    "extensions": (".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml", ".ico"),
+    # Smaller files are left alone: headers would outweigh what compression saves.
+    "min_size": 20,
+    # Folder of the cache of copies (publishconf.py sets one beside the releases); None: no
+    # cache, every copy is made.
+    "folder": None,
     # Cached copies unused by this many builds in a row are removed.
     "keep_builds": 3,
+    # Below this many files to compress, no process pool (its start costs more).
+    "pool_threshold": 16,
 }
 
 
 def get_settings(pelican_settings):
     settings = dict(DEFAULTS)
-    settings.update(pelican_settings.get("COMPRESSION_CACHE", {}))
+    settings.update(pelican_settings.get("PRECOMPRESSION", {}))
     return settings
