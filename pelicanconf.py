@@ -123,7 +123,12 @@ def date_fr(value, pattern="d MMMM y"):
     return format_date(value, format=pattern, locale="fr_FR")
 
 
-JINJA_FILTERS = {"date_fr": date_fr}
+def asset(path):
+    """A theme file's name under THEME_STATIC_DIR; production's hashed_assets plugin hashes it."""
+    return path
+
+
+JINJA_FILTERS = {"date_fr": date_fr, "asset": asset}
 # Pelican makes a new template environment for every build: no need to stat each template
 # again at every include (23,000 times a build at 1,000 chronicles).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "auto_reload": False}

@@ -59,7 +59,9 @@ def warning_date(value, pattern="d MMMM y"):
 
 def test_a_warning_logged_while_another_process_writes_fails_the_build(corpus, tmp_path):
     with pytest.raises(BuildError) as failure:
-        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": {"date_fr": warning_date}})
+        # `str` stands for pelicanconf's `asset` (the identity): filters must pickle for the pool.
+        filters = {"date_fr": warning_date, "asset": str}
+        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters})
     pids = {problem.rsplit(" ", 1)[-1] for problem in failure.value.problems if "rendered in process" in problem}
     # The parent's and the child's renders both reached the build's collector.
     assert str(os.getpid()) in pids and len(pids) == 2
