@@ -123,3 +123,14 @@ class Sink:
                 if remaining <= 0:
                     raise AssertionError(f"no matching e-mail within {timeout} s; got {len(self.messages)}")
                 self.arrived.wait(remaining)
+
+
+# A chronicle an author pushed without its title: the strict build must refuse it, naming it.
+UNTITLED_CHRONICLE = """Date: 2024-05-02 10:00
+Author: Zôhé
+Category: Les Chroniques de Zôhé
+Summary: Une chronique qui a oublié son titre.
+Slug: sans-titre
+
+Le texte est là, le titre non.
+"""

@@ -8,15 +8,8 @@ import time
 from invoke import Context
 
 from publish import deploy, deploy_tasks
+from support import UNTITLED_CHRONICLE
 
-BROKEN_CHRONICLE = """Date: 2024-05-02 10:00
-Author: Zôhé
-Category: Les Chroniques de Zôhé
-Summary: Une chronique qui a oublié son titre.
-Slug: sans-titre
-
-Le texte est là, le titre non.
-"""
 
 
 def chronicle(slug, title):
@@ -42,7 +35,7 @@ def test_push_to_main_publishes_the_site_and_a_broken_push_changes_nothing(make_
     assert "en ligne : version" in first.stdout
 
     broken = site.commit(site.work, "A chronicle without a title",
-                         {"content/chroniques/sans-titre.md": BROKEN_CHRONICLE})
+                         {"content/chroniques/sans-titre.md": UNTITLED_CHRONICLE})
     result = site.push()
     # The push itself went through (git reports the ref update); the site did not change.
     assert result.returncode == 0, result.stdout

@@ -11,7 +11,7 @@ import pytest
 from isso.db import SQLite3
 
 from publish import deploy
-from support import ROOT
+from support import ROOT, UNTITLED_CHRONICLE
 
 URI = "/chroniques/la-juste-mesure/"
 
@@ -87,7 +87,7 @@ def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
     assert not (site.webroot / "current" / "chroniques" / "seconde").exists()
 
     # main now breaks the build: refreshes go on refreshing the live release.
-    site.commit(site.work, "A chronicle without a title", {"content/chroniques/sans-titre.md": UNTITLED})
+    site.commit(site.work, "A chronicle without a title", {"content/chroniques/sans-titre.md": UNTITLED_CHRONICLE})
     pushed = site.push()
     assert "le site en ligne n’a pas changé" in pushed.stdout, pushed.stdout
     database.comments.activate(add_comment(database, "Un avis publié malgré la poussée ratée.", mode=2))
@@ -150,14 +150,6 @@ Slug: seconde
 Le texte.
 """
 
-UNTITLED = """Date: 2024-05-02 10:00
-Author: Zôhé
-Category: Les Chroniques de Zôhé
-Summary: Une chronique qui a oublié son titre.
-Slug: sans-titre
-
-Le texte est là, le titre non.
-"""
 
 
 def test_a_scheduled_chronicle_goes_out_at_its_date_not_a_day_later(make_site):
