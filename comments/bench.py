@@ -1,4 +1,4 @@
-"""Benchmark of thread reads (a 20-comment thread, gunicorn with 2 workers): our server against stock Isso.
+"""Benchmark of thread reads (a 20-comment thread) and of `POST /count` (a listing's ten chronicles), through gunicorn with 2 workers: our server against stock Isso.
 
 Run: ``.venv/bin/python -m comments.bench`` (``invoke bench`` calls :func:`run`).
 Both servers run the same gunicorn command (``--preload -w 2``) on loopback with a
@@ -21,6 +21,8 @@ from pathlib import Path
 from comments import runner
 
 URI = "/chroniques/banc-d-essai/"
+# What a listing page asks: the counts of its chronicles (the benchmark thread among them).
+COUNTED = [URI] + [f"/chroniques/autre-{n}/" for n in range(9)]
 COMMENT = (
     "Merci pour cette chronique n°{n}. Je retiens surtout **l’idée de coopération** entre "
     "indépendant·e·s, et la [charte](https://example.org/charte) citée plus haut.\n\n"
@@ -56,9 +58,18 @@ def _get(port, request):
     return elapsed, b"".join(chunks[:1])[:12] == b"HTTP/1.1 200"
 
 
-def _load(port, path, duration, threads):
-    """One client process: ``threads`` loops of GET until the deadline; returns (latencies, errors)."""
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+def _request(port, kind):
+    """The raw HTTP request of one `kind` of read: "thread" (GET) or "count" (POST /count)."""
+    if kind == "thread":
+        return f"GET /?uri={URI} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+    body = json.dumps(COUNTED).encode()
+    return (f"POST /count HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+def _load(port, kind, duration, threads):
+    """One client process: ``threads`` loops of requests until the deadline; returns (latencies, errors)."""
+    request = _request(port, kind)
     deadline = time.perf_counter() + duration
     latencies, errors = [], []
 
@@ -79,12 +90,11 @@ def _load(port, path, duration, threads):
     return latencies, len(errors)
 
 
-def measure(port, duration=5.0, processes=2, threads=4, warmup=1.0):
-    path = f"/?uri={URI}"
+def measure(port, kind="thread", duration=5.0, processes=2, threads=4, warmup=1.0):
     with ProcessPoolExecutor(processes) as pool:
-        list(pool.map(_load, [port] * processes, [path] * processes, [warmup] * processes, [threads] * processes))
+        list(pool.map(_load, [port] * processes, [kind] * processes, [warmup] * processes, [threads] * processes))
         started = time.perf_counter()
-        results = list(pool.map(_load, [port] * processes, [path] * processes, [duration] * processes,
+        results = list(pool.map(_load, [port] * processes, [kind] * processes, [duration] * processes,
                                 [threads] * processes))
         elapsed = time.perf_counter() - started
     latencies = sorted(x for lat, _ in results for x in lat)
@@ -100,9 +110,12 @@ def measure(port, duration=5.0, processes=2, threads=4, warmup=1.0):
     }
 
 
+KINDS = ("thread", "count")
+
+
 def run(duration=5.0, comments=20, workers=2, processes=2, threads=4, apps=("ours", "stock")):
-    """Benchmark each app and return ``{app: {requests_per_second, p50_ms, p99_ms, …}}``."""
-    figures = {}
+    """Benchmark each app; return ``{kind: {app: {requests_per_second, p50_ms, p99_ms, …}}}``."""
+    figures = {kind: {} for kind in KINDS}
     for name in apps:
         with tempfile.TemporaryDirectory(prefix=f"zohe-bench-{name}-") as directory:
             port = runner.free_port()
@@ -114,8 +127,13 @@ def run(duration=5.0, comments=20, workers=2, processes=2, threads=4, apps=("our
                 with urllib.request.urlopen(f"{server.base}/?uri={URI}", timeout=30) as r:
                     served = len(json.load(r)["replies"])
                 assert served == comments, f"{name} serves {served} comments, not {comments}"
-                figures[name] = measure(port, duration, processes, threads)
-        figures[name]["command"] = f"gunicorn --preload -w {workers} {APPS[name]}"
+                counted = urllib.request.Request(f"{server.base}/count", data=json.dumps(COUNTED).encode(),
+                                                 method="POST", headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(counted, timeout=30) as r:
+                    assert json.load(r)[0] == comments, f"{name} counts the thread wrong"
+                for kind in KINDS:
+                    figures[kind][name] = measure(port, kind, duration, processes, threads)
+                    figures[kind][name]["command"] = f"gunicorn --preload -w {workers} {APPS[name]}"
     return figures
 
 
@@ -161,9 +179,10 @@ def main():
         return
     apps = (args.only,) if args.only else ("ours", "stock")
     figures = run(args.duration, processes=args.processes, threads=args.threads, apps=apps)
-    for name, f in figures.items():
-        print(f"{name:5}  {f.get('requests_per_second', 0):8.1f} req/s  p50 {f.get('p50_ms', 0):7.2f} ms  "
-              f"p99 {f.get('p99_ms', 0):7.2f} ms  ({f['requests']} requests, {f['errors']} errors)  {f['command']}")
+    for kind, by_app in figures.items():
+        for name, f in by_app.items():
+            print(f"{kind:6} {name:5}  {f.get('requests_per_second', 0):8.1f} req/s  p50 {f.get('p50_ms', 0):7.2f} ms  "
+                  f"p99 {f.get('p99_ms', 0):7.2f} ms  ({f['requests']} requests, {f['errors']} errors)  {f['command']}")
 
 
 if __name__ == "__main__":
