@@ -92,7 +92,8 @@ class Cache:
             index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
             self.build, self.copies = index["build"] + 1, dict(index["copies"])
         except (OSError, ValueError, KeyError, TypeError):
-            pass  # none yet, or unreadable: start afresh, the copies are checked one by one anyway
+            # None yet, or unreadable: start afresh; the copies are made again.
+            logger.info("precompression: no usable index in %s, starting a new cache", self.folder)
 
     def get(self, name):
         """The cached copy called `name` if it is whole, else None (and a damaged one is dropped)."""
