@@ -36,6 +36,9 @@ PAGE_TYPES = {
     "offer": "adhesion/index.html",
     "archives": "archives/index.html",
     "category": "categories/les-chroniques-de-zohe/index.html",
+    "tag": "mots-cles/marketing/index.html",
+    "author": "auteurs/jean-nathalie/index.html",
+    "search (Pagefind's interface included)": "recherche/index.html",
     "404": "404.html",
 }
 
