@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 import signal
 import sys
+import tempfile
 import threading
 
 from publish.build import ROOT, BuildError, build
@@ -120,12 +121,8 @@ class Preview:
         Each document is read again (typography and checks run as in a build) and put in
         the place of its former self in the last build's context, then only its own page
         is written. False, with nothing written, when one is unknown to the last build,
-        changes address or status, or logs anything while being read.
+        changes address or status, or logs anything while being read or rendered.
         """
-        from pelican import signals
-        from pelican.contents import Article, Page
-        from pelican.writers import Writer
-
         if not self.generators or not paths:
             return False
         known = {}
@@ -139,32 +136,56 @@ class Preview:
         recorder = _Recorder()
         root = logging.getLogger()
         root.addHandler(recorder)
-        replacements = []
         try:
-            for path in paths:
-                generator, old = known[os.path.abspath(path)]
-                is_article = isinstance(old, Article)
-                new = generator.readers.read_file(
-                    base_path=generator.path,
-                    path=os.path.relpath(path, generator.path),
-                    content_class=Article if is_article else Page,
-                    context=generator.context,
-                    preread_signal=signals.article_generator_preread if is_article else signals.page_generator_preread,
-                    preread_sender=generator,
-                    context_signal=signals.article_generator_context if is_article else signals.page_generator_context,
-                    context_sender=generator,
-                )
-                if (not isinstance(new, type(old)) or not new.is_valid()
-                        or new.save_as != old.save_as or new.status != old.status):
+            replacements = self._read_again(paths, known)
+            if replacements is None or recorder.records:
+                return False
+            # Rendered beside the preview, moved in only if nothing was logged (a broken link…).
+            with tempfile.TemporaryDirectory(prefix=".edited-", dir=self.output.parent) as scratch:
+                written = self._render(replacements, scratch)
+                if recorder.records or not written:
                     return False
-                replacements.append((generator, old, new))
+                for name in written:
+                    target = self.output / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(os.path.join(scratch, name), target)
+            return True
         except Exception:
             logger.debug("Edited documents not rendered alone", exc_info=True)
             return False
         finally:
             root.removeHandler(recorder)
-        if recorder.records:
-            return False
+
+    @staticmethod
+    def _read_again(paths, known):
+        """[(generator, old document, new document)], or None when one moved or is no longer valid."""
+        from pelican import signals
+        from pelican.contents import Article, Page
+
+        replacements = []
+        for path in paths:
+            generator, old = known[os.path.abspath(path)]
+            is_article = isinstance(old, Article)
+            new = generator.readers.read_file(
+                base_path=generator.path,
+                path=os.path.relpath(path, generator.path),
+                content_class=Article if is_article else Page,
+                context=generator.context,
+                preread_signal=signals.article_generator_preread if is_article else signals.page_generator_preread,
+                preread_sender=generator,
+                context_signal=signals.article_generator_context if is_article else signals.page_generator_context,
+                context_sender=generator,
+            )
+            if (not isinstance(new, type(old)) or not new.is_valid()
+                    or new.save_as != old.save_as or new.status != old.status):
+                return None
+            replacements.append((generator, old, new))
+        return replacements
+
+    @staticmethod
+    def _render(replacements, folder):
+        """Put each new document in its former self's place, render its page alone into `folder`."""
+        from pelican.writers import Writer
 
         writers = {}
         for generator, old, new in replacements:
@@ -175,15 +196,17 @@ class Preview:
             for container in (vars(generator), generator.context):
                 _replace(container, old, new)
             writers.setdefault(id(generator), (generator, []))[1].append(new.save_as)
+        written = []
         for generator, names in writers.values():
-            selected = _OnlyThese(Writer(str(self.output), settings=generator.settings), names)
+            selected = _OnlyThese(Writer(str(folder), settings=generator.settings), names)
             if hasattr(generator, "generate_articles"):
                 write = partial(selected.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
                 generator.generate_articles(write)
                 generator.generate_drafts(write)
             else:
                 generator.generate_output(selected)
-        return True
+            written += selected.written
+        return written
 
     # -------------------------------------------------------------- the worker
 

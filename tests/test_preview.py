@@ -74,6 +74,17 @@ def test_a_broken_edit_is_left_to_the_full_build_which_names_the_file(preview, c
     assert (output / PAGE).read_bytes() == before, "the last good preview is still served"
 
 
+def test_an_edit_with_a_broken_link_is_not_shown_alone(preview, capsys):
+    preview, content, output = preview
+    before = (output / PAGE).read_bytes()
+    _append(content / CHRONICLE, "Voir [une page absente]({filename}/pages/absente.md).")
+
+    assert not preview.render_edited([str(content / CHRONICLE)])
+    assert (output / PAGE).read_bytes() == before
+    assert not preview.full_build()
+    assert "absente.md" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("change", ["new file", "new address", "now a draft"])
 def test_what_moves_a_document_waits_for_the_full_build(preview, change):
     preview, content, output = preview
