@@ -13,6 +13,7 @@ from pathlib import Path
 import shutil
 import sys
 import tempfile
+import threading
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILES = {False: ROOT / "pelicanconf.py", True: ROOT / "publishconf.py"}
@@ -26,12 +27,20 @@ class BuildError(Exception):
         super().__init__("\n".join(problems))
 
 
-class _Collector(logging.Handler):
-    """Keeps every record at WARNING or above that the build logs."""
+class Collector(logging.Handler):
+    """Keeps every record at WARNING or above logged by the thread that made it.
+
+    Only that thread's: the live preview builds on a worker thread while its web
+    server logs a warning for each 404 it answers.
+    """
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.records = []
+        self.thread = threading.get_ident()
+
+    def filter(self, record):
+        return record.thread == self.thread and super().filter(record)
 
     def emit(self, record):
         # Pelican logs "Could not process FILE" from inside its except block
@@ -87,7 +96,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
     overrides["OUTPUT_PATH"] = str(staging)
     scratch_cache = None
 
-    collector = _Collector()
+    collector = Collector()
     collector.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
@@ -121,18 +130,20 @@ def build(prod=False, output=None, overrides=None, generators=None):
 
     if collector.records:
         shutil.rmtree(staging, ignore_errors=True)
-        _forget_read_content(prod, overrides)
+        forget_read_content(prod, overrides)
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
     return target
 
 
-def _forget_read_content(prod, overrides):
-    """After a failed build, drop Pelican's reader cache so the next build reads (and warns) again.
+def forget_read_content(prod=False, overrides=None):
+    """Drop Pelican's reader cache, so that the next build reads every document again.
 
-    Pelican caches what a reader returned even when reading logged a warning; a
-    later build would load it silently and pass.
+    After a failed build: Pelican caches what a reader returned even when reading
+    logged a warning, and a later build would load it silently and pass. After a
+    change of settings or plugins: a cached document keeps the settings it was read
+    with, and so do its tags, category and author (their URLs among them).
     """
     try:
         settings = load_settings(prod, overrides)

@@ -23,8 +23,10 @@ import signal
 import sys
 import tempfile
 import threading
+import traceback
 
-from publish.build import ROOT, BuildError, build
+from publish import plugin_module
+from publish.build import ROOT, BuildError, Collector, build, forget_read_content
 
 # The content cache spares each full build from parsing unchanged Markdown again.
 PREVIEW_OVERRIDES = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
@@ -34,19 +36,9 @@ POLL_MS = 100
 
 logger = logging.getLogger(__name__)
 
-_DOCUMENT_LISTS = (
-    "articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-    "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations",
-)
-
-
-class _Recorder(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
+# Watched files whose change makes cached documents stale (pelicanconf.py, a plugin): those
+# keep the settings they were read with.
+_SETTINGS_CHANGES = (".py",)
 
 
 class _OnlyThese:
@@ -88,6 +80,11 @@ def _replace(container, old, new, depth=4):
                 _replace(item, old, new, depth - 1)
 
 
+def _display(path):
+    path = Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 class Preview:
     """The builds of one preview: full strict builds, and between them edited documents first."""
 
@@ -98,18 +95,26 @@ class Preview:
         self.generators = []
         self._pending = set()
         self._full_pending = False
+        self._settings_changed = False
         self._wake = threading.Condition()
         self._worker = None
 
     # -------------------------------------------------------------- the builds
 
-    def full_build(self):
-        """Build the whole preview; on failure keep serving the last good site and say why."""
+    def full_build(self, shown_alone=()):
+        """Build the whole preview; on failure keep serving the last good site and say why.
+
+        `shown_alone`: the documents whose pages were just rendered on their own, which the
+        preview shows as saved even if this build fails.
+        """
         generators = []
         try:
             build(output=self.output, overrides=self.overrides, generators=generators)
         except BuildError as error:
-            print(f"\nBuild failed, still serving the previous version:\n{error}\n", flush=True)
+            kept = "the previous version"
+            if shown_alone:
+                kept += " (with your edit of " + ", ".join(_display(p) for p in shown_alone) + ")"
+            print(f"\nBuild failed, still serving {kept}:\n{error}\n", flush=True)
             return False
         self.generators = generators
         print("Site rebuilt.", flush=True)
@@ -125,22 +130,23 @@ class Preview:
         """
         if not self.generators or not paths:
             return False
+        documents = plugin_module("zohe_checks").documents
         known = {}
         for generator in self.generators:
-            for attr in _DOCUMENT_LISTS:
-                for document in getattr(generator, attr, ()):
-                    known[os.path.abspath(document.source_path)] = (generator, document)
+            for document in documents([generator]):
+                known[os.path.abspath(document.source_path)] = (generator, document)
         if any(os.path.abspath(path) not in known or not os.path.isfile(path) for path in paths):
             return False
 
-        recorder = _Recorder()
+        recorder = Collector()
         root = logging.getLogger()
         root.addHandler(recorder)
         try:
             replacements = self._read_again(paths, known)
             if replacements is None or recorder.records:
                 return False
-            # Rendered beside the preview, moved in only if nothing was logged (a broken link…).
+            # Rendered beside the preview, moved in only if rendering logged nothing (a {filename}
+            # link to a missing file, say); plain broken links wait for the full build's check.
             with tempfile.TemporaryDirectory(prefix=".edited-", dir=self.output.parent) as scratch:
                 written = self._render(replacements, scratch)
                 if recorder.records or not written:
@@ -185,6 +191,7 @@ class Preview:
     @staticmethod
     def _render(replacements, folder):
         """Put each new document in its former self's place, render its page alone into `folder`."""
+        from pelican import signals
         from pelican.writers import Writer
 
         writers = {}
@@ -197,15 +204,23 @@ class Preview:
                 _replace(container, old, new)
             writers.setdefault(id(generator), (generator, []))[1].append(new.save_as)
         written = []
-        for generator, names in writers.values():
-            selected = _OnlyThese(Writer(str(folder), settings=generator.settings), names)
-            if hasattr(generator, "generate_articles"):
-                write = partial(selected.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
-                generator.generate_articles(write)
-                generator.generate_drafts(write)
-            else:
-                generator.generate_output(selected)
-            written += selected.written
+        # Plugins that collect written pages (the sitemap, the link check) keep them until the
+        # next full build's end: a page written here alone must not reach them.
+        content_written = signals.content_written
+        send = content_written.send
+        content_written.send = lambda *args, **kwargs: []
+        try:
+            for generator, names in writers.values():
+                selected = _OnlyThese(Writer(str(folder), settings=generator.settings), names)
+                if hasattr(generator, "generate_articles"):
+                    write = partial(selected.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
+                    generator.generate_articles(write)
+                    generator.generate_drafts(write)
+                else:
+                    generator.generate_output(selected)
+                written += selected.written
+        finally:
+            content_written.send = send
         return written
 
     # -------------------------------------------------------------- the worker
@@ -215,6 +230,7 @@ class Preview:
         with self._wake:
             # Every change ends in a full build; edited Markdown is shown on its own before it.
             self._pending.update(path for path in paths or () if path.endswith((".md", ".markdown")))
+            self._settings_changed |= any(str(path).endswith(_SETTINGS_CHANGES) for path in paths or ())
             self._full_pending = True
             self._wake.notify()
 
@@ -224,20 +240,30 @@ class Preview:
 
     def _work(self):
         while True:
-            with self._wake:
-                while not (self._pending or self._full_pending):
-                    self._wake.wait()
-                edited, self._pending = sorted(self._pending), set()
-            if edited and self.render_edited(edited):
-                print(f"Updated {', '.join(os.path.relpath(p, ROOT) for p in edited)}; "
-                      "rebuilding the rest…", flush=True)
-                self.on_update()
-            with self._wake:
-                if self._pending:
-                    continue  # Another save came meanwhile: show it before the full build.
-                self._full_pending = False
-            if self.full_build():
-                self.on_update()
+            try:
+                self._work_once()
+            except Exception:
+                # The preview must go on watching: say what broke, and wait for the next save.
+                traceback.print_exc()
+
+    def _work_once(self):
+        with self._wake:
+            while not (self._pending or self._full_pending):
+                self._wake.wait()
+            edited, self._pending = sorted(self._pending), set()
+        shown_alone = edited if edited and self.render_edited(edited) else []
+        if shown_alone:
+            print(f"Updated {', '.join(_display(p) for p in shown_alone)}; rebuilding the rest…", flush=True)
+            self.on_update()
+        with self._wake:
+            if self._pending:
+                return  # Another save came meanwhile: show it before the full build.
+            self._full_pending = False
+            settings_changed, self._settings_changed = self._settings_changed, False
+        if settings_changed:
+            forget_read_content(overrides=self.overrides)
+        if self.full_build(shown_alone):
+            self.on_update()
 
 
 def _watcher(preview, patterns):
@@ -271,7 +297,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
 
     output = Path(output or ROOT / "output")
     # The pages talk to the comment server on its port, which accepts comments from this origin.
-    overrides = {"COMMENTS_URL": f"http://{host}:{comments_port}"}
+    overrides = {"COMMENTS_URL": f"http://{host}:{comments_port}", "FEED_DOMAIN": f"http://{host}:{port}"}
     if content:
         overrides["PATH"] = str(content)
     patterns = [ROOT / pattern for pattern in WATCHED if not (content and pattern.startswith("content/"))]

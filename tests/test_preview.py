@@ -109,7 +109,7 @@ def test_changes_during_a_build_are_shown_in_order_then_built_once(preview):
     preview.on_update = lambda: events.append((output / PAGE).read_text(encoding="utf-8"))
     builds = []
     full_build = preview.full_build
-    preview.full_build = lambda: builds.append(1) or full_build()
+    preview.full_build = lambda shown_alone=(): builds.append(1) or full_build(shown_alone)
 
     _append(content / CHRONICLE, "Première retouche.")
     preview.changed([str(content / CHRONICLE)])
@@ -121,3 +121,39 @@ def test_changes_during_a_build_are_shown_in_order_then_built_once(preview):
     assert len(events) == 2, "one update for the page alone, one for the full build"
     assert all("Première retouche." in page for page in events)
     assert builds == [1]
+
+
+def test_warnings_of_the_web_server_thread_do_not_fail_a_build(preview):
+    """The preview's server logs a warning for each 404 while the worker thread builds."""
+    import logging
+    import threading
+
+    preview, content, output = preview
+    stop = threading.Event()
+
+    def answer_404s():
+        # Each message its own: Pelican's loggers drop repeats of one message.
+        for number in range(100_000):
+            if stop.is_set():
+                break
+            logging.getLogger("tornado.access").warning("404 GET /absente-%d (127.0.0.1)", number)
+            time.sleep(0.001)
+
+    server = threading.Thread(target=answer_404s)
+    server.start()
+    try:
+        _append(content / CHRONICLE, "Une retouche pendant qu’un navigateur cherche une page absente.")
+        assert preview.render_edited([str(content / CHRONICLE)])
+        assert preview.full_build()
+    finally:
+        stop.set()
+        server.join()
+
+
+def test_a_page_rendered_alone_is_listed_once_in_the_sitemap(preview):
+    preview, content, output = preview
+    _append(content / CHRONICLE, "Une retouche.")
+    assert preview.render_edited([str(content / CHRONICLE)])
+    assert preview.full_build()
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("chroniques/la-juste-mesure/</loc>") == 1
