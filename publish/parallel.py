@@ -299,12 +299,9 @@ def _join_child(child, channel, parent, generators, send):
         result["records"].append(("publish.parallel", logging.ERROR, f"the writing process ended with status {status}"))
     for name, level, message in result["records"]:
         logging.getLogger(name).log(level, "%s", message)
-    documents = {}
-    for generator in generators:
-        for attr in ("articles", "translations", "drafts", "drafts_translations", "pages",
-                     "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
-            for document in getattr(generator, attr, ()):
-                documents[document.source_path] = document
+    from publish import plugin_module
+
+    documents = {document.source_path: document for document in plugin_module("zohe_checks").documents(generators)}
     context = generators[0].context if generators else {}
     # Pelican's content_written in the single-process order, for plugins that collect pages.
     for _call, _order, path, key, source in sorted(parent.written + result["written"]):

@@ -47,27 +47,32 @@ def check_metadata(instance):
             )
 
 
-def _documents(generators):
-    """Every document the generators will write, drafts and hidden pages included."""
+# The generators' lists of documents, hidden and draft ones included.
+DOCUMENT_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def documents(generators):
+    """Every document the generators will write, drafts and hidden ones included."""
     for generator in generators:
-        for attr in (
-            "articles",
-            "translations",
-            "drafts",
-            "drafts_translations",
-            "pages",
-            "hidden_pages",
-            "hidden_translations",
-            "draft_pages",
-            "draft_translations",
-        ):
+        for attr in DOCUMENT_LISTS:
             yield from getattr(generator, attr, ())
 
 
 def check_unique_urls(generators):
     """Two documents must never claim the same output file."""
     claims = defaultdict(set)
-    for document in _documents(generators):
+    for document in documents(generators):
         if document.save_as:
             claims[document.save_as].add(document.source_path)
     for save_as, sources in sorted(claims.items()):
