@@ -114,7 +114,10 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     import hashlib
 
     stylesheet = next((warm / "theme" / "css").glob("*.css"))
-    damaged = tmp_path / "kept" / "precompressed" / (hashlib.sha256(stylesheet.read_bytes()).hexdigest() + ".br")
+    from publish import plugin_module
+
+    recipe = plugin_module("precompression").RECIPE
+    damaged = tmp_path / "kept" / "precompressed" / recipe / (hashlib.sha256(stylesheet.read_bytes()).hexdigest() + ".br")
     os.unlink(damaged)  # not through the hard links of earlier outputs
     damaged.write_bytes(b"not brotli")
     edited = build(prod=True, output=tmp_path / "edited", overrides=overrides)
@@ -122,3 +125,16 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     reference = build(prod=True, output=tmp_path / "reference", overrides=overrides)
     assert "Retouche" in (edited / "chroniques" / "synthetique-00007" / "index.html").read_text(encoding="utf-8")
     assert same(reference, edited) == []
+
+
+def test_the_kept_cache_has_a_folder_per_settings(monkeypatch, tmp_path):
+    """Cached documents keep the settings they were read with: other settings, another folder."""
+    from publish.build import load_settings
+
+    monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path))
+    monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
+    first = load_settings(prod=True)["CACHE_PATH"]
+    assert load_settings(prod=True)["CACHE_PATH"] == first
+    assert first.startswith(str(tmp_path / "content-"))
+    monkeypatch.setenv("ZOHE_SITEURL", "https://autre.example")
+    assert load_settings(prod=True)["CACHE_PATH"] != first

@@ -46,10 +46,15 @@ def _gzip(data):
 
 FORMATS = {".br": _brotli, ".gz": _gzip}
 DECOMPRESS = {".br": brotli.decompress, ".gz": gzip.decompress}
+# Another library version or level may make other bytes: copies are kept per recipe.
+RECIPE = hashlib.sha256(
+    repr((brotli.__version__, "quality 11", zlib.ZLIB_VERSION, "level 9")).encode()
+).hexdigest()[:12]
 
 
 def _enabled(settings):
-    # Pelican never disconnects receivers: a preview built later in the same process is left alone.
+    # Receivers stay connected after a build: a later Pelican run in the same process that did
+    # not ask for this plugin (a test's own Pelican, outside publish.build) is left alone.
     return any(str(getattr(p, "__name__", p)).endswith("precompression") for p in settings["PLUGINS"])
 
 
@@ -84,7 +89,7 @@ class Cache:
     """The kept copies and their index: {copy name: [last build that used it, SHA-256 of the copy]}."""
 
     def __init__(self, folder):
-        self.folder = Path(folder) if folder else None
+        self.folder = Path(folder) / RECIPE if folder else None
         self.build, self.copies = 1, {}
         if self.folder is None:
             return
@@ -92,8 +97,9 @@ class Cache:
             index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
             self.build, self.copies = index["build"] + 1, dict(index["copies"])
         except (OSError, ValueError, KeyError, TypeError):
-            # None yet, or unreadable: start afresh; the copies are made again.
+            # None yet, or unreadable: start afresh, without the copies nothing indexes any more.
             logger.info("precompression: no usable index in %s, starting a new cache", self.folder)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def get(self, name):
         """The cached copy called `name` if it is whole, else None (and a damaged one is dropped)."""
