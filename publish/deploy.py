@@ -401,6 +401,7 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
     if checkout.exists():
         shutil.rmtree(checkout)
     checkout.mkdir(parents=True)
+    process = None
     try:
         export_commit(repo, commit, checkout)
         _check_requirements(checkout, python, stream)
@@ -413,13 +414,22 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
             stderr=subprocess.STDOUT,
             text=True,
         )
+        relaying = True
         for line in process.stdout:
             # Isso's import configures logging at INFO: one line per written file
             # would bury the one message the author needs.
-            if not _INFO_LINE.match(line):
-                print(line, end="", file=stream or sys.stdout, flush=True)
+            if relaying and not _INFO_LINE.match(line):
+                try:
+                    print(line, end="", file=stream or sys.stdout, flush=True)
+                except BrokenPipeError:
+                    # The author's terminal went away; the push is in, so the build goes on.
+                    relaying = False
         returncode = process.wait()
     finally:
+        # Never leave a build running without the lock, in a checkout about to be removed.
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
         shutil.rmtree(checkout, ignore_errors=True)
     if returncode != 0:
         raise DeployError(
