@@ -104,6 +104,12 @@ def _for_settings(pelican_settings):
     return _current["typographer"], _current["plugin_settings"]
 
 
+def forget_results():
+    """Forget every remembered result, as a new process would (the benchmark times builds so)."""
+    _remembered.__init__()
+    _current.update(settings=None, typographer=None, plugin_settings=None)
+
+
 def load_results(pelican):
     settings = pelican.settings
     _for_settings(settings)

@@ -51,8 +51,8 @@ def theme_assets(settings):
 
 
 def _enabled(settings):
-    # Pelican never disconnects receivers: a preview built in the same process after a
-    # production build must keep its plain names.
+    # Receivers stay connected after a build: a later Pelican run in the same process that did
+    # not ask for this plugin (a test's own Pelican, outside publish.build) is left alone.
     return any(str(getattr(p, "__name__", p)).endswith("hashed_assets") for p in settings["PLUGINS"])
 
 
