@@ -11,7 +11,14 @@ from publish.corpus import generate, make_content
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    return make_content(30, tmp_path_factory.mktemp("corpus") / "content")
+    content = make_content(30, tmp_path_factory.mktemp("corpus") / "content")
+    # A hidden chronicle: written, yet in no listing, feed or sitemap.
+    (content / "chroniques" / "cachee.md").write_text(
+        "Title: Une chronique cachée\nDate: 2024-05-02 10:00\nAuthor: Zôhé\n"
+        "Summary: Lue par qui en a l’adresse.\nSlug: cachee\nStatus: hidden\n\nLe texte.\n",
+        encoding="utf-8",
+    )
+    return content
 
 
 def _files(folder):
