@@ -10,9 +10,10 @@ An author who saves a chronicle waits for two things, in this order:
 
 Only a change to chronicles or pages the last build already knew, that keep their
 address and status, takes the first step; anything else (a new or deleted file,
-the theme, a plugin, the settings) goes straight to the full build. If reading the
-edited file logs anything, the first step is skipped and the full build names the
-problem. Builds run one at a time on a worker thread, so the server keeps answering.
+the theme, a plugin, the settings) goes straight to the full build. If reading or
+rendering the edited file logs anything, the first step is skipped and the full build
+names the problem. Builds run one at a time on a worker thread, so the server keeps
+answering.
 """
 
 from functools import partial
