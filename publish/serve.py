@@ -91,12 +91,16 @@ class Preview:
 
     def __init__(self, output=ROOT / "output", overrides=None, on_update=None):
         self.output = Path(output)
-        self.overrides = {**PREVIEW_OVERRIDES, **(overrides or {})}
+        # The content cache beside the output (ROOT/cache for the project's own preview), so
+        # that a preview of other content never shares one.
+        self.overrides = {**PREVIEW_OVERRIDES, "CACHE_PATH": str(self.output.parent / "cache"),
+                          **(overrides or {})}
         self.on_update = on_update or (lambda: None)
         self.generators = []
         self._pending = set()
         self._full_pending = False
         self._settings_changed = False
+        self._stopping = False
         self._wake = threading.Condition()
         self._worker = None
 
@@ -239,8 +243,16 @@ class Preview:
         self._worker = threading.Thread(target=self._work, name="preview-builds", daemon=True)
         self._worker.start()
 
+    def stop(self, timeout=120):
+        """Let the build under way finish (a build killed midway leaves a torn content cache), then stop."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        if self._worker is not None:
+            self._worker.join(timeout)
+
     def _work(self):
-        while True:
+        while not self._stopping:
             try:
                 self._work_once()
             except Exception:
@@ -249,8 +261,10 @@ class Preview:
 
     def _work_once(self):
         with self._wake:
-            while not (self._pending or self._full_pending):
+            while not (self._pending or self._full_pending or self._stopping):
                 self._wake.wait()
+            if self._stopping:
+                return
             edited, self._pending = sorted(self._pending), set()
         shown_alone = edited if edited and self.render_edited(edited) else []
         if shown_alone:
@@ -322,5 +336,6 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     try:
         server.serve(host=host, port=port, root=str(output), open_url_delay=None)
     finally:
+        preview.stop()
         comments.terminate()
         comments.wait(timeout=10)

@@ -50,7 +50,8 @@ def live_preview(tmp_path):
     wait_for("Preview on")
     try:
         yield {"url": f"http://127.0.0.1:{port}", "content": content, "wait_for": wait_for,
-               "comments": f"http://127.0.0.1:{comments_port}"}
+               "comments": f"http://127.0.0.1:{comments_port}", "process": process,
+               "cache": tmp_path / "cache"}
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -97,3 +98,20 @@ def test_the_preview_comment_form_talks_to_its_own_comment_server(browser, live_
         assert page.locator(f"script[src^='{live_preview['comments']}']").count() == 1
     finally:
         page.close()
+
+
+def test_stopping_the_preview_mid_build_leaves_its_cache_whole(live_preview):
+    import gzip
+    import pickle
+
+    source = live_preview["content"] / "chroniques" / "la-juste-mesure.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nUne dernière retouche.\n", encoding="utf-8")
+    live_preview["wait_for"]("rebuilding the rest")
+    process = live_preview["process"]
+    process.terminate()  # while the full build runs
+    assert process.wait(timeout=60) == 0
+    caches = sorted(live_preview["cache"].glob("*Generator-Readers"))
+    assert caches
+    for cache in caches:
+        with gzip.open(cache, "rb") as handle:
+            assert pickle.load(handle)
