@@ -296,6 +296,7 @@ def build_child(size, scratch):
 
 def preview_wait(content, output, edited, timeout=60.0):
     """Seconds from saving `edited` to its new text served by `invoke serve`, and to the full build's end."""
+    import http.client
     import queue
     import threading
     import urllib.request
@@ -336,10 +337,13 @@ def preview_wait(content, output, edited, timeout=60.0):
         deadline = saved + timeout
         visible = None
         while visible is None and time.monotonic() < deadline:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if marker in response.read().decode("utf-8"):
-                    visible = time.monotonic() - saved
-                    break
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if marker in response.read().decode("utf-8"):
+                        visible = time.monotonic() - saved
+                        break
+            except (OSError, http.client.HTTPException) as error:
+                raise RuntimeError(f"the preview did not serve {url}: {error}") from error
             time.sleep(0.005)
         rebuilt = wait_for("Site rebuilt.", deadline) - saved
     finally:
