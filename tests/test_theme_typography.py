@@ -1,4 +1,4 @@
-"""The theme's own words follow French typography in every built page, as the content does."""
+"""Every built page follows French typography, the theme's own words as the content."""
 
 import re
 
@@ -13,6 +13,7 @@ WRONG = [
     (re.compile(r"[ \u202f]:"), "a no-break space (U+00A0) before ':'"),
     (re.compile(r"[ \u00a0][;!?]"), "a narrow no-break space (U+202F) before ';', '!' or '?'"),
     (re.compile(r"«[ \u00a0]|[ \u00a0]»"), "a narrow no-break space (U+202F) inside « »"),
+    (re.compile(r"[\u201c\u201d\"]"), "« » for quotations, not English or straight quotes"),
 ]
 
 

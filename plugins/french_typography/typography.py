@@ -71,6 +71,8 @@ class Typographer:
         alternatives = [
             r"[;:!?]+" + _FOLLOW,  # double punctuation, a group such as "?!" counted once
             r'"\s*',  # a straight double quote and the spaces after it
+            "\u201c\\s*",  # English quotes in French text: “ opens, ” closes, no guessing
+            "\u201d",
             r"«\s*(?=\S)",
             r"»",
             r"'",
@@ -92,7 +94,7 @@ class Typographer:
         # engine skip plain letters about four times faster than named alternatives do. The
         # rule that matched is told by the match's first character.
         self._rules = re.compile(
-            r"""(?=[;:!?"«»'.0-9])(?:%s)""" % "|".join(alternatives)
+            r"""(?=[;:!?"«»“”'.0-9])(?:%s)""" % "|".join(alternatives)
         )
 
     # -- HTML walking -------------------------------------------------------------------------
@@ -280,6 +282,18 @@ class Typographer:
                     quote_open = False
                     # The spaces after a closing quote belong to the text that follows.
                     last_end = start + 1
+            elif char == "\u201c":
+                append((start, end, "«" + nnbsp, True))
+                quote_open = True
+                last_end = space_edge = end
+            elif char == "\u201d":
+                space_start = _space_before(text, start, last_end)
+                if space_start == space_edge:
+                    append((start, start + 1, "»", False))
+                else:
+                    append((space_start, start + 1, nnbsp + "»", False))
+                quote_open = False
+                last_end = start + 1
             elif char == "«":
                 if text[start + 1 : end] != NNBSP:
                     append((start + 1, end, nnbsp, True))
