@@ -254,25 +254,30 @@ class Typographer:
                     continue  # "...." is not an ellipsis the author typed as three dots
                 append((start, end, "…", False))
                 last_end = end
-            elif char == '"':
+            elif char in '"\u201c\u201d':
                 before = text[start - 1] if start > 0 else ""
-                after = text[start + 1] if start + 1 < len(text) else ""
-                left = before == "" or before in _SPACES or before in _OPENS_AFTER
-                right = after == "" or after in _SPACES or after in _CLOSES_BEFORE
-                if left and not right:
+                if char == "\u201c":  # English quotes say which side they are on
                     opening = True
-                elif right and not left:
+                elif char == "\u201d":
                     opening = False
                 else:
-                    opening = not quote_open
+                    after = text[start + 1] if start + 1 < len(text) else ""
+                    left = before == "" or before in _SPACES or before in _OPENS_AFTER
+                    right = after == "" or after in _SPACES or after in _CLOSES_BEFORE
+                    if left and not right:
+                        opening = True
+                    elif right and not left:
+                        opening = False
+                    else:
+                        opening = not quote_open
                 if opening:
-                    if end == len(text):
+                    if end == len(text) and char == '"':
                         continue  # a stray mark at the end of a run, not a quotation
                     append((start, end, "«" + nnbsp, True))
                     quote_open = True
                     last_end = space_edge = end
                 else:
-                    if not quote_open and before.isdigit():
+                    if char == '"' and not quote_open and before.isdigit():
                         continue  # 27" is inches, not the end of a quotation
                     space_start = _space_before(text, start, last_end)
                     if space_start == space_edge:
@@ -282,18 +287,6 @@ class Typographer:
                     quote_open = False
                     # The spaces after a closing quote belong to the text that follows.
                     last_end = start + 1
-            elif char == "\u201c":
-                append((start, end, "«" + nnbsp, True))
-                quote_open = True
-                last_end = space_edge = end
-            elif char == "\u201d":
-                space_start = _space_before(text, start, last_end)
-                if space_start == space_edge:
-                    append((start, start + 1, "»", False))
-                else:
-                    append((space_start, start + 1, nnbsp + "»", False))
-                quote_open = False
-                last_end = start + 1
             elif char == "«":
                 if text[start + 1 : end] != NNBSP:
                     append((start + 1, end, nnbsp, True))
