@@ -325,17 +325,25 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
         on_update=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"),
     )
     preview.full_build()
-    comments = start_comments(port=comments_port, site=f"http://{host}:{port}")
     server = Server(watcher=_watcher(preview, patterns))
     # livereload turns on INFO logging for everything; Pelican's file-by-file chatter hides errors.
     logging.getLogger("pelican").setLevel(logging.WARNING)
     preview.start()
     # A terminated preview (not only an interrupted one) stops its comment server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"Preview on http://{host}:{port}/ — comments on http://{host}:{comments_port}/", flush=True)
+    comments = []
+
+    def start_comment_server():
+        # Isso checks at start that it reaches the site: start it once the preview answers,
+        # from a thread, since the server's own loop must be running to answer.
+        comments.append(start_comments(port=comments_port, site=f"http://{host}:{port}"))
+        print(f"Preview on http://{host}:{port}/ — comments on http://{host}:{comments_port}/", flush=True)
+
+    loop.add_callback(lambda: threading.Thread(target=start_comment_server, daemon=True).start())
     try:
         server.serve(host=host, port=port, root=str(output), open_url_delay=None)
     finally:
         preview.stop()
-        comments.terminate()
-        comments.wait(timeout=10)
+        for process in comments:
+            process.terminate()
+            process.wait(timeout=10)
