@@ -140,7 +140,7 @@ class Cache:
 def precompress(output, cache_folder, options):
     """Write the copies of every text file under `output`; return (reused, made)."""
     cache = Cache(cache_folder)
-    jobs, names = [], {}
+    jobs, names, sizes = [], {}, {}
     reused = 0
     for folder, _dirs, files in os.walk(output):
         for file_name in files:
@@ -160,9 +160,14 @@ def precompress(output, cache_folder, options):
                 else:
                     jobs.append((str(path), suffix))
                     names[(str(path), suffix)] = name
-    if len(jobs) >= options["pool_threshold"]:
-        with multiprocessing.get_context("fork").Pool(min(2, os.cpu_count() or 1)) as pool:
-            results = pool.map(_compress, jobs, chunksize=8)
+                    sizes[(str(path), suffix)] = len(data)
+    if len(jobs) > 1 and sum(sizes.values()) >= options["pool_threshold"]:
+        # Largest first, in small chunks: a push has a few files to compress, one of them
+        # the sitemap, and each process should get its share of the bytes, not of the files.
+        jobs.sort(key=lambda job: -sizes[job])
+        workers = min(2, os.cpu_count() or 1)
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_compress, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     else:
         results = [_compress(job) for job in jobs]
     for path, suffix, blob in results:

@@ -10,8 +10,9 @@ DEFAULTS = {
     "folder": None,
     # Cached copies unused by this many builds in a row are removed.
     "keep_builds": 3,
-    # Below this many files to compress, no process pool (its start costs more).
-    "pool_threshold": 16,
+    # Below this many bytes to compress, no process pool (its start costs more than it saves);
+    # brotli at quality 11 takes about a second a megabyte.
+    "pool_threshold": 64 * 1024,
 }
 
 
