@@ -86,7 +86,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
     """
     from pelican import Pelican, signals
 
-    from publish.parallel import ParallelPelican, warm_reader_cache
+    from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
     from publish.urls import frozen_while_writing
 
     overrides = dict(overrides or {})
@@ -103,6 +103,9 @@ def build(prod=False, output=None, overrides=None, generators=None):
     try:
         settings = load_settings(prod, overrides)
         parallel = settings.get("PARALLEL_BUILD", False)
+        _drop_gzipped_cache(settings)
+        if parallel:
+            settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
         if parallel and not settings["CACHE_CONTENT"]:
             # The pool hands its parsed Markdown to Pelican through the reader cache; with no
             # cache asked for, a throw-away one (a shared one could be read while half-written).
@@ -151,6 +154,21 @@ def forget_read_content(prod=False, overrides=None):
         return
     if settings.get("CACHE_CONTENT"):
         for cache in Path(settings["CACHE_PATH"]).glob("*Generator*"):
+            cache.unlink(missing_ok=True)
+
+
+def _drop_gzipped_cache(settings):
+    """Delete a reader cache written gzipped when GZIP_CACHE is now off.
+
+    Pelican would log that it cannot unpickle it, failing a strict build, where
+    the cache is only there to save time (a preview cache from before the switch).
+    """
+    if settings.get("GZIP_CACHE") or not settings.get("LOAD_CONTENT_CACHE"):
+        return
+    for cache in Path(settings["CACHE_PATH"]).glob("*Generator*"):
+        with contextlib.suppress(OSError), open(cache, "rb") as file:
+            gzipped = file.read(2) == b"\x1f\x8b"
+        if gzipped:
             cache.unlink(missing_ok=True)
 
 

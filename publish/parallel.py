@@ -10,7 +10,7 @@ Both steps keep the output byte-identical to a single-process build
   message reaches the build's collector as in a plain build.
 - Writing: once every generator has built its context (Pelican asks for its
   writer at that moment), the process forks. Parent and child walk the same
-  generators in the same order; each renders every other `write_file` call.
+  generators in the same order; each renders every other page.
   Feeds, other signals and the generators that follow (static files, search
   index) stay with the parent, which waits for the child first. The child sends
   back the log records of WARNING and above (re-logged in the parent, so the
@@ -27,6 +27,7 @@ import pickle
 import sys
 import traceback
 
+import jinja2
 from pelican import Pelican, signals
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,49 @@ def _under(path, settings, key):
     )
 
 
+# ---------------------------------------------------------------- templates
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates held for one build, shared by its generators (each has its own environment)."""
+
+    def __init__(self):
+        self._buckets = {}
+
+    def load_bytecode(self, bucket):
+        code = self._buckets.get(bucket.key)
+        if code is not None and code[0] == bucket.checksum:
+            bucket.code = code[1]
+
+    def dump_bytecode(self, bucket):
+        self._buckets[bucket.key] = (bucket.checksum, bucket.code)
+
+
+def template_cache(settings):
+    """Jinja's bytecode cache for a build: kept in the content cache's folder when there is one.
+
+    Jinja checks each compiled template against its source's checksum, so an edited
+    template is compiled again; without a kept folder, the templates are compiled
+    once for the build rather than once for each generator.
+    """
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        folder = os.path.join(settings["CACHE_PATH"], "templates")
+        os.makedirs(folder, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(folder)
+    return _MemoryBytecodeCache()
+
+
+def _compile_templates(generators):
+    """Load the theme's templates in the parent, so that the forked child finds them compiled."""
+    for generator in generators:
+        env = generator.env
+        for name in env.list_templates(filter_func=lambda name: not name.startswith("!")):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # Rendering reports it, with the page that uses it.
+
+
 # ---------------------------------------------------------------- writing
 
 # Generators whose output goes only through the writer's write_file and write_feed.
@@ -147,36 +191,72 @@ _SHARED = ("ArticlesGenerator", "PagesGenerator", "TemplatePagesGenerator")
 
 
 class _SharedWriter:
-    """Wraps Pelican's writer: renders only this process's share of write_file calls, records pages."""
+    """Wraps Pelican's writer: renders only this process's share of the pages, records them.
+
+    Pages are shared one by one, those of a paginated listing among them (the home
+    page's listing is 200 pages written by one `write_file` call at 1,000 chronicles).
+    For a page of the other process's share, the template renders nothing and the
+    file opened is os.devnull, so Pelican's writer runs unchanged otherwise.
+    """
 
     def __init__(self, writer, rank):
         self._writer = writer
         self.rank = rank
         self.calls = 0
+        self.pages = 0
+        self._mine = False
         self.written = []  # (call number, order inside the call, path, context key, source path)
+        # The other process's pages go nowhere. Pelican's check that no file is written twice
+        # then sees this share only; zohe_checks.check_unique_urls covers the whole site.
+        open_w = writer._open_w
+        writer._open_w = lambda filename, encoding, *args, **kwargs: (
+            open_w(filename, encoding, *args, **kwargs) if self._mine else open(os.devnull, "w", encoding=encoding)
+        )
 
     def __getattr__(self, name):
         return getattr(self._writer, name)
 
-    def write_file(self, *args, **kwargs):
-        call = self.calls
+    def write_file(self, name, template, *args, **kwargs):
+        self._call = self.calls
         self.calls += 1
-        if call % WORKERS != self.rank:
-            return None
-        self._call = call
-        self._order = 0
-        return self._writer.write_file(*args, **kwargs)
+        self._order = -1
+        return self._writer.write_file(name, _ShareOfTemplate(template, self), *args, **kwargs)
+
+    def next_page(self):
+        """Called as each page starts rendering: is it this process's?"""
+        self._order += 1
+        self._mine = self.pages % WORKERS == self.rank
+        self.pages += 1
+        return self._mine
 
     def write_feed(self, *args, **kwargs):
         if self.rank == 0:
+            self._mine = True
             return self._writer.write_feed(*args, **kwargs)
         return None
 
     def record(self, path, context):
+        if not self._mine or path == os.devnull:
+            return
         key = next((key for key in ("article", "page") if context.get(key) is not None), "")
         source = getattr(context.get(key), "source_path", "") if key else ""
         self.written.append((self._call, self._order, path, key, source))
-        self._order += 1
+
+
+class _ShareOfTemplate:
+    """A template that renders only the pages of its writer's share."""
+
+    def __init__(self, template, writer):
+        self._template = template
+        self._writer = writer
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+    def render(self, *args, **kwargs):
+        if self._writer.next_page():
+            return self._template.render(*args, **kwargs)
+        return ""
 
 
 class ParallelPelican(Pelican):
@@ -205,6 +285,7 @@ class ParallelPelican(Pelican):
             shared.append(generator)
         if not shared:
             return writer
+        _compile_templates(shared)
         reading, sending = os.pipe()
         child = os.fork()
         if child == 0:

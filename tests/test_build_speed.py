@@ -145,3 +145,31 @@ def test_the_kept_cache_has_a_folder_per_settings(monkeypatch, tmp_path):
     assert first.startswith(str(tmp_path / "content-"))
     monkeypatch.setenv("ZOHE_SITEURL", "https://autre.example")
     assert load_settings(prod=True)["CACHE_PATH"] != first
+
+
+def test_an_edited_template_is_compiled_again_although_compiled_templates_are_kept(corpus, tmp_path):
+    import shutil
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    overrides = {"PATH": str(corpus), "THEME": str(theme), "CACHE_PATH": str(tmp_path / "cache"),
+                 "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    page = "chroniques/synthetique-00001/index.html"
+    first = build(output=tmp_path / "out", overrides=overrides)
+    assert "Marque de test" not in (first / page).read_text(encoding="utf-8")
+    assert any((tmp_path / "cache" / "templates").iterdir())  # compiled templates were kept
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>Marque de test</p></body>"), encoding="utf-8")
+    second = build(output=tmp_path / "out", overrides=overrides)
+    # Both processes' pages (a chronicle each, and every page of the paginated home listing).
+    for name in (page, "chroniques/synthetique-00002/index.html", "index.html", "page/2/index.html"):
+        assert "Marque de test" in (second / name).read_text(encoding="utf-8"), name
+
+
+def test_a_reader_cache_written_gzipped_is_dropped_rather_than_failing_the_build(corpus, tmp_path):
+    overrides = {"PATH": str(corpus), "CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    build(output=tmp_path / "out", overrides={**overrides, "GZIP_CACHE": True})
+    cached = sorted((tmp_path / "cache").glob("*Generator*"))
+    assert cached and all(path.read_bytes()[:2] == b"\x1f\x8b" for path in cached)
+    build(output=tmp_path / "out", overrides=overrides)  # GZIP_CACHE is off in pelicanconf.py
+    assert all(path.read_bytes()[:2] != b"\x1f\x8b" for path in (tmp_path / "cache").glob("*Generator*"))
