@@ -68,3 +68,5 @@ if os.environ.get("ZOHE_CACHE_PATH"):
     # A new checkout gives every file a new mtime: compare contents instead.
     CHECK_MODIFIED_METHOD = "sha256"
     PRECOMPRESSION = {"folder": os.path.join(os.environ["ZOHE_CACHE_PATH"], "precompressed")}
+    # The search bundle is made again only when the indexed text changed (not for a comment).
+    SITE_SEARCH = {"cache": os.path.join(os.environ["ZOHE_CACHE_PATH"], "search")}

@@ -13,6 +13,11 @@ DEFAULTS = {
     "element": "#recherche",
     # Pages carry lang="fr"; forcing it keeps one index even if a page forgets it.
     "language": "fr",
+    # A folder where bundles are kept between builds (publishconf.py sets one in the kept
+    # cache); a build whose indexed text is that of a kept bundle reuses it. None: none kept.
+    "cache": None,
+    # Bundles kept in that folder; the oldest go first.
+    "kept_bundles": 2,
     # Pagefind's own French has a few typographic slips and odd words; these replace them.
     "translations": {
         "clear_search": "Effacer",

@@ -6,12 +6,23 @@ generator that writes HTML and before `finalized`, where the content checks
 verify that each link and script of the search page resolves. Blinker gives
 no order among receivers of one signal, so a `finalized` receiver could run
 after the check and leave it looking at a missing bundle.
+
+With a cache folder (production's kept cache), the bundle of each build is kept,
+named after a digest of what Pagefind reads: its version and options, and each
+indexed page's path and root element, the discussion left out (Pagefind is told
+to skip it). A build whose digest names a kept bundle, such as the rebuild that publishes
+an approved comment, links that bundle's files into the output instead of
+running Pagefind again; a file whose SHA-256 no longer matches the bundle's
+manifest makes Pagefind run.
 """
 
+import glob
+import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -88,6 +99,129 @@ def run_pagefind(output, globs, options):
         )
 
 
+def _without_elements(data, ids):
+    """`data` (a page's bytes) without the start of each element whose id is in `ids`.
+
+    What is cut runs from the element's opening tag to the first closing tag of the
+    same name after it, which closes that element or one nested in it: all of it
+    lies inside the element, so nothing Pagefind indexes is ever left out.
+    """
+    for element_id in ids:
+        opening = re.search(rb'<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sid="' + re.escape(element_id.encode()) + rb'"[^>]*>', data)
+        if opening is None:
+            continue
+        closing = data.find(b"</" + opening.group(1), opening.end())
+        if closing != -1:
+            data = data[: opening.start()] + data[closing:]
+    return data
+
+
+def _root_element(data, selector):
+    """The page's <html> tag (its lang) and its root element, where Pagefind reads everything.
+
+    Pagefind ignores what lies outside its root selector (such as the structured data
+    in <head>, which lists a chronicle's comments). Only a tag name is recognised here;
+    any other selector gives the whole page.
+    """
+    if not re.fullmatch(r"[a-z][a-z0-9]*", selector):
+        return data
+    start = data.find(b"<" + selector.encode())
+    end = data.find(b"</" + selector.encode() + b">", start)
+    if start == -1 or end == -1:
+        return data
+    html = re.search(rb"<html\b[^>]*>", data)
+    return (html.group(0) if html else b"") + data[start:end]
+
+
+def index_digest(output, globs, options):
+    """SHA-256 of everything Pagefind's bundle is made from, for the pages matched by `globs`."""
+    skipped = [selector[1:] for selector in options["exclude_selectors"] if re.fullmatch(r"#[\w-]+", selector)]
+    digest = hashlib.sha256(repr((pagefind_executable(), _pagefind_version(), sorted(options.items()))).encode())
+    pages = sorted({page for pattern in globs for page in glob.glob(pattern, root_dir=output)})
+    for page in pages:
+        with open(os.path.join(output, page), "rb") as handle:
+            data = _without_elements(_root_element(handle.read(), options["root_selector"]), skipped)
+        digest.update(b"%s\0%d\0" % (page.encode(), len(data)) + data)
+    return digest.hexdigest()
+
+
+def _pagefind_version():
+    from importlib.metadata import version
+
+    return version("pagefind_bin_extended")
+
+
+def _file_digest(path):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def _link_tree(source, destination):
+    """Hard links of every file of `source` under `destination` (copies across file systems)."""
+    for folder, _dirs, names in os.walk(source):
+        target = os.path.join(destination, os.path.relpath(folder, source))
+        os.makedirs(target, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(folder, name), os.path.join(target, name))
+            except OSError:
+                shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
+
+
+class BundleCache:
+    """Bundles of earlier builds, one folder each, named after their index digest, with a manifest."""
+
+    MANIFEST = "manifest.json"
+
+    def __init__(self, folder, kept):
+        self.folder, self.kept = folder, kept
+
+    def restore(self, digest, bundle):
+        """Link the kept bundle `digest` at `bundle`; False if there is none whole."""
+        if not self.folder:
+            return False
+        kept = os.path.join(self.folder, digest)
+        try:
+            with open(os.path.join(kept, self.MANIFEST), encoding="utf-8") as handle:
+                manifest = json.load(handle)
+            whole = all(_file_digest(os.path.join(kept, "bundle", name)) == sha for name, sha in manifest.items())
+        except (OSError, ValueError, AttributeError):
+            whole = False
+        if not whole:
+            if os.path.isdir(kept):
+                logger.info("site_search: kept bundle %s is damaged, indexing again", digest)
+                shutil.rmtree(kept, ignore_errors=True)
+            return False
+        shutil.rmtree(bundle, ignore_errors=True)
+        _link_tree(os.path.join(kept, "bundle"), bundle)
+        os.utime(kept)  # the most recently used is kept longest
+        return True
+
+    def keep(self, digest, bundle):
+        if not self.folder:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        partial = tempfile.mkdtemp(prefix=f".{digest}-", dir=self.folder)
+        _link_tree(bundle, os.path.join(partial, "bundle"))
+        manifest = {
+            os.path.relpath(os.path.join(folder, name), bundle): _file_digest(os.path.join(folder, name))
+            for folder, _dirs, names in os.walk(bundle)
+            for name in names
+        }
+        with open(os.path.join(partial, self.MANIFEST), "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle)
+        kept = os.path.join(self.folder, digest)
+        shutil.rmtree(kept, ignore_errors=True)
+        os.replace(partial, kept)
+        entries = sorted(
+            (entry for entry in os.scandir(self.folder) if entry.is_dir() and not entry.name.startswith(".")),
+            key=lambda entry: entry.stat().st_mtime,
+            reverse=True,
+        )
+        for entry in entries[self.kept :]:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
 class SearchIndexGenerator(Generator):
     """Indexes the HTML already written and writes the bundle into the output."""
 
@@ -97,6 +231,12 @@ class SearchIndexGenerator(Generator):
         globs = _indexed_files(self.context, self.settings)
         if not globs:
             return
+        bundle = os.path.join(output, options["bundle_dir"])
+        cache = BundleCache(options["cache"], options["kept_bundles"])
+        digest = index_digest(output, globs, options) if cache.folder else None
+        if digest and cache.restore(digest, bundle):
+            logger.info("site_search: indexed text unchanged, bundle %s reused", digest[:12])
+            return
         result = run_pagefind(output, globs, options)
         if result.returncode != 0:
             logger.error(
@@ -105,9 +245,10 @@ class SearchIndexGenerator(Generator):
                 (result.stderr or result.stdout).strip(),
             )
             return
-        bundle = os.path.join(output, options["bundle_dir"])
         with open(os.path.join(bundle, START_SCRIPT), "w", encoding="utf-8") as script:
             script.write(_start_script(options["element"], options["translations"]))
+        if digest:
+            cache.keep(digest, bundle)
 
 
 def get_generators(pelican):

@@ -30,3 +30,83 @@ def test_thousands_of_chronicles_are_indexed_and_no_list_page(tmp_path):
     assert result.returncode == 0, result.stderr
     entry = json.loads((tmp_path / options["bundle_dir"] / "pagefind-entry.json").read_text())
     assert entry["languages"]["fr"]["page_count"] == 5001
+
+
+def _bundle(output):
+    folder = output / site_search.get_settings({})["bundle_dir"]
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix not in (".br", ".gz")
+    }
+
+
+def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_path, monkeypatch):
+    """The discussion is not indexed: publishing a comment needs no new index, editing a text does."""
+    import shutil
+
+    from isso import config
+    from isso.db import SQLite3
+
+    from support import ROOT, build_prod
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    database = tmp_path / "comments.db"
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(database))
+    monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
+    runs = []
+    run_pagefind = site_search.run_pagefind
+    monkeypatch.setattr(site_search, "run_pagefind", lambda *args: runs.append(args) or run_pagefind(*args))
+
+    first = build_prod(tmp_path / "first", PATH=str(content))
+    assert len(runs) == 1
+
+    conf = config.load(config.default_file(), str(ROOT / "comments" / "isso.cfg"))
+    conf.set("general", "dbpath", str(database))
+    db = SQLite3(str(database), conf)
+    uri = "/chroniques/la-juste-mesure/"
+    db.threads.new(uri, "La juste mesure")
+    db.comments.add(uri, {"text": "Un avis publié.", "author": "Pauline", "email": None, "website": None,
+                          "parent": None, "mode": 1, "remote_addr": "127.0.0.0"})
+    with_comment = build_prod(tmp_path / "comment", PATH=str(content))
+    assert "Un avis publié." in (with_comment / "chroniques/la-juste-mesure/index.html").read_text(encoding="utf-8")
+    assert len(runs) == 1, "Pagefind ran although no indexed text changed"
+    assert _bundle(with_comment) == _bundle(first)
+    # The bundle reused is the one Pagefind makes of this very output.
+    monkeypatch.delenv("ZOHE_CACHE_PATH")
+    assert _bundle(build_prod(tmp_path / "fresh", PATH=str(content))) == _bundle(with_comment)
+    monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
+
+    # A kept file damaged: indexed again, and right.
+    damaged = next((tmp_path / "kept" / "search").glob("*/bundle/pagefind-entry.json"))
+    damaged.unlink()  # not through the hard links of the outputs
+    damaged.write_text("{}", encoding="utf-8")
+    runs.clear()
+    again = build_prod(tmp_path / "again", PATH=str(content))
+    assert len(runs) == 1 and _bundle(again) == _bundle(first)
+
+    chronicle = content / "chroniques" / "la-juste-mesure.md"
+    chronicle.write_text(chronicle.read_text(encoding="utf-8") + "\nUn mot nouveau : ornithorynque.\n", encoding="utf-8")
+    runs.clear()
+    edited = build_prod(tmp_path / "edited", PATH=str(content))
+    assert len(runs) == 1
+    assert _bundle(edited) != _bundle(first)
+
+
+def test_the_digest_leaves_out_only_the_discussion():
+    page = (b'<main><h1>Titre</h1><p>Texte.</p><section class="discussion" id="discussion"><h2>Rejoindre</h2>'
+            b'<section id="isso-thread"><div>%s</div></section></section></main>')
+    cut = site_search._without_elements
+    assert cut(page % b"Un avis.", ["discussion"]) == cut(page % b"Un autre avis, plus long.", ["discussion"])
+    assert b"Texte." in cut(page % b"", ["discussion"])
+    assert cut(page.replace(b"Texte.", b"Autre."), ["discussion"]) != cut(page, ["discussion"])
+    assert cut(page, ["absent"]) == page
+    def whole(count):
+        return (b'<html lang="fr"><head><script>{"commentCount": %s}</script></head><body>' % count
+                + page % b"Un avis." + b"</body></html>")
+
+    root = site_search._root_element
+    assert root(whole(b"1"), "main") == root(whole(b"2"), "main")
+    assert root(whole(b"1"), "main").startswith(b'<html lang="fr"><main><h1>Titre')
+    assert root(whole(b"1"), "#contenu") == whole(b"1")
