@@ -84,6 +84,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
     receives Pelican's generators once they have built their context (the live
     preview keeps them to render one edited document again on its own).
     """
+    import blinker
     from pelican import Pelican, signals
 
     from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
@@ -127,6 +128,9 @@ def build(prod=False, output=None, overrides=None, generators=None):
             )
         )
     finally:
+        # What a plugin still writes in the background (the search index) ends, and logs its
+        # problems, before the build is judged; after an error, before the staging is deleted.
+        blinker.signal("output_complete").send(None)
         root_logger.removeHandler(collector)
         if scratch_cache:
             shutil.rmtree(scratch_cache, ignore_errors=True)

@@ -1,11 +1,11 @@
 """Writes the Pagefind search bundle for the chronicles and pages, and the script that starts its UI in French.
 
-Pagefind runs as a Pelican generator rather than on the `finalized` signal:
-generators write their output in order, and this one comes after every
-generator that writes HTML and before `finalized`, where the content checks
-verify that each link and script of the search page resolves. Blinker gives
-no order among receivers of one signal, so a `finalized` receiver could run
-after the check and leave it looking at a missing bundle.
+Pagefind starts from a Pelican generator, which comes after every generator that
+writes HTML, and runs in the background while Pelican goes on (the link check
+reads every page meanwhile). It is waited for on `finalized`, and on the
+`output_complete` signal that the link check sends before it resolves a link:
+blinker gives no order among receivers of one signal, so the check cannot rely
+on running after this plugin's `finalized` receiver.
 
 With a cache folder (production's kept cache), the bundle of each build is kept,
 named after a digest of what Pagefind reads: its version and options, and each
@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import tempfile
 
+import blinker
 from pelican import signals
 from pelican.generators import Generator
 
@@ -79,24 +80,40 @@ def _start_script(element, translations):
     )
 
 
+class Indexing:
+    """Pagefind indexing the files of `output` matched by `globs`, in the background."""
+
+    def __init__(self, output, globs, options):
+        # Options go in Pagefind's configuration file rather than on the command line, which
+        # shows nothing of them in a process listing and has no length limit.
+        config = {
+            "site": os.path.abspath(output),
+            "output_subdir": options["bundle_dir"],
+            "glob": _glob(globs),
+            "root_selector": options["root_selector"],
+            "force_language": options["language"],
+            "exclude_selectors": list(options["exclude_selectors"]),
+        }
+        self._folder = tempfile.TemporaryDirectory(prefix="zohe-pagefind-")
+        with open(os.path.join(self._folder.name, "pagefind.json"), "w", encoding="utf-8") as handle:
+            json.dump(config, handle)
+        self._process = subprocess.Popen(
+            [pagefind_executable(), "--silent"], cwd=self._folder.name,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def wait(self):
+        """Wait for Pagefind to end; return its completed process."""
+        try:
+            stdout, stderr = self._process.communicate()
+        finally:
+            self._folder.cleanup()
+        return subprocess.CompletedProcess(self._process.args, self._process.returncode, stdout, stderr)
+
+
 def run_pagefind(output, globs, options):
     """Index the files of `output` matched by `globs` with Pagefind; return the finished process."""
-    # Options go in Pagefind's configuration file rather than on the command line, which
-    # shows nothing of them in a process listing and has no length limit.
-    config = {
-        "site": os.path.abspath(output),
-        "output_subdir": options["bundle_dir"],
-        "glob": _glob(globs),
-        "root_selector": options["root_selector"],
-        "force_language": options["language"],
-        "exclude_selectors": list(options["exclude_selectors"]),
-    }
-    with tempfile.TemporaryDirectory(prefix="zohe-pagefind-") as folder:
-        with open(os.path.join(folder, "pagefind.json"), "w", encoding="utf-8") as handle:
-            json.dump(config, handle)
-        return subprocess.run(
-            [pagefind_executable(), "--silent"], cwd=folder, capture_output=True, text=True
-        )
+    return Indexing(output, globs, options).wait()
 
 
 def _without_elements(data, ids):
@@ -223,7 +240,7 @@ class BundleCache:
 
 
 class SearchIndexGenerator(Generator):
-    """Indexes the HTML already written and writes the bundle into the output."""
+    """Starts indexing the HTML already written; `finish_indexing` completes the bundle."""
 
     def generate_output(self, writer):
         options = get_settings(self.settings)
@@ -237,14 +254,30 @@ class SearchIndexGenerator(Generator):
         if digest and cache.restore(digest, bundle):
             logger.info("site_search: indexed text unchanged, bundle %s reused", digest[:12])
             return
-        result = run_pagefind(output, globs, options)
+        _running.append((Indexing(output, globs, options), bundle, digest, cache, options))
+
+
+# Bundles Pagefind is writing while the build goes on (the link check reads every page meanwhile).
+_running = []
+
+
+def finish_indexing(sender=None):
+    """Wait for Pagefind, then write the start script and keep the bundle.
+
+    Connected to `finalized`, and to the `output_complete` signal, which whatever
+    needs every file of the output (the link check, before it resolves links) sends
+    first; publish.build sends it too if Pelican raised on the way.
+    """
+    while _running:
+        indexing, bundle, digest, cache, options = _running.pop(0)
+        result = indexing.wait()
         if result.returncode != 0:
             logger.error(
                 "Pagefind could not index the site (exit %s): %s",
                 result.returncode,
                 (result.stderr or result.stdout).strip(),
             )
-            return
+            continue
         with open(os.path.join(bundle, START_SCRIPT), "w", encoding="utf-8") as script:
             script.write(_start_script(options["element"], options["translations"]))
         if digest:
@@ -261,3 +294,5 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finish_indexing)
+    blinker.signal("output_complete").connect(finish_indexing)

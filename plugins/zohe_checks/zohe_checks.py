@@ -14,6 +14,7 @@ import os
 import re
 from urllib.parse import unquote, urlsplit
 
+import blinker
 from pelican import signals
 from pelican.contents import Article
 
@@ -133,28 +134,36 @@ def output_file(url, page, output, siteurl="", is_folder=os.path.isdir):
     return target
 
 
-def broken_links(output, siteurl="", suffixes=(".html",), elsewhere=()):
+def _tree(output):
+    files, folders = set(), set()
+    for folder, _dirs, names in os.walk(output):
+        folders.add(folder)
+        files.update(os.path.join(folder, name) for name in names)
+    return files, folders
+
+
+def broken_links(output, siteurl="", suffixes=(".html",), elsewhere=(), before_resolving=None):
     """Yield (page, url) for each link or asset in `output` that resolves to no file.
 
     Links to other origins are not followed; URLs starting with one of
     `elsewhere` are answered by another server (the comment server) and skipped.
+    `before_resolving` is called once the pages are read and before any link is
+    resolved: files still being written (the search bundle) are waited for there.
     """
     output = os.path.abspath(output)
+    files, _folders = _tree(output)
+    links = []
+    for page in sorted(path for path in files if path.endswith(tuple(suffixes))):
+        with open(page, encoding="utf-8") as handle:
+            links.append((page, page_urls(handle.read())))
+    if before_resolving is not None:
+        before_resolving()
     # One walk of the tree instead of two system calls a link: pages carry a hundred each.
-    files, folders, pages = set(), set(), []
-    for folder, _dirs, names in os.walk(output):
-        folders.add(folder)
-        for name in names:
-            path = os.path.join(folder, name)
-            files.add(path)
-            if name.endswith(tuple(suffixes)):
-                pages.append(path)
+    files, folders = _tree(output)
     # A URL that does not depend on the page's folder resolves once for the whole site.
     absolute = ("/", siteurl) if siteurl else ("/",)
     resolved = {}
-    for page in pages:
-        with open(page, encoding="utf-8") as handle:
-            urls = page_urls(handle.read())
+    for page, urls in links:
         for url in urls:
             if url.startswith(tuple(elsewhere)):
                 continue
@@ -177,6 +186,7 @@ def check_links(pelican):
         suffixes=options["checked_suffixes"],
         # The comment server answers its own URLs, even those under the site's.
         elsewhere=tuple(filter(None, [settings.get("COMMENTS_URL")])),
+        before_resolving=lambda: blinker.signal("output_complete").send(pelican),
     ):
         source = _sources.get(page)
         where = _display(source, settings) if source else os.path.relpath(page, output)

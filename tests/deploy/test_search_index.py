@@ -56,8 +56,13 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
     monkeypatch.setenv("ZOHE_COMMENTS_DB", str(database))
     monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
     runs = []
-    run_pagefind = site_search.run_pagefind
-    monkeypatch.setattr(site_search, "run_pagefind", lambda *args: runs.append(args) or run_pagefind(*args))
+
+    class CountedIndexing(site_search.Indexing):
+        def __init__(self, *args):
+            runs.append(args)
+            super().__init__(*args)
+
+    monkeypatch.setattr(site_search, "Indexing", CountedIndexing)
 
     first = build_prod(tmp_path / "first", PATH=str(content))
     assert len(runs) == 1
@@ -110,3 +115,18 @@ def test_the_digest_leaves_out_only_the_discussion():
     assert root(whole(b"1"), "main") == root(whole(b"2"), "main")
     assert root(whole(b"1"), "main").startswith(b'<html lang="fr"><main><h1>Titre')
     assert root(whole(b"1"), "#contenu") == whole(b"1")
+
+
+def test_pagefind_failing_in_the_background_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch):
+    import pytest
+
+    from publish.build import BuildError
+    from support import build_prod
+
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
+    monkeypatch.setattr(site_search, "pagefind_executable", lambda: "/bin/false")
+    with pytest.raises(BuildError) as failure:
+        build_prod(tmp_path / "output")
+    assert any("Pagefind could not index the site (exit 1)" in problem for problem in failure.value.problems)
+    assert not (tmp_path / "output").exists()
+    assert not list(tmp_path.glob(".output.*")), "the staging folder was left behind"
