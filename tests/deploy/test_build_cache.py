@@ -41,7 +41,7 @@ def reader_cache_keys(cache):
     """The source paths Pelican's reader cache holds, per cache file."""
     found = {}
     for path in cache.glob("content-*/*-Readers"):
-        with gzip.open(path, "rb") as handle:
+        with open(path, "rb") as handle:  # GZIP_CACHE is off
             found[path.name] = set(pickle.load(handle))
     return found
 
