@@ -84,6 +84,7 @@ class Indexing:
     """Pagefind indexing the files of `output` matched by `globs`, in the background."""
 
     def __init__(self, output, globs, options):
+        self.output, self.globs = output, globs
         # Options go in Pagefind's configuration file rather than on the command line, which
         # shows nothing of them in a process listing and has no length limit.
         config = {
@@ -185,6 +186,66 @@ def _link_tree(source, destination):
                 shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
 
 
+# The files Pagefind names after their contents (its "immutable" ones).
+_HASHED = re.compile(r"pagefind\.[\w-]+\.pf_meta|fragment/[\w-]+\.pf_fragment|index/[\w-]+\.pf_index|filter/[\w-]+\.pf_filter")
+
+
+def _cbor_strings(data):
+    """Every text string of the CBOR items in `data`, read one after the other.
+
+    CBOR writes an array or a map as its length followed by its items, so a flat
+    walk meets every item; Pagefind's meta index lists its pages', word chunks' and
+    filters' hashes as text strings.
+    """
+    strings, position = set(), 0
+    while position < len(data):
+        head = data[position]
+        position += 1
+        major, info = head >> 5, head & 0x1F
+        if info < 24:
+            value = info
+        elif info <= 27:
+            size = 1 << (info - 24)
+            value = int.from_bytes(data[position : position + size], "big")
+            position += size
+        else:
+            raise ValueError(f"unexpected CBOR item {head:#x} at {position - 1}")
+        if major in (2, 3):
+            if major == 3:
+                strings.add(data[position : position + value].decode("utf-8"))
+            position += value
+    if position != len(data):
+        raise ValueError("truncated CBOR")
+    return strings
+
+
+def prune_seeded(bundle, seeded):
+    """Remove the linked-in files the new index does not use; return how many went.
+
+    Raises ValueError (or OSError) when the bundle cannot be read as expected.
+    """
+    import gzip
+
+    with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
+        languages = json.load(handle)["languages"]
+    metas = {f"pagefind.{language['hash']}.pf_meta" for language in languages.values()}
+    used = set()
+    for meta in metas:
+        data = gzip.decompress(open(os.path.join(bundle, meta), "rb").read())
+        if not data.startswith(b"pagefind_dcd"):
+            raise ValueError(f"{meta} is not a Pagefind meta index")
+        used |= _cbor_strings(data[len(b"pagefind_dcd") :])
+    if not used:
+        raise ValueError("the meta index names no file")
+    stale = [
+        name for name in seeded
+        if name not in metas and (name.startswith("pagefind.") or name.split("/", 1)[1].rsplit(".", 1)[0] not in used)
+    ]
+    for name in stale:
+        os.unlink(os.path.join(bundle, name))
+    return len(stale)
+
+
 class BundleCache:
     """Bundles of earlier builds, one folder each, named after their index digest, with a manifest."""
 
@@ -213,6 +274,39 @@ class BundleCache:
         _link_tree(os.path.join(kept, "bundle"), bundle)
         os.utime(kept)  # the most recently used is kept longest
         return True
+
+    def seed(self, bundle):
+        """Link the hashed files of the latest kept bundle into `bundle`; return their paths in it.
+
+        Pagefind names its index files after their contents and does not make again
+        one that exists (`WriteBehavior::Immutable`), which spares it compressing at
+        gzip's best level the fragments of every page a push did not change. It
+        truncates and rewrites its other files, so those are never linked in.
+        """
+        if not self.folder or not os.path.isdir(self.folder):
+            return []
+        entries = sorted(
+            (entry for entry in os.scandir(self.folder) if entry.is_dir() and not entry.name.startswith(".")),
+            key=lambda entry: entry.stat().st_mtime,
+            reverse=True,
+        )
+        for entry in entries[:1]:
+            try:
+                with open(os.path.join(entry.path, self.MANIFEST), encoding="utf-8") as handle:
+                    manifest = json.load(handle)
+            except (OSError, ValueError):
+                return []
+            seeded = []
+            for name, sha in sorted(manifest.items()):
+                source = os.path.join(entry.path, "bundle", name)
+                if not _HASHED.fullmatch(name) or _file_digest(source) != sha:
+                    continue
+                target = os.path.join(bundle, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
+                seeded.append(name)
+            return seeded
+        return []
 
     def keep(self, digest, bundle):
         if not self.folder:
@@ -254,7 +348,8 @@ class SearchIndexGenerator(Generator):
         if digest and cache.restore(digest, bundle):
             logger.info("site_search: indexed text unchanged, bundle %s reused", digest[:12])
             return
-        _running.append((Indexing(output, globs, options), bundle, digest, cache, options))
+        seeded = cache.seed(bundle)
+        _running.append((Indexing(output, globs, options), bundle, digest, cache, options, seeded))
 
 
 # Bundles Pagefind is writing while the build goes on (the link check reads every page meanwhile).
@@ -269,8 +364,16 @@ def finish_indexing(sender=None):
     first; publish.build sends it too if Pelican raised on the way.
     """
     while _running:
-        indexing, bundle, digest, cache, options = _running.pop(0)
+        indexing, bundle, digest, cache, options, seeded = _running.pop(0)
         result = indexing.wait()
+        if result.returncode == 0 and seeded:
+            try:
+                prune_seeded(bundle, seeded)
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                # Whatever went wrong, the index Pagefind makes from nothing is right.
+                logger.info("site_search: could not sort the reused index files (%s), indexing afresh", error)
+                shutil.rmtree(bundle, ignore_errors=True)
+                result = run_pagefind(indexing.output, indexing.globs, options)
         if result.returncode != 0:
             logger.error(
                 "Pagefind could not index the site (exit %s): %s",

@@ -91,12 +91,21 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
     again = build_prod(tmp_path / "again", PATH=str(content))
     assert len(runs) == 1 and _bundle(again) == _bundle(first)
 
+    # A text edited: Pagefind runs, given the kept bundle's files named after their contents;
+    # it makes only the changed ones, and those the new index no longer uses are removed.
+    seeds = []
+    seed = site_search.BundleCache.seed
+    monkeypatch.setattr(site_search.BundleCache, "seed", lambda self, bundle: seeds.extend(seed(self, bundle)) or seeds)
     chronicle = content / "chroniques" / "la-juste-mesure.md"
     chronicle.write_text(chronicle.read_text(encoding="utf-8") + "\nUn mot nouveau : ornithorynque.\n", encoding="utf-8")
     runs.clear()
     edited = build_prod(tmp_path / "edited", PATH=str(content))
     assert len(runs) == 1
+    assert any(name.startswith("fragment/") for name in seeds)
     assert _bundle(edited) != _bundle(first)
+    assert set(_bundle(first)) - set(_bundle(edited)), "no file of the old index was removed"
+    monkeypatch.delenv("ZOHE_CACHE_PATH")
+    assert _bundle(build_prod(tmp_path / "fresh-edited", PATH=str(content))) == _bundle(edited)
 
 
 def test_the_digest_leaves_out_only_the_discussion():
@@ -130,3 +139,39 @@ def test_pagefind_failing_in_the_background_fails_the_build_and_publishes_nothin
     assert any("Pagefind could not index the site (exit 1)" in problem for problem in failure.value.problems)
     assert not (tmp_path / "output").exists()
     assert not list(tmp_path.glob(".output.*")), "the staging folder was left behind"
+
+
+def test_the_meta_index_is_read_as_cbor():
+    # ["1.5.2", [["fr_abc", 263]], 1.5, {"k": h'00'}]: text, arrays, a two-byte integer, a float, a map, bytes.
+    data = bytes.fromhex("84" "65") + b"1.5.2" + bytes.fromhex("81" "82" "66") + b"fr_abc" + bytes.fromhex(
+        "190107" "f93e00" "a1" "61") + b"k" + bytes.fromhex("4100")
+    assert site_search._cbor_strings(data) == {"1.5.2", "fr_abc", "k"}
+    import pytest
+
+    with pytest.raises(ValueError):
+        site_search._cbor_strings(data[:-1])  # a byte string cut short
+    with pytest.raises(ValueError):
+        site_search._cbor_strings(bytes.fromhex("9f"))  # indefinite lengths: not Pagefind's
+
+
+def test_an_index_pagefind_could_not_be_sorted_from_is_made_afresh(tmp_path, monkeypatch):
+    """Should a later Pagefind write its meta index otherwise, the reused files are dropped, not guessed at."""
+    import shutil
+
+    from support import ROOT, build_prod
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
+    monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
+    build_prod(tmp_path / "first", PATH=str(content))
+    chronicle = content / "chroniques" / "la-juste-mesure.md"
+    chronicle.write_text(chronicle.read_text(encoding="utf-8") + "\nUn mot nouveau : ornithorynque.\n", encoding="utf-8")
+
+    def unreadable(data):
+        raise ValueError("a meta index of another format")
+
+    monkeypatch.setattr(site_search, "_cbor_strings", unreadable)
+    edited = build_prod(tmp_path / "edited", PATH=str(content))
+    monkeypatch.delenv("ZOHE_CACHE_PATH")
+    assert _bundle(build_prod(tmp_path / "fresh", PATH=str(content))) == _bundle(edited)
