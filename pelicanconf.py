@@ -40,6 +40,7 @@ PLUGINS = [
     "baked_comments",
     "zohe_checks",
     "pelican.plugins.sitemap",
+    "sitemap_dates",  # its listing pages dated by the latest chronicle or page, not the build
     "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page
 ]
 

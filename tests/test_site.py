@@ -219,6 +219,19 @@ def test_sitemap_lists_chronicles_and_pages(prod_site):
     assert f"{PROD_SITEURL}/notre-promesse/" in text
 
 
+def test_sitemap_dates_listing_pages_by_the_latest_chronicle_not_the_build(prod_site):
+    """A listing changes when a chronicle does: dated so, the sitemap is the same at every build."""
+    import re
+    from datetime import datetime
+
+    text = (prod_site / "sitemap.xml").read_text(encoding="utf-8")
+    dates = {url: datetime.fromisoformat(date) for url, date in re.findall(r"<loc>([^<]*)</loc>\s*<lastmod>([^<]*)</lastmod>", text)}
+    chronicles = [date for url, date in dates.items() if "/chroniques/" in url]
+    listings = {dates[f"{PROD_SITEURL}/{path}"] for path in ("", "archives/", "mots-cles/marketing/", "auteurs/")}
+    # The content's pages carry no date: the newest chronicle is the site's latest change.
+    assert len(chronicles) == len(CHRONICLES) and listings == {max(chronicles)}
+
+
 def test_robots_txt_allows_everything_and_names_the_production_sitemap(prod_site):
     text = (prod_site / "robots.txt").read_text(encoding="utf-8")
     assert text.endswith("sitemap.xml\n")

@@ -1,21 +1,14 @@
 """The build cache beside the releases: a push re-reads and recompresses only what it changed, and publishes the same bytes."""
 
-from datetime import datetime, timedelta
-import gzip
 import io
 import json
 import os
 from pathlib import Path
 import pickle
-import re
-
-import brotli
 
 from publish import deploy
 
 CHRONICLE = "content/chroniques/la-juste-mesure.md"
-SITEMAP = {"sitemap.xml": bytes, "sitemap.xml.gz": gzip.decompress, "sitemap.xml.br": brotli.decompress}
-LASTMOD = re.compile(rb"<lastmod>(\d{4}-\d\d-\d\d)T[^<]*</lastmod>")
 
 
 def files(release):
@@ -27,13 +20,6 @@ def files(release):
         for path in sorted(release.rglob("*"))
         if path.is_file() and path.relative_to(release).as_posix() not in left_out
     }
-    # The sitemap plugin dates the listing pages with the time of the build; the content's
-    # lastmod values (the chronicles' dates, years ago) stay compared.
-    recent = {(datetime.now() + timedelta(days=n)).strftime("%Y-%m-%d").encode() for n in (-1, 0, 1)}
-    for name, decompress in SITEMAP.items():
-        found[name] = LASTMOD.sub(
-            lambda m: b"<lastmod>BUILD TIME</lastmod>" if m[1] in recent else m[0], decompress(found[name])
-        )
     return found
 
 
