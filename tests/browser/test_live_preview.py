@@ -71,12 +71,18 @@ def live_preview(tmp_path):
 
 def test_an_edited_chronicle_reloads_in_the_open_browser(browser, live_preview):
     page = browser.new_page()
+    # Frames are collected from the socket's creation: livereload.js may say where it is before
+    # page.goto returns, too early for a wait started afterwards.
+    sent = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(str(payload))))
     try:
-        with page.expect_websocket() as connecting:
-            page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
-        socket = connecting.value
+        page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
         # livereload counts a browser once it has said where it is.
-        socket.wait_for_event("framesent", predicate=lambda payload: '"info"' in str(payload), timeout=10_000)
+        for _ in range(200):  # at most 10 s
+            if any('"info"' in frame for frame in sent):
+                break
+            page.wait_for_timeout(50)
+        assert any('"info"' in frame for frame in sent), sent
         source = live_preview["content"] / "chroniques" / "la-juste-mesure.md"
         source.write_text(
             source.read_text(encoding="utf-8") + "\nUne retouche visible dans l'aperçu !\n", encoding="utf-8"
