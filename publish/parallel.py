@@ -236,7 +236,7 @@ class _SharedWriter:
         return None
 
     def record(self, path, context):
-        if not self._mine or path == os.devnull:
+        if not self._mine:
             return
         key = next((key for key in ("article", "page") if context.get(key) is not None), "")
         source = getattr(context.get(key), "source_path", "") if key else ""

@@ -174,16 +174,16 @@ def _file_digest(path):
         return hashlib.sha256(handle.read()).hexdigest()
 
 
+def _link_or_copy(source, destination):
+    try:
+        os.link(source, destination)
+    except OSError:  # another file system
+        shutil.copyfile(source, destination)
+
+
 def _link_tree(source, destination):
     """Hard links of every file of `source` under `destination` (copies across file systems)."""
-    for folder, _dirs, names in os.walk(source):
-        target = os.path.join(destination, os.path.relpath(folder, source))
-        os.makedirs(target, exist_ok=True)
-        for name in names:
-            try:
-                os.link(os.path.join(folder, name), os.path.join(target, name))
-            except OSError:
-                shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
+    shutil.copytree(source, destination, copy_function=_link_or_copy, dirs_exist_ok=True)
 
 
 # The files Pagefind names after their contents (its "immutable" ones).
@@ -220,7 +220,7 @@ def _cbor_strings(data):
 
 
 def prune_seeded(bundle, seeded):
-    """Remove the linked-in files the new index does not use; return how many went.
+    """Remove the linked-in files the new index does not use.
 
     Raises ValueError (or OSError) when the bundle cannot be read as expected.
     """
@@ -243,7 +243,6 @@ def prune_seeded(bundle, seeded):
     ]
     for name in stale:
         os.unlink(os.path.join(bundle, name))
-    return len(stale)
 
 
 class BundleCache:
@@ -275,8 +274,16 @@ class BundleCache:
         os.utime(kept)  # the most recently used is kept longest
         return True
 
+    def _entries(self):
+        """The kept bundles, the most recently used first."""
+        return sorted(
+            (entry for entry in os.scandir(self.folder) if entry.is_dir() and not entry.name.startswith(".")),
+            key=lambda entry: entry.stat().st_mtime,
+            reverse=True,
+        )
+
     def seed(self, bundle):
-        """Link the hashed files of the latest kept bundle into `bundle`; return their paths in it.
+        """Link the hashed files of the latest kept bundle into `bundle`; return {path in it: SHA-256}.
 
         Pagefind names its index files after their contents and does not make again
         one that exists (`WriteBehavior::Immutable`), which spares it compressing at
@@ -284,52 +291,43 @@ class BundleCache:
         truncates and rewrites its other files, so those are never linked in.
         """
         if not self.folder or not os.path.isdir(self.folder):
-            return []
-        entries = sorted(
-            (entry for entry in os.scandir(self.folder) if entry.is_dir() and not entry.name.startswith(".")),
-            key=lambda entry: entry.stat().st_mtime,
-            reverse=True,
-        )
-        for entry in entries[:1]:
-            try:
-                with open(os.path.join(entry.path, self.MANIFEST), encoding="utf-8") as handle:
-                    manifest = json.load(handle)
-            except (OSError, ValueError):
-                return []
-            seeded = []
-            for name, sha in sorted(manifest.items()):
-                source = os.path.join(entry.path, "bundle", name)
-                if not _HASHED.fullmatch(name) or _file_digest(source) != sha:
-                    continue
-                target = os.path.join(bundle, name)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
-                seeded.append(name)
-            return seeded
-        return []
+            return {}
+        entries = self._entries()
+        if not entries:
+            return {}
+        try:
+            with open(os.path.join(entries[0].path, self.MANIFEST), encoding="utf-8") as handle:
+                manifest = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        seeded = {}
+        for name, sha in sorted(manifest.items()):
+            source = os.path.join(entries[0].path, "bundle", name)
+            if _HASHED.fullmatch(name) and _file_digest(source) == sha:
+                os.makedirs(os.path.dirname(os.path.join(bundle, name)), exist_ok=True)
+                os.link(source, os.path.join(bundle, name))
+                seeded[name] = sha
+        return seeded
 
-    def keep(self, digest, bundle):
+    def keep(self, digest, bundle, known=None):
+        """Keep `bundle` as `digest`; `known` gives the SHA-256 of files already checked (the seeded ones)."""
         if not self.folder:
             return
         os.makedirs(self.folder, exist_ok=True)
         partial = tempfile.mkdtemp(prefix=f".{digest}-", dir=self.folder)
         _link_tree(bundle, os.path.join(partial, "bundle"))
-        manifest = {
-            os.path.relpath(os.path.join(folder, name), bundle): _file_digest(os.path.join(folder, name))
-            for folder, _dirs, names in os.walk(bundle)
-            for name in names
-        }
+        known = known or {}
+        manifest = {}
+        for folder, _dirs, names in os.walk(bundle):
+            for name in names:
+                relative = os.path.relpath(os.path.join(folder, name), bundle)
+                manifest[relative] = known.get(relative) or _file_digest(os.path.join(folder, name))
         with open(os.path.join(partial, self.MANIFEST), "w", encoding="utf-8") as handle:
             json.dump(manifest, handle)
         kept = os.path.join(self.folder, digest)
         shutil.rmtree(kept, ignore_errors=True)
         os.replace(partial, kept)
-        entries = sorted(
-            (entry for entry in os.scandir(self.folder) if entry.is_dir() and not entry.name.startswith(".")),
-            key=lambda entry: entry.stat().st_mtime,
-            reverse=True,
-        )
-        for entry in entries[self.kept :]:
+        for entry in self._entries()[self.kept :]:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
@@ -373,6 +371,7 @@ def finish_indexing(sender=None):
                 # Whatever went wrong, the index Pagefind makes from nothing is right.
                 logger.info("site_search: could not sort the reused index files (%s), indexing afresh", error)
                 shutil.rmtree(bundle, ignore_errors=True)
+                seeded = {}
                 result = run_pagefind(indexing.output, indexing.globs, options)
         if result.returncode != 0:
             logger.error(
@@ -384,7 +383,7 @@ def finish_indexing(sender=None):
         with open(os.path.join(bundle, START_SCRIPT), "w", encoding="utf-8") as script:
             script.write(_start_script(options["element"], options["translations"]))
         if digest:
-            cache.keep(digest, bundle)
+            cache.keep(digest, bundle, known=seeded)
 
 
 def get_generators(pelican):

@@ -95,7 +95,12 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
     # it makes only the changed ones, and those the new index no longer uses are removed.
     seeds = []
     seed = site_search.BundleCache.seed
-    monkeypatch.setattr(site_search.BundleCache, "seed", lambda self, bundle: seeds.extend(seed(self, bundle)) or seeds)
+    def recorded_seed(self, bundle):
+        seeded = seed(self, bundle)
+        seeds.extend(seeded)
+        return seeded
+
+    monkeypatch.setattr(site_search.BundleCache, "seed", recorded_seed)
     chronicle = content / "chroniques" / "la-juste-mesure.md"
     chronicle.write_text(chronicle.read_text(encoding="utf-8") + "\nUn mot nouveau : ornithorynque.\n", encoding="utf-8")
     runs.clear()
