@@ -59,12 +59,17 @@ def _enabled(settings):
 _names = {}
 
 
+def _assets(settings):
+    """theme_assets() once per build: every generator and the later steps share its settings."""
+    if _names.get("settings") is not settings:
+        _names.update(settings=settings, assets=theme_assets(settings))
+    return _names["assets"]
+
+
 def add_filter(generator):
     if not _enabled(generator.settings) or not hasattr(generator, "env"):
         return
-    if _names.get("settings") is not generator.settings:
-        _names.update(settings=generator.settings, assets=theme_assets(generator.settings))
-    assets = _names["assets"]
+    assets = _assets(generator.settings)
 
     def asset(relative):
         try:
@@ -80,7 +85,7 @@ def write_hashed_copies(generators):
     if not generators or not _enabled(settings):
         return
     target = os.path.join(settings["OUTPUT_PATH"], settings["THEME_STATIC_DIR"])
-    for source, hashed in theme_assets(settings).values():
+    for source, hashed in _assets(settings).values():
         destination = os.path.join(target, hashed)
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         shutil.copyfile(source, destination)
@@ -92,7 +97,7 @@ def remove_plain_copies(pelican):
         return
     target = os.path.join(settings["OUTPUT_PATH"], settings["THEME_STATIC_DIR"])
     removed = 0
-    for relative in theme_assets(settings):
+    for relative in _assets(settings):
         path = os.path.join(target, relative)
         if os.path.isfile(path):
             os.unlink(path)
