@@ -56,12 +56,13 @@ class Collector(logging.Handler):
         return [self.format(record) for record in self.records]
 
 
-def _forget_plugins():
+def forget_plugins():
     """Disconnect every receiver from Pelican's process-wide signals.
 
     Pelican connects plugins when a build starts and never disconnects them,
     so in one process (tests, the preview) a production-only plugin such as
-    precompression would go on running in every later build.
+    precompression would go on running in every later build. Every Pelican run
+    starts with this, so the plugins need no check of their own that they are on.
     """
     from blinker import ANY, default_namespace
 
@@ -113,7 +114,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
             scratch_cache = tempfile.mkdtemp(prefix=f".{target.name}.cache-", dir=target.parent)
             settings.update(CACHE_PATH=scratch_cache, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
                             CONTENT_CACHING_LAYER="reader")
-        _forget_plugins()
+        forget_plugins()
         if generators is not None:
             signals.all_generators_finalized.connect(generators.extend, weak=False)
         if parallel:

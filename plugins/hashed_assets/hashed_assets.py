@@ -50,12 +50,6 @@ def theme_assets(settings):
     return names
 
 
-def _enabled(settings):
-    # Receivers stay connected after a build: a later Pelican run in the same process that did
-    # not ask for this plugin (a test's own Pelican, outside publish.build) is left alone.
-    return any(str(getattr(p, "__name__", p)).endswith("hashed_assets") for p in settings["PLUGINS"])
-
-
 _names = {}
 
 
@@ -67,7 +61,7 @@ def _assets(settings):
 
 
 def add_filter(generator):
-    if not _enabled(generator.settings) or not hasattr(generator, "env"):
+    if not hasattr(generator, "env"):
         return
     assets = _assets(generator.settings)
 
@@ -82,7 +76,7 @@ def add_filter(generator):
 
 def write_hashed_copies(generators):
     settings = generators[0].settings if generators else {}
-    if not generators or not _enabled(settings):
+    if not generators:
         return
     target = os.path.join(settings["OUTPUT_PATH"], settings["THEME_STATIC_DIR"])
     for source, hashed in _assets(settings).values():
@@ -93,8 +87,6 @@ def write_hashed_copies(generators):
 
 def remove_plain_copies(pelican):
     settings = pelican.settings
-    if not _enabled(settings):
-        return
     target = os.path.join(settings["OUTPUT_PATH"], settings["THEME_STATIC_DIR"])
     removed = 0
     for relative in _assets(settings):

@@ -13,7 +13,6 @@ It runs on pelican-granular-signals' `compress`: after `optimize` (hashed asset
 names, so the copies are made of the final pages) and every other step.
 """
 
-import gzip
 import hashlib
 import json
 import logging
@@ -45,17 +44,10 @@ def _gzip(data):
 
 
 FORMATS = {".br": _brotli, ".gz": _gzip}
-DECOMPRESS = {".br": brotli.decompress, ".gz": gzip.decompress}
 # Another library version or level may make other bytes: copies are kept per recipe.
 RECIPE = hashlib.sha256(
     repr((brotli.__version__, "quality 11", zlib.ZLIB_VERSION, "level 9")).encode()
 ).hexdigest()[:12]
-
-
-def _enabled(settings):
-    # Receivers stay connected after a build: a later Pelican run in the same process that did
-    # not ask for this plugin (a test's own Pelican, outside publish.build) is left alone.
-    return any(str(getattr(p, "__name__", p)).endswith("precompression") for p in settings["PLUGINS"])
 
 
 def _digest(data):
@@ -181,8 +173,6 @@ def precompress(output, cache_folder, options):
 
 def compress_site(pelican):
     settings = pelican.settings
-    if not _enabled(settings):
-        return
     options = get_settings(settings)
     reused, made = precompress(settings["OUTPUT_PATH"], options["folder"], options)
     logger.info("precompression: %d copies reused, %d made", reused, made)

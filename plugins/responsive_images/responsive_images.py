@@ -37,12 +37,6 @@ def _attribute(tag, name):
     return html.unescape(next(group for group in match.groups() if group is not None))
 
 
-def _enabled(settings):
-    # Pelican never disconnects receivers: a preview built in the same process after a
-    # production build must not be touched.
-    return any(str(getattr(p, "__name__", p)).endswith("responsive_images") for p in settings.get("PLUGINS", ()))
-
-
 def source_file(src, document_path, content_path):
     """The content file an image URL written by an author points at, or None."""
     if not _LINK_SYNTAX.match(src):
@@ -80,7 +74,7 @@ def _mark(tag, derivative, size):
 def mark_images(instance):
     """Add the derivative class and the displayed size to each raster image of a document."""
     settings = instance.settings
-    if not _enabled(settings) or not getattr(instance, "_content", None):
+    if not getattr(instance, "_content", None):
         return
     options = get_settings(settings)
 
@@ -107,8 +101,6 @@ def mark_images(instance):
 def add_derivative(pelican):
     """Declare the derivative to pelican-image-process from this plugin's one set of widths."""
     settings = pelican.settings
-    if not _enabled(settings):
-        return
     options = get_settings(settings)
     settings.setdefault("IMAGE_PROCESS", {})
     settings["IMAGE_PROCESS"].setdefault(options["derivative"], image_process_derivative(options))
@@ -123,12 +115,12 @@ def _marked(path):
 
 def harvest_images(path, context):
     """pelican-image-process's work on a written page that has a marked image: variants and srcset."""
-    if _enabled(context) and _marked(path):
+    if _marked(path):
         image_process.harvest_images(path, context)
 
 
 def harvest_feed_images(path, context, feed):
-    if _enabled(context) and _marked(path):
+    if _marked(path):
         image_process.harvest_feed_images(path, context, feed)
 
 

@@ -7,6 +7,8 @@ from pelican import Pelican
 from pelican.settings import read_settings
 import pytest
 
+from publish.build import forget_plugins
+
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 NNBSP = "\u202f"
@@ -96,6 +98,7 @@ def build(tmp_path, output_name="output", **overrides):
         "LOAD_CONTENT_CACHE": False,
     }
     settings.update(overrides)
+    forget_plugins()  # what earlier builds of this process connected (publish.build does the same)
     Pelican(read_settings(override=settings)).run()
     return output
 
