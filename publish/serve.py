@@ -26,7 +26,7 @@ import tempfile
 import threading
 import traceback
 
-from publish import plugin_module
+from publish import plugin_module, urls
 from publish.build import ROOT, BuildError, Collector, build, forget_read_content
 
 # The content cache spares each full build from parsing unchanged Markdown again.
@@ -203,7 +203,7 @@ class Preview:
         for generator, old, new in replacements:
             # What plugins attached after reading (baked comments, counts) stays with the document.
             for name, value in vars(old).items():
-                if name not in vars(new) and name != "_zohe_urls":
+                if name not in vars(new) and name != urls.MEMO:
                     setattr(new, name, value)
             for container in (vars(generator), generator.context):
                 _replace(container, old, new)
@@ -211,10 +211,7 @@ class Preview:
         written = []
         # Plugins that collect written pages (the sitemap, the link check) keep them until the
         # next full build's end: a page written here alone must not reach them.
-        content_written = signals.content_written
-        send = content_written.send
-        content_written.send = lambda *args, **kwargs: []
-        try:
+        with signals.content_written.muted():
             for generator, names in writers.values():
                 selected = _OnlyThese(Writer(str(folder), settings=generator.settings), names)
                 if hasattr(generator, "generate_articles"):
@@ -224,8 +221,6 @@ class Preview:
                 else:
                     generator.generate_output(selected)
                 written += selected.written
-        finally:
-            content_written.send = send
         return written
 
     # -------------------------------------------------------------- the worker

@@ -16,7 +16,7 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-_MEMO = "_zohe_urls"
+MEMO = "_zohe_urls"  # the attribute each object keeps its URLs in
 _state = {"frozen": False}
 
 
@@ -25,7 +25,7 @@ def _memoized(compute):
     def lookup(self, key, *args, **kwargs):
         if not _state["frozen"]:
             return compute(self, key, *args, **kwargs)
-        memo = self.__dict__.setdefault(_MEMO, {})
+        memo = self.__dict__.setdefault(MEMO, {})
         slot = (key, *args, *sorted(kwargs.items()))
         try:
             return memo[slot]
