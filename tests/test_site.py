@@ -221,9 +221,6 @@ def test_sitemap_lists_chronicles_and_pages(prod_site):
 
 def test_sitemap_dates_listing_pages_by_the_latest_chronicle_not_the_build(prod_site):
     """A listing changes when a chronicle does: dated so, the sitemap is the same at every build."""
-    import re
-    from datetime import datetime
-
     text = (prod_site / "sitemap.xml").read_text(encoding="utf-8")
     dates = {url: datetime.fromisoformat(date) for url, date in re.findall(r"<loc>([^<]*)</loc>\s*<lastmod>([^<]*)</lastmod>", text)}
     chronicles = [date for url, date in dates.items() if "/chroniques/" in url]
@@ -288,7 +285,13 @@ def test_a_draft_by_a_new_author_with_a_new_tag_previews_without_broken_links(tm
                     extra="Status: draft\nTags: marketing, tout nouveau\n").replace("Jean & Nathalie", "Camille"),
         encoding="utf-8",
     )
+    (content / "chroniques" / "plume-connue.md").write_text(
+        GOOD.format(title="Une plume connue", date="2024-01-02", extra="Status: draft\n"), encoding="utf-8"
+    )
     dev = build(output=tmp_path / "dev", overrides={"PATH": str(content)})  # the link check passes
+    # A draft by an author who has published links to their page.
+    known = soup(dev / "brouillons/une-plume-connue/index.html")
+    assert [a.get_text() for a in known.select(".byline a[rel=author]")] == ["Jean & Nathalie"]
     draft = soup(dev / "brouillons/une-nouvelle-plume/index.html")
     assert "Camille" in draft.select_one(".byline").get_text() and draft.select(".byline a[rel=author]") == []
     assert [a.get_text() for a in draft.select(".tags a[rel=tag]")] == ["marketing"]
