@@ -132,7 +132,8 @@ def asset(path):
 JINJA_FILTERS = {"date_fr": date_fr, "asset": asset}
 # Pelican makes a new template environment for every build: no need to stat each template
 # again at every include (23,000 times a build at 1,000 chronicles).
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "auto_reload": False}
+# (Pelican adds its defaults, trim_blocks and lstrip_blocks, to what is set here.)
+JINJA_ENVIRONMENT = {"auto_reload": False}
 
 # The comment server (Isso) the pages talk to; `invoke serve` starts it here.
 COMMENTS_URL = "http://127.0.0.1:8080"
