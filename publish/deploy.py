@@ -50,6 +50,9 @@ CHECKOUT = Path(".build") / "site"
 ENV_FILE = "deploy.env"
 MARKER = ".zohe-release.json"
 KEEP = 5
+# Reader caches kept in DIR/cache (publishconf.py makes one per version of the code and
+# settings): the one the last build used, and the one before, should a push go back.
+KEEP_CONTENT_CACHES = 2
 NULL_COMMIT = "0" * 40
 # Files named after their content (hashed_assets plugin, Pagefind's index): safe to keep
 # beside newer ones, and cached for good by nginx.
@@ -342,7 +345,25 @@ def prune(webroot, keep=KEEP):
         # a folder without a marker a build that died before it was complete.
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path.name)
+    cache = build_environment(webroot)["ZOHE_CACHE_PATH"]
+    if cache:
+        prune_content_caches(cache)
     return removed
+
+
+def prune_content_caches(cache, keep=KEEP_CONTENT_CACHES):
+    """Remove all but the `keep` last used reader caches in `cache`.
+
+    Each change of the code or settings starts a new one (about 30 MB at 1,000
+    chronicles): without this they would pile up for good. A cache's last use is
+    its newest file, since Pelican rewrites its files in place at every build.
+    """
+    def last_used(folder):
+        return max((entry.stat().st_mtime for entry in os.scandir(folder)), default=folder.stat().st_mtime)
+
+    folders = sorted(Path(cache).glob("content-*"), key=last_used, reverse=True)
+    for folder in folders[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Lock:
