@@ -102,25 +102,57 @@ def test_what_moves_a_document_waits_for_the_full_build(preview, change):
     assert preview.full_build()
 
 
-def test_changes_during_a_build_are_shown_in_order_then_built_once(preview):
-    """The worker shows edited documents first and ends every burst of changes with one full build."""
-    preview, content, output = preview
+def _updates(preview, output, count, timeout=120):
+    """Start the worker; return the edited page as served at each of its first `count` updates."""
     events = []
     preview.on_update = lambda: events.append((output / PAGE).read_text(encoding="utf-8"))
+    preview.start()
+    deadline = time.monotonic() + timeout
+    while len(events) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    preview.stop()
+    return events
+
+
+def test_an_edit_is_shown_alone_then_built_once(preview):
+    """The worker shows edited documents first and ends every burst of changes with one full build."""
+    preview, content, output = preview
     builds = []
     full_build = preview.full_build
     preview.full_build = lambda shown_alone=(): builds.append(1) or full_build(shown_alone)
 
     _append(content / CHRONICLE, "Première retouche.")
     preview.changed([str(content / CHRONICLE)])
-    preview.start()
+    events = _updates(preview, output, 2)
 
-    deadline = time.monotonic() + 60
-    while len(events) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
     assert len(events) == 2, "one update for the page alone, one for the full build"
     assert all("Première retouche." in page for page in events)
     assert builds == [1]
+
+
+def test_a_save_during_a_full_build_is_shown_alone_then_built_again(preview):
+    preview, content, output = preview
+    builds = []
+    full_build = preview.full_build
+
+    def saved_again_meanwhile(shown_alone=()):
+        built = full_build(shown_alone)
+        builds.append(built)
+        if len(builds) == 1:
+            # The author saves again before the worker is done with the first save.
+            _append(content / CHRONICLE, "Seconde retouche.")
+            preview.changed([str(content / CHRONICLE)])
+        return built
+
+    preview.full_build = saved_again_meanwhile
+    _append(content / CHRONICLE, "Première retouche.")
+    preview.changed([str(content / CHRONICLE)])
+    events = _updates(preview, output, 4)
+
+    assert len(events) == 4, "each save: the page alone, then the full build"
+    assert ["Seconde retouche." in page for page in events] == [False, False, True, True]
+    assert all("Première retouche." in page for page in events)
+    assert builds == [True, True]
 
 
 def test_warnings_of_the_web_server_thread_do_not_fail_a_build(preview):
