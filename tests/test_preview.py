@@ -1,8 +1,10 @@
 """The live preview shows an edited document on its own first, exactly as the full build then renders it."""
 
+import gc
 import html
 import shutil
 import time
+import weakref
 
 import pytest
 
@@ -189,3 +191,17 @@ def test_a_page_rendered_alone_is_listed_once_in_the_sitemap(preview):
     assert preview.full_build()
     sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("chroniques/la-juste-mesure/</loc>") == 1
+
+
+def test_builds_again_and_again_keep_only_the_last_builds_documents(preview):
+    """The preview runs for hours in one process: a build's documents must not outlive the next."""
+    preview, content, output = preview
+    first = [weakref.ref(document) for generator in preview.generators
+             for document in getattr(generator, "articles", ())]
+    assert first
+    for sentence in ("Une retouche.", "Une autre."):
+        _append(content / CHRONICLE, sentence)
+        assert preview.full_build()
+    gc.collect()
+    assert [ref for ref in first if ref() is not None] == []
+    assert any(getattr(generator, "articles", ()) for generator in preview.generators)
