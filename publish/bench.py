@@ -149,7 +149,7 @@ def build_report(results, hugo, load):
         f"in a child process. Load average before the run: {load}. "
         f"Reproduce: `.venv/bin/invoke bench --sizes {sizes}`.",
         "",
-        "| chronicles | production build (s) | per chronicle (ms) | HTML pages | peak memory (MB) | typography (% of build) |",
+        "| chronicles | production build (s) | per chronicle (ms) | HTML pages | peak memory of the cold build (MB) | typography (% of build) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
@@ -281,6 +281,9 @@ def build_child(size, scratch):
     french_typography.register.__globals__["fix_content"] = timed_fix
 
     figures["production"] = _timed_build(prod=True, output=scratch / "prod", overrides={"PATH": str(content)})
+    # The cold build's peak: the largest of this process and those it waited for (pool, writer).
+    figures["max_rss_mb"] = max(resource.getrusage(who).ru_maxrss
+                                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     figures["typography"] = spent[0]
     figures["production_pages"] = sum(1 for _ in (scratch / "prod").rglob("*.html"))
     if size == COMPARED_SIZE:
@@ -311,7 +314,6 @@ def build_child(size, scratch):
         figures["preview_one_edit"] = _timed_build(output=scratch / "preview", overrides=preview)
         # …and what the author waits for: the real preview server, from saving to the page served.
         figures.update(preview_wait(content, scratch / "served", edited))
-    figures["self_max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
 
@@ -382,19 +384,13 @@ def preview_wait(content, output, edited, timeout=60.0):
 
 
 def _run_child(size, scratch):
-    """Build figures for one size from a child process; adds its peak memory (wait4's rusage)."""
+    """Build figures for one size from a child process (nothing kept in memory from another size)."""
     command = [sys.executable, "-m", "publish.bench", "build-child", str(size), str(scratch)]
-    result_file = Path(scratch) / "figures.json"
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace")
+    process = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True, errors="replace")
     if process.returncode != 0:
-        raise RuntimeError(f"build benchmark at {size} chronicles failed:\n{stderr[-4000:]}")
-    figures = json.loads(result_file.read_text())
-    # ru_maxrss of a waited child covers it and the descendants it waited for (pool, writer).
-    figures["max_rss_mb"] = usage.ru_maxrss / 1024
-    return figures
+        raise RuntimeError(f"build benchmark at {size} chronicles failed:\n{process.stderr[-4000:]}")
+    return json.loads((Path(scratch) / "figures.json").read_text())
 
 
 def hugo_content(content, destination):
