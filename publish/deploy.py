@@ -345,9 +345,6 @@ def prune(webroot, keep=KEEP):
         # a folder without a marker a build that died before it was complete.
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path.name)
-    cache = build_environment(webroot)["ZOHE_CACHE_PATH"]
-    if cache:
-        prune_content_caches(cache)
     return removed
 
 
@@ -356,12 +353,16 @@ def prune_content_caches(cache, keep=KEEP_CONTENT_CACHES):
 
     Each change of the code or settings starts a new one (about 30 MB at 1,000
     chronicles): without this they would pile up for good. A cache's last use is
-    its newest file, since Pelican rewrites its files in place at every build.
+    when a build last saved its parsed documents (Pelican rewrites them at every
+    successful build; a failed one deletes them), so a folder without any goes first.
     """
-    def last_used(folder):
-        return max((entry.stat().st_mtime for entry in os.scandir(folder)), default=folder.stat().st_mtime)
+    def last_saved(folder):
+        try:
+            return max((path.stat().st_mtime for path in folder.glob("*Generator-Readers")), default=0.0)
+        except OSError:
+            return 0.0
 
-    folders = sorted(Path(cache).glob("content-*"), key=last_used, reverse=True)
+    folders = sorted((path for path in Path(cache).glob("content-*") if path.is_dir()), key=last_saved, reverse=True)
     for folder in folders[keep:]:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -509,6 +510,8 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
     """
     stream = stream or sys.stdout
     with Lock(webroot, stream):
+        # Read (deploy.env among it) before anything goes live: an error here publishes nothing.
+        cache = build_environment(webroot)["ZOHE_CACHE_PATH"]
         current = current_release(webroot)
         commit = current.commit if live and current is not None else main_tip(repo)
         if commit is None:
@@ -529,6 +532,8 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
         same = current is not None and current.commit == release.commit
         seconds = go_live(webroot, release, "replace" if same else "publish")
         prune(webroot)
+        if cache:
+            prune_content_caches(cache)
     say(f"en ligne : version {commit[:12]} (bascule en {_milliseconds(seconds)}).", stream)
     return release, seconds
 

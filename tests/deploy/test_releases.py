@@ -56,19 +56,22 @@ def test_pruning_keeps_the_current_one_what_rollback_goes_to_and_the_newest(tmp_
     assert sorted(removed) == [".r9.new-x", "incomplete", "r2", "r3"]
 
 
-def test_pruning_keeps_the_two_last_used_reader_caches_and_the_rest_of_the_cache(tmp_path):
-    deploy.switch(tmp_path, fake_release(tmp_path, "r0", 0.0))
+def test_pruning_keeps_the_two_reader_caches_last_saved_and_the_rest_of_the_cache(tmp_path):
     cache = tmp_path / deploy.CACHE
     for age, name in enumerate(["content-new", "content-before", "content-old", "content-older"]):
-        (cache / name).mkdir(parents=True)
+        (cache / name / "templates").mkdir(parents=True)
         (cache / name / "ArticlesGenerator-Readers").write_bytes(b"pickle")
-        # A cache's last use is its newest file, whatever the folder's own time says.
         os.utime(cache / name / "ArticlesGenerator-Readers", (1e9 - age, 1e9 - age))
-        os.utime(cache / name, (2e9 + age, 2e9 + age))
+        # Compiled templates are written whenever a template changes, parsed documents at each build.
+        os.utime(cache / name / "templates", (2e9 + age, 2e9 + age))
+    # A failed build deleted its parsed documents: nothing worth keeping, however recent.
+    (cache / "content-failed" / "templates").mkdir(parents=True)
+    (cache / "content-stray").write_bytes(b"not a cache")
     (cache / "precompressed").mkdir()
     (cache / "search").mkdir()
-    deploy.prune(tmp_path)
-    assert sorted(p.name for p in cache.iterdir()) == ["content-before", "content-new", "precompressed", "search"]
+    deploy.prune_content_caches(cache)
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "content-before", "content-new", "content-stray", "precompressed", "search"]
 
 
 def test_refreshes_never_prune_the_release_rollback_goes_to(tmp_path):
