@@ -174,8 +174,8 @@ def _forget_rendered_content():
     """
     from pelican.contents import Content
 
-    Content.get_content.cache.clear()
-    Content.get_summary.cache.clear()
+    for name in ("get_content", "get_summary"):
+        vars(Content)[name].cache.clear()
 
 
 def _drop_gzipped_cache(settings):

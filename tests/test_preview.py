@@ -133,6 +133,7 @@ def test_an_edit_is_shown_alone_then_built_once(preview):
 
 
 def test_a_save_during_a_full_build_is_shown_alone_then_built_again(preview):
+    """The second save gets its own page-alone update and its own full build."""
     preview, content, output = preview
     builds = []
     full_build = preview.full_build
@@ -196,12 +197,38 @@ def test_a_page_rendered_alone_is_listed_once_in_the_sitemap(preview):
 def test_builds_again_and_again_keep_only_the_last_builds_documents(preview):
     """The preview runs for hours in one process: a build's documents must not outlive the next."""
     preview, content, output = preview
-    first = [weakref.ref(document) for generator in preview.generators
-             for document in getattr(generator, "articles", ())]
-    assert first
     for sentence in ("Une retouche.", "Une autre."):
+        before = [weakref.ref(document) for generator in preview.generators
+                  for document in getattr(generator, "articles", ())]
+        assert before
         _append(content / CHRONICLE, sentence)
         assert preview.full_build()
-    gc.collect()
-    assert [ref for ref in first if ref() is not None] == []
-    assert any(getattr(generator, "articles", ()) for generator in preview.generators)
+        gc.collect()
+        assert [ref for ref in before if ref() is not None] == [], f"still alive after “{sentence}”"
+
+
+def test_a_save_while_the_page_is_rendered_alone_is_shown_before_any_full_build(preview):
+    """A save that comes while the edited page renders alone is shown alone too, then one full build runs."""
+    preview, content, output = preview
+    builds = []
+    full_build = preview.full_build
+    preview.full_build = lambda shown_alone=(): builds.append(1) or full_build(shown_alone)
+    render_edited = preview.render_edited
+    renders = []
+
+    def saved_again_meanwhile(paths):
+        rendered = render_edited(paths)
+        renders.append(rendered)
+        if len(renders) == 1:
+            _append(content / CHRONICLE, "Seconde retouche.")
+            preview.changed([str(content / CHRONICLE)])
+        return rendered
+
+    preview.render_edited = saved_again_meanwhile
+    _append(content / CHRONICLE, "Première retouche.")
+    preview.changed([str(content / CHRONICLE)])
+    events = _updates(preview, output, 3)
+
+    assert len(events) == 3, "each save shown alone, then one full build"
+    assert ["Seconde retouche." in page for page in events] == [False, True, True]
+    assert renders == [True, True] and builds == [1]
