@@ -132,22 +132,30 @@ def test_an_edit_is_shown_alone_then_built_once(preview):
     assert builds == [1]
 
 
+def _save_again_after_first(preview, content, step):
+    """Wrap the worker's `step` (a Preview method): after its first call the author saves again.
+
+    Returns the list of what each call of the step returned.
+    """
+    results = []
+    original = getattr(preview, step)
+
+    def then_saved_again(*args):
+        result = original(*args)
+        results.append(result)
+        if len(results) == 1:
+            _append(content / CHRONICLE, "Seconde retouche.")
+            preview.changed([str(content / CHRONICLE)])
+        return result
+
+    setattr(preview, step, then_saved_again)
+    return results
+
+
 def test_a_save_during_a_full_build_is_shown_alone_then_built_again(preview):
     """The second save gets its own page-alone update and its own full build."""
     preview, content, output = preview
-    builds = []
-    full_build = preview.full_build
-
-    def saved_again_meanwhile(shown_alone=()):
-        built = full_build(shown_alone)
-        builds.append(built)
-        if len(builds) == 1:
-            # The author saves again before the worker is done with the first save.
-            _append(content / CHRONICLE, "Seconde retouche.")
-            preview.changed([str(content / CHRONICLE)])
-        return built
-
-    preview.full_build = saved_again_meanwhile
+    builds = _save_again_after_first(preview, content, "full_build")
     _append(content / CHRONICLE, "Première retouche.")
     preview.changed([str(content / CHRONICLE)])
     events = _updates(preview, output, 4)
@@ -213,18 +221,7 @@ def test_a_save_while_the_page_is_rendered_alone_is_shown_before_any_full_build(
     builds = []
     full_build = preview.full_build
     preview.full_build = lambda shown_alone=(): builds.append(1) or full_build(shown_alone)
-    render_edited = preview.render_edited
-    renders = []
-
-    def saved_again_meanwhile(paths):
-        rendered = render_edited(paths)
-        renders.append(rendered)
-        if len(renders) == 1:
-            _append(content / CHRONICLE, "Seconde retouche.")
-            preview.changed([str(content / CHRONICLE)])
-        return rendered
-
-    preview.render_edited = saved_again_meanwhile
+    renders = _save_again_after_first(preview, content, "render_edited")
     _append(content / CHRONICLE, "Première retouche.")
     preview.changed([str(content / CHRONICLE)])
     events = _updates(preview, output, 3)
