@@ -32,12 +32,21 @@ class Collector(logging.Handler):
 
     Only that thread's: the live preview builds on a worker thread while its web
     server logs a warning for each 404 it answers.
+
+    Pelican's loggers drop a warning already logged once in the process (its
+    LimitFilter), so a collector forgets what was logged before it: in the live
+    preview, a warning the edited page alone had raised would otherwise never
+    reach the full build, which would pass where production fails.
     """
 
     def __init__(self):
+        from pelican.log import LimitFilter
+
         super().__init__(logging.WARNING)
         self.records = []
         self.thread = threading.get_ident()
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
 
     def filter(self, record):
         return record.thread == self.thread and super().filter(record)

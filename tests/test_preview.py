@@ -87,6 +87,16 @@ def test_an_edit_with_a_broken_link_is_not_shown_alone(preview, capsys):
     assert "absente.md" in capsys.readouterr().out
 
 
+def test_a_warning_raised_by_the_page_alone_fails_the_full_build_too(preview, capsys):
+    """Pelican logs a given warning once a process; the full build must still hear of it."""
+    preview, content, output = preview
+    _append(content / CHRONICLE, '![]({static}/images/la-juste-mesure.svg){: width="240" height="120" }')
+
+    assert not preview.render_edited([str(content / CHRONICLE)])
+    assert not preview.full_build()
+    assert "Empty alt attribute" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("change", ["new file", "new address", "now a draft"])
 def test_what_moves_a_document_waits_for_the_full_build(preview, change):
     preview, content, output = preview
