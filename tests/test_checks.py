@@ -64,6 +64,30 @@ def test_invalid_date(content):
     assert_fails_naming(content, "not a valid date")
 
 
+@pytest.mark.parametrize("date", ["03/04/2023", "2023-03", "02.05.2024 10:00"])
+def test_a_date_not_written_year_month_day_is_refused_rather_than_guessed(content, date):
+    write_chronicle(content, GOOD.replace("Date: 2024-05-02 10:00", f"Date: {date}"))
+    message = assert_fails_naming(content, f"line 2: write Date '{date}' year-month-day")
+    assert "such as 2024-05-02 10:00" in message
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_a_space_before_a_metadata_colon_is_refused_not_published_as_text(content, space):
+    """Python-Markdown ends the header at "Status : draft": the draft would go out, that line as its text."""
+    write_chronicle(content, GOOD.replace("Slug: une-chronique-de-test",
+                                          f"Slug: une-chronique-de-test\nStatus{space}: draft"))
+    message = assert_fails_naming(content, "line 8: the metadata stop at 'Status :'")
+    assert "write 'Status:' with no space before the colon" in message
+
+
+def test_a_first_line_of_text_with_a_colon_is_not_taken_for_metadata(content):
+    text = GOOD.replace("Slug: une-chronique-de-test\n\n", "Slug: une-chronique-de-test\nAttention : un texte.\n\n")
+    write_chronicle(content, text)
+    output = build_copy(content)
+    page = (output / "chroniques" / "une-chronique-de-test" / "index.html").read_text(encoding="utf-8")
+    assert "Attention" in page
+
+
 def test_broken_filename_link(content):
     write_chronicle(content, GOOD.replace("notre-promesse.md", "promesse-disparue.md"))
     assert_fails_naming(content, "promesse-disparue.md")

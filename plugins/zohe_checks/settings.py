@@ -3,6 +3,13 @@
 DEFAULTS = {
     # Metadata every chronicle must state itself (Pelican would silently fill some).
     "required_article_metadata": ("title", "date", "author", "summary"),
+    # Metadata keys the site reads, Pelican's and the theme's: "Status : draft", with a French
+    # space before the colon, ends Python-Markdown's header there and publishes the rest as text.
+    "metadata_keys": (
+        "title", "date", "modified", "author", "authors", "category", "tags", "slug", "summary",
+        "status", "lang", "translation", "template", "save_as", "url", "comments",
+        "menu", "price", "period", "cta", "cta_url", "includes",
+    ),
     # Output files whose links and assets are checked.
     "checked_suffixes": (".html",),
 }

@@ -48,6 +48,59 @@ def check_metadata(instance):
             )
 
 
+# A metadata line as Python-Markdown's meta extension reads it ("Key: value"), one that
+# continues the line above it (indented), and one a French typist may write: "Key : value".
+_METADATA_LINE = re.compile(r" {0,3}[A-Za-z0-9_-]+:")
+_CONTINUED_LINE = re.compile(r" {4}")
+_SPACED_KEY = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t\u00a0\u202f]+:")
+# Dates as the site writes them: year, month, day, then the time if any. Pelican would read
+# 03/04/2023 month first (4 March) and 2023-03 as the 1st: both are refused.
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)?)?")
+DATE_KEYS = ("date", "modified")
+
+
+def header(source_path, keys):
+    """The metadata lines of a Markdown file, [(line number, key, raw value)], and
+    (line number, key) of the line that ends them if it is one of `keys` with a space
+    before its colon, else None."""
+    lines = []
+    with open(source_path, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                break
+            if _METADATA_LINE.match(line):
+                key, _, value = line.partition(":")
+                lines.append((number, key.strip().lower(), value.strip()))
+            elif not (lines and _CONTINUED_LINE.match(line)):
+                spaced = _SPACED_KEY.match(line)
+                known = spaced and spaced.group(1).lower() in keys
+                return lines, (number, spaced.group(1)) if known else None
+    return lines, None
+
+
+def check_header(instance):
+    """A Markdown header must not end early on "Key :", and dates must be year-month-day."""
+    if not instance.source_path or not instance.source_path.endswith((".md", ".markdown")):
+        return
+    where = _display(instance.source_path, instance.settings)
+    lines, spaced = header(instance.source_path, get_settings(instance.settings)["metadata_keys"])
+    if spaced:
+        number, key = spaced
+        logger.error(
+            "%s, line %d: the metadata stop at '%s :', and what follows is published as text; "
+            "write '%s:' with no space before the colon",
+            where, number, key, key,
+        )
+    for number, key, value in lines:
+        if key in DATE_KEYS and not _ISO_DATE.fullmatch(value):
+            logger.error(
+                "%s, line %d: write %s '%s' year-month-day, such as 2024-05-02 10:00 "
+                "(any other form is guessed: 03/04/2023 would be 4 March)",
+                where, number, key.capitalize(), value,
+            )
+
+
 # The generators' lists of documents, hidden and draft ones included.
 DOCUMENT_LISTS = (
     "articles",
@@ -201,6 +254,7 @@ def check_links(pelican):
 
 def register():
     signals.content_object_init.connect(check_metadata)
+    signals.content_object_init.connect(check_header)
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
