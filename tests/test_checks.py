@@ -88,6 +88,20 @@ def test_a_first_line_of_text_with_a_colon_is_not_taken_for_metadata(content):
     assert "Attention" in page
 
 
+@pytest.mark.parametrize("name", ["nouvelle.txt", "nouvelle.md.txt", "nouvelle.MD", "nouvelle.docx"])
+def test_a_chronicle_saved_in_a_format_no_reader_takes_is_refused_not_skipped(content, name):
+    write_chronicle(content, GOOD, name=name)
+    assert_fails_naming(content, "not read, only Markdown files are; rename it nouvelle.md",
+                        expected=f"chroniques/{name}")
+
+
+def test_hidden_files_and_editor_backups_are_left_alone(content):
+    write_chronicle(content, GOOD, name=".test.md.swp")
+    write_chronicle(content, GOOD, name="test.md~")
+    (content / "pages" / ".DS_Store").write_bytes(b"\0")
+    build_copy(content)
+
+
 def test_broken_filename_link(content):
     write_chronicle(content, GOOD.replace("notre-promesse.md", "promesse-disparue.md"))
     assert_fails_naming(content, "promesse-disparue.md")

@@ -138,6 +138,30 @@ def check_unique_urls(generators):
             )
 
 
+def check_unread_files(generators):
+    """A file among the chronicles or pages that no reader takes is an author's mistake.
+
+    Pelican skips it without a word: a chronicle saved as `.txt`, or as `.MD`, would
+    never be published. Hidden files and editors' backups (`~`) are left alone.
+    """
+    generator = next((g for g in generators if hasattr(g, "readers")), None)
+    if generator is None:
+        return
+    settings = generator.settings
+    extensions = {f".{extension}" for extension in generator.readers.extensions}
+    for folder in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]:
+        for parent, dirs, names in os.walk(os.path.join(settings["PATH"], folder)):
+            dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+            for name in sorted(names):
+                if name.startswith(".") or name.endswith("~") or os.path.splitext(name)[1] in extensions:
+                    continue
+                logger.error(
+                    "%s: not read, only Markdown files are; rename it %s.md",
+                    _display(os.path.join(parent, name), settings),
+                    name.split(".", 1)[0],
+                )
+
+
 def remember_source(path, context):
     document = context.get("article") or context.get("page")
     if document is not None:
@@ -256,5 +280,6 @@ def register():
     signals.content_object_init.connect(check_metadata)
     signals.content_object_init.connect(check_header)
     signals.all_generators_finalized.connect(check_unique_urls)
+    signals.all_generators_finalized.connect(check_unread_files)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
