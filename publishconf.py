@@ -14,13 +14,12 @@ COMMENTS_URL = os.environ.get("ZOHE_COMMENTS_URL", SITEURL + "/isso").rstrip("/"
 BAKED_COMMENTS = {"database": os.environ.get("ZOHE_COMMENTS_DB", "/var/lib/zohe/comments.db")}
 
 # Drafts are never written; a chronicle dated in the future stays a draft until
-# the first production build on or after its date.
+# the first production build on or after its date. They keep their preview URL, so
+# that a link to one fails the link check (it would lead to the home page if empty).
 WITH_FUTURE_DATES = False
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""
-DRAFT_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
-DRAFT_PAGE_URL = ""
 
 # Production-only output: responsive image variants, hashed theme assets, the search
 # index, then .gz and .br copies of every text file for nginx's gzip_static/brotli_static.

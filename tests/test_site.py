@@ -303,6 +303,31 @@ def test_a_draft_by_a_new_author_with_a_new_tag_previews_without_broken_links(tm
     assert chronicle.select(".byline a[rel=author]") and len(chronicle.select(".tags a[rel=tag]")) == 5
 
 
+@pytest.mark.parametrize("unpublished", ["Status: draft", "dated tomorrow"])
+def test_a_link_to_a_chronicle_production_does_not_publish_fails_naming_both_files(tmp_path, unpublished):
+    """With no URL of its own, Pelican pointed such a link at the home page, and the check passed."""
+    from publish.build import BuildError
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
+    date, extra = (("2024-01-01", "Status: draft\n") if unpublished == "Status: draft"
+                   else (f"{tomorrow:%Y-%m-%d %H:%M}", ""))
+    (content / "chroniques" / "a-venir.md").write_text(
+        GOOD.format(title="À venir", date=date, extra=extra), encoding="utf-8")
+    page = content / "pages" / "a-propos.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nLire [bientôt]({filename}/chroniques/a-venir.md).\n",
+                    encoding="utf-8")
+    # The preview shows it (as a draft, or published early), so its link check passes.
+    dev = build(output=tmp_path / "dev", overrides={"PATH": str(content)})
+    assert 'a-venir/">bientôt</a>' in (dev / "a-propos" / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        build_prod(tmp_path / "prod", PATH=str(content), TIMEZONE="UTC")
+    assert ("content/pages/a-propos.md: links to content/chroniques/a-venir.md, which this build does "
+            "not publish (a draft, or dated in the future)") in str(failure.value)
+    assert not (tmp_path / "prod").exists()
+
+
 def test_future_chronicle_is_published_by_the_first_build_on_its_date(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

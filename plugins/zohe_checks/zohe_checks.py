@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # Output file -> the source file it was rendered from, filled as files are written.
 _sources = {}
+# URL of each document the build does not write (a draft, or dated in the future) -> its source.
+_unwritten = {}
 
 
 def _display(source_path, settings):
@@ -136,6 +138,13 @@ def check_unique_urls(generators):
             logger.error(
                 "%s: same URL '%s' as %s", names[0], save_as, ", ".join(names[1:])
             )
+
+
+def remember_unwritten(generators):
+    _unwritten.clear()
+    for document in documents(generators):
+        if not document.save_as and document.url:
+            _unwritten[document.url] = document.source_path
 
 
 def check_unread_files(generators):
@@ -267,6 +276,14 @@ def check_links(pelican):
     ):
         source = _sources.get(page)
         where = _display(source, settings) if source else os.path.relpath(page, output)
+        unwritten = _unwritten.get(_site_path(url, settings.get("SITEURL", "")))
+        if unwritten:
+            logger.error(
+                "%s: links to %s, which this build does not publish (a draft, or dated in the future)",
+                where,
+                _display(unwritten, settings),
+            )
+            continue
         logger.error(
             "%s: broken link or image '%s' (in %s)",
             where,
@@ -274,6 +291,14 @@ def check_links(pelican):
             os.path.relpath(page, output),
         )
     _sources.clear()
+    _unwritten.clear()
+
+
+def _site_path(url, siteurl):
+    """A URL of the site as Pelican writes a document's `url` (no leading slash, no fragment)."""
+    if siteurl and url.startswith(siteurl):
+        url = url[len(siteurl):]
+    return urlsplit(url).path.lstrip("/")
 
 
 def register():
@@ -281,5 +306,6 @@ def register():
     signals.content_object_init.connect(check_header)
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.all_generators_finalized.connect(check_unread_files)
+    signals.all_generators_finalized.connect(remember_unwritten)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
