@@ -53,11 +53,11 @@ def serve(c, port=CONFIG["port"], comments_port=CONFIG["comments_port"]):
 @task
 def new(c, title):
     """Scaffold a chronicle dated today, as a draft, with all required metadata."""
-    from publish.new import ChronicleExists, new_chronicle
+    from publish.new import ChronicleExists, TitleWithoutSlug, new_chronicle
 
     try:
         path = new_chronicle(title)
-    except ChronicleExists as error:
+    except (ChronicleExists, TitleWithoutSlug) as error:
         raise Exit(f"Not created: {error}", code=1)
     print(f"Created {path.relative_to(ROOT)}")
 

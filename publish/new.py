@@ -7,36 +7,50 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+from publish import plugin_module
 from publish.build import ROOT
 
-TEMPLATE = """Title: {title}
-Date: {date}
-Author: {author}
+# The checks refuse to publish these placeholders: the author replaces them.
+_checks = plugin_module("zohe_checks")
+TEMPLATE = f"""Title: {{title}}
+Date: {{date}}
+Author: {{author}}
 Category: Les Chroniques de Zôhé
 Tags:
-Summary: À écrire : une ou deux phrases qui donnent envie de lire la chronique.
-Slug: {slug}
+Summary: {_checks.SCAFFOLD_SUMMARY}
+Slug: {{slug}}
 Status: draft
 
-Le texte de la chronique commence ici.
+{_checks.SCAFFOLD_TEXT}
 """
+# French elision ("L’été") is a word boundary in the address: l-ete, not lete.
+_APOSTROPHES = str.maketrans({"’": " ", "'": " "})
 
 
 class ChronicleExists(FileExistsError):
     """A chronicle with the same slug is already there; the message is for the author."""
 
 
+class TitleWithoutSlug(ValueError):
+    """The title has no letter or digit to make an address of; the message is for the author."""
+
+
 def new_chronicle(title, author="Zôhé", content=None, now=None):
     """Write <content>/chroniques/<slug>.md (the project's content/ by default) as a draft dated now.
 
-    Refuses to overwrite: an existing file raises ChronicleExists.
+    Refuses to overwrite: an existing file raises ChronicleExists; a title with no
+    letter or digit raises TitleWithoutSlug.
     """
     now = now or datetime.now(ZoneInfo("Europe/Paris"))
-    slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
-    path = Path(content or ROOT / "content") / "chroniques" / f"{slug}.md"
+    slug = slugify(title.translate(_APOSTROPHES), regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    if not slug:
+        raise TitleWithoutSlug(f"the title {title!r} has no letter or digit to make the chronicle's address of.")
+    content = Path(content or ROOT / "content")
+    path = content / "chroniques" / f"{slug}.md"
     if path.exists():
         raise ChronicleExists(
-            f"{path} already exists: edit it, or choose another title (the file name is its slug)."
+            f"{path.relative_to(content.parent)} already exists: edit it, or choose another title "
+            "(the file name is its slug)."
         )
     path.write_text(
         TEMPLATE.format(title=title, date=now.strftime("%Y-%m-%d %H:%M"), author=author, slug=slug),

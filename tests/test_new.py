@@ -9,7 +9,8 @@ import pytest
 
 import tasks
 from support import ROOT, build, build_prod
-from publish.new import ChronicleExists, new_chronicle
+from publish.build import BuildError
+from publish.new import ChronicleExists, TitleWithoutSlug, new_chronicle
 
 NOW = datetime(2024, 6, 3, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
 
@@ -42,11 +43,35 @@ def test_the_scaffold_is_a_draft_until_its_status_line_goes(content, tmp_path):
     assert not (prod / "chroniques/une-idee-neuve").exists()
     assert [p for p in prod.rglob("*.html") if "Une idée neuve" in p.read_text(encoding="utf-8")] == []
 
-    # Published as scaffolded: the strict production build passes (it raises on any warning).
+    # Published with the scaffold's placeholders: refused, naming the file and what to write.
     path.write_text(path.read_text(encoding="utf-8").replace("Status: draft\n", ""), encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        build_prod(tmp_path / "published", PATH=str(content))
+    assert "chroniques/une-idee-neuve.md, line 6: the summary is still the one `invoke new` wrote" in str(failure.value)
+    assert "chroniques/une-idee-neuve.md: the text is still the one `invoke new` wrote" in str(failure.value)
+
+    # Once the author wrote them, the strict production build passes (it raises on any warning).
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("À écrire : une ou deux phrases qui donnent envie de lire la chronique.", "Une idée, enfin.")
+    path.write_text(text.replace("Le texte de la chronique commence ici.", "Voici l’idée."), encoding="utf-8")
     prod = build_prod(tmp_path / "published", PATH=str(content))
     page = (prod / "chroniques/une-idee-neuve/index.html").read_text(encoding="utf-8")
     assert "Une idée neuve" in page and "3\xa0juin\xa02024" in page.replace(" ", "\xa0")
+
+
+def test_an_elided_word_starts_a_word_of_the_address(content):
+    path = new_chronicle("L’été à Zôhé : l'année", content=content, now=NOW)
+    assert path.name == "l-ete-a-zohe-l-annee.md"
+
+
+def test_a_title_without_letters_writes_nothing_and_the_task_says_why(content):
+    with pytest.raises(TitleWithoutSlug):
+        new_chronicle("?!", content=content, now=NOW)
+    assert sorted(p.name for p in (content / "chroniques").iterdir()) == sorted(
+        p.name for p in (ROOT / "content" / "chroniques").iterdir())
+    with pytest.raises(Exit) as raised:
+        tasks.new(Context(), "…")
+    assert raised.value.code == 1 and "has no letter or digit" in str(raised.value.message)
 
 
 def test_the_readme_shows_what_the_scaffold_writes(content):

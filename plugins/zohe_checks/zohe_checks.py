@@ -59,6 +59,9 @@ _SPACED_KEY = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t\u00a0\u202f]+:")
 # 03/04/2023 month first (4 March) and 2023-03 as the 1st: both are refused.
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)?)?")
 DATE_KEYS = ("date", "modified")
+# What `invoke new` writes for the author to replace (publish/new.py): never published.
+SCAFFOLD_SUMMARY = "À écrire : une ou deux phrases qui donnent envie de lire la chronique."
+SCAFFOLD_TEXT = "Le texte de la chronique commence ici."
 
 
 def header(source_path, keys):
@@ -82,7 +85,8 @@ def header(source_path, keys):
 
 
 def check_header(instance):
-    """A Markdown header must not end early on "Key :", and dates must be year-month-day."""
+    """A Markdown header must not end early on "Key :", dates must be year-month-day, and
+    what is published must not keep the placeholders of `invoke new`."""
     if not instance.source_path or not instance.source_path.endswith((".md", ".markdown")):
         return
     where = _display(instance.source_path, instance.settings)
@@ -94,7 +98,14 @@ def check_header(instance):
             "write '%s:' with no space before the colon",
             where, number, key, key,
         )
+    published = instance.status != "draft"
+    if published and SCAFFOLD_TEXT in (instance._content or ""):
+        logger.error("%s: the text is still the one `invoke new` wrote ('%s'); write yours",
+                     where, SCAFFOLD_TEXT)
     for number, key, value in lines:
+        if published and key == "summary" and value == SCAFFOLD_SUMMARY:
+            logger.error("%s, line %d: the summary is still the one `invoke new` wrote; write yours",
+                         where, number)
         if key in DATE_KEYS and not _ISO_DATE.fullmatch(value):
             logger.error(
                 "%s, line %d: write %s '%s' year-month-day, such as 2024-05-02 10:00 "
