@@ -45,6 +45,8 @@ class Collector(logging.Handler):
         super().__init__(logging.WARNING)
         self.records = []
         self.thread = threading.get_ident()
+        # Pelican names files by their absolute path: shown from here, as the checks do.
+        self.base = None
         LimitFilter._raised_messages.clear()
         LimitFilter._group_count.clear()
 
@@ -62,7 +64,10 @@ class Collector(logging.Handler):
 
     @property
     def problems(self):
-        return [self.format(record) for record in self.records]
+        problems = [self.format(record) for record in self.records]
+        if self.base:
+            problems = [problem.replace(self.base + os.sep, "") for problem in problems]
+        return problems
 
 
 def forget_plugins():
@@ -113,6 +118,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
     root_logger.addHandler(collector)
     try:
         settings = load_settings(prod, overrides)
+        collector.base = os.path.dirname(os.path.abspath(settings["PATH"]))
         parallel = settings.get("PARALLEL_BUILD", False)
         _drop_gzipped_cache(settings)
         if parallel:

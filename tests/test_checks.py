@@ -1,5 +1,6 @@
 """Each strict check fails the build with a message naming the author's file, and keeps the last good output."""
 
+import re
 import shutil
 
 import pytest
@@ -102,6 +103,18 @@ def test_hidden_files_and_editor_backups_are_left_alone(content):
     build_copy(content)
 
 
+def test_pages_linking_to_a_chronicle_that_could_not_be_read_point_at_it(content):
+    chronicle = content / "chroniques" / "la-juste-mesure.md"
+    text = chronicle.read_text(encoding="utf-8")
+    chronicle.write_text(re.sub(r"(?m)^Date: .*$", "Date: 2023-02-30 09:00", text), encoding="utf-8")
+    message = assert_fails_naming(content, "is not a valid date", expected="chroniques/la-juste-mesure.md")
+    linking = [line for line in message.splitlines() if "la-juste-mesure.md" in line and "could not be read" in line]
+    assert linking and all(
+        line.endswith(": links to content/chroniques/la-juste-mesure.md, which could not be read (see its own error)")
+        for line in linking), message
+    assert "broken link" not in message, message
+
+
 def test_broken_filename_link(content):
     write_chronicle(content, GOOD.replace("notre-promesse.md", "promesse-disparue.md"))
     assert_fails_naming(content, "promesse-disparue.md")
@@ -142,3 +155,9 @@ def test_failed_build_keeps_the_previous_output(content, tmp_path):
     assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
     # No staging folder is left behind beside the output.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_pelicans_own_messages_name_files_from_the_content_folders_parent(content):
+    write_chronicle(content, GOOD + '\n![]({static}/images/la-juste-mesure.svg){: width="240" height="120" }\n')
+    message = assert_fails_naming(content, "Empty alt attribute for image la-juste-mesure.svg in content/chroniques/test.md")
+    assert str(content) not in message, message

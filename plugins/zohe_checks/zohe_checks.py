@@ -287,6 +287,11 @@ def check_links(pelican):
     ):
         source = _sources.get(page)
         where = _display(source, settings) if source else os.path.relpath(page, output)
+        unread = _unread_source(url, source, settings)
+        if unread:
+            logger.error("%s: links to %s, which could not be read (see its own error)",
+                         where, _display(unread, settings))
+            continue
         unwritten = _unwritten.get(_site_path(url, settings.get("SITEURL", "")))
         if unwritten:
             logger.error(
@@ -303,6 +308,24 @@ def check_links(pelican):
         )
     _sources.clear()
     _unwritten.clear()
+
+
+def _unread_source(url, source, settings):
+    """For a `{filename}` link Pelican left as it was: the file it names, if that file exists.
+
+    Pelican leaves the link alone when the document failed to be read, and says so
+    with the reason: the author's mistake is in that file, not in the linking one.
+    """
+    if not url.startswith("{filename}"):
+        return None
+    path = unquote(urlsplit(url[len("{filename}"):]).path)
+    if path.startswith("/"):
+        target = os.path.join(settings["PATH"], path.lstrip("/"))
+    elif source:
+        target = os.path.join(os.path.dirname(source), path)
+    else:
+        return None
+    return target if os.path.isfile(target) else None
 
 
 def _site_path(url, siteurl):
