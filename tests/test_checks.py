@@ -134,6 +134,7 @@ def test_two_documents_claiming_one_url(content):
     write_chronicle(content, GOOD)
     write_chronicle(content, GOOD.replace("Title: Une chronique", "Title: Une autre"), "twin.md")
     message = assert_fails_naming(content, "same URL")
+    assert "give one of them another Slug" in message
     assert "chroniques/twin.md" in message
 
 

@@ -147,7 +147,7 @@ def check_unique_urls(generators):
             settings = next(iter(generators)).settings
             names = sorted(_display(path, settings) for path in sources)
             logger.error(
-                "%s: same URL '%s' as %s", names[0], save_as, ", ".join(names[1:])
+                "%s: same URL '%s' as %s; give one of them another Slug", names[0], save_as, ", ".join(names[1:])
             )
 
 
