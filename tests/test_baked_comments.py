@@ -161,6 +161,36 @@ def test_a_wal_database_in_a_read_only_directory_is_read(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["comments.db"]
 
 
+def test_an_approval_during_the_build_leaves_the_pages_due_for_a_rebuild(tmp_path, monkeypatch):
+    """The digest written beside the pages is that of the comments they show, not of a later read.
+
+    A moderator approves a comment after the build has read the comments and before it
+    writes the digest: the pages lack it, so the digest must differ from the database's,
+    or deploy.refresh would never bake it in.
+    """
+    import baked_comments.baked_comments as plugin
+
+    database = tmp_path / "comments.db"
+    db = make_isso_database(database)
+    (waiting,) = [row[0] for row in db.execute("SELECT id FROM comments WHERE mode = 2").fetchall()]
+    before = plugin.fingerprint(database)
+    bake = plugin.bake
+
+    def bake_then_approve(generator):
+        bake(generator)
+        db.comments.activate(waiting)  # Isso's own code, as the approve link or comments.approve
+
+    # register() connects the module's `bake` when the build starts.
+    monkeypatch.setattr(plugin, "bake", bake_then_approve)
+    output = build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
+
+    assert db.comments.get(waiting)["mode"] == 1
+    assert _thread(output).select_one(f"#isso-{waiting}") is None
+    written = (output / plugin.FINGERPRINT_FILE).read_text(encoding="utf-8").strip()
+    assert written == before
+    assert written != plugin.fingerprint(database)
+
+
 def test_text_is_rendered_with_the_servers_own_configuration_file(tmp_path):
     """ISSO_SETTINGS names the server's file (comments/wsgi.py): the build renders with the same one."""
     import configparser

@@ -27,18 +27,6 @@ logger = logging.getLogger(__name__)
 
 # Isso's `comments.mode`: 1 approved, 2 pending, 4 deleted (kept for its replies).
 APPROVED = 1
-DELETED = 4
-
-# Deleted rows are read only to hold their approved replies' place, as Isso's script
-# does: an empty "deleted" stub with the replies nested under it. Their text is never read.
-_QUERY = """
-    SELECT threads.uri, comments.id, comments.parent, comments.created, comments.mode,
-           CASE comments.mode WHEN ? THEN comments.text END,
-           comments.author, comments.website
-    FROM comments JOIN threads ON threads.id = comments.tid
-    WHERE comments.mode IN (?, ?)
-    ORDER BY comments.created, comments.id
-"""
 
 
 @dataclass
@@ -113,16 +101,9 @@ def _read(uri, sql, parameters):
         connection.close()
 
 
-def read_threads(database):
-    """Approved comments of every thread: {uri: [row, ...]} oldest first; {} without a database."""
-    rows = _query(database, _QUERY, (APPROVED, APPROVED, DELETED))
-    threads = {}
-    for uri, *row in rows:
-        threads.setdefault(uri, []).append(row)
-    return threads
-
-
-# What a page shows of the comments: approved ones and the places deleted ones keep.
+# What a page shows of the comments: approved ones, and deleted ones (mode 4, their text
+# already emptied by Isso) only to hold their approved replies' place, as Isso's script
+# does. One statement, so one consistent read: the pages and their digest come from it.
 _SHOWN = """
     SELECT threads.uri, comments.id, comments.parent, comments.mode, comments.created,
            comments.modified, comments.text, comments.author, comments.website
@@ -134,6 +115,37 @@ _SHOWN = """
 FINGERPRINT_FILE = ".baked-comments"
 
 
+@dataclass
+class Snapshot:
+    """The comments as one read of the database found them."""
+
+    # {uri: [(id, parent, created, mode, text, author, website), ...]} oldest first;
+    # a deleted comment's text is None.
+    threads: dict
+    # The digest of the rows, see fingerprint().
+    fingerprint: str
+
+
+def read_comments(database):
+    """What the pages show of the comments, and its digest, from one read; no comments without a database."""
+    rows = _query(database, _SHOWN)
+    threads = {}
+    for uri, comment_id, parent, mode, created, _modified, text, author, website in sorted(
+        rows, key=lambda row: (row[4], row[1])
+    ):
+        threads.setdefault(uri, []).append(
+            (comment_id, parent, created, mode, text if mode == APPROVED else None, author, website)
+        )
+    return Snapshot(threads=threads, fingerprint=_digest(rows))
+
+
+def _digest(rows):
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def fingerprint(database):
     """A digest of everything the baked pages show of the comments.
 
@@ -141,10 +153,7 @@ def fingerprint(database):
     comment merely arrives for moderation, so a rebuild is due exactly when it
     differs from the one written beside the published pages.
     """
-    digest = hashlib.sha256()
-    for row in _query(database, _SHOWN):
-        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
+    return read_comments(database).fingerprint
 
 
 def build_thread(rows, render, timezone):
@@ -223,7 +232,11 @@ def discussion_open(article):
 def bake(generator):
     """Attach comments, counts, JSON-LD and feed address to every chronicle."""
     options = get_settings(generator.settings)
-    threads = read_threads(options["database"])
+    snapshot = read_comments(options["database"])
+    # Written beside the pages by write_fingerprint: the digest of this read, not of a later
+    # one, or an approval made meanwhile would match the database and never be baked in.
+    generator.baked_comments_fingerprint = snapshot.fingerprint
+    threads = snapshot.threads
     render = _Renderer(options["isso_config"]) if threads else None
     timezone = ZoneInfo(options["timezone"])
     siteurl = generator.settings.get("FEED_DOMAIN") or generator.settings.get("SITEURL", "")
@@ -316,11 +329,10 @@ def count_in_feeds(context, feed):
 
 
 def write_fingerprint(generator, writer=None):
-    """Leave the digest of the baked comments beside the pages (a dotfile nginx never serves)."""
-    options = get_settings(generator.settings)
+    """Leave the digest of the baked comments, as bake read them, beside the pages (a dotfile nginx never serves)."""
     path = os.path.join(generator.output_path, FINGERPRINT_FILE)
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(fingerprint(options["database"]) + "\n")
+        handle.write(generator.baked_comments_fingerprint + "\n")
 
 
 def register():
