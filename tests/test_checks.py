@@ -162,3 +162,8 @@ def test_pelicans_own_messages_name_files_from_the_content_folders_parent(conten
     write_chronicle(content, GOOD + '\n![]({static}/images/la-juste-mesure.svg){: width="240" height="120" }\n')
     message = assert_fails_naming(content, "Empty alt attribute for image la-juste-mesure.svg in content/chroniques/test.md")
     assert str(content) not in message, message
+
+
+def test_a_misspelt_metadata_key_is_refused_with_the_likely_one(content):
+    write_chronicle(content, GOOD.replace("Tags: essai", "Tag: essai"))
+    assert_fails_naming(content, "line 5: unknown metadata 'Tag'; did you mean 'Tags'?")

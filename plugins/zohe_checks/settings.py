@@ -3,8 +3,9 @@
 DEFAULTS = {
     # Metadata every chronicle must state itself (Pelican would silently fill some).
     "required_article_metadata": ("title", "date", "author", "summary"),
-    # Metadata keys the site reads, Pelican's and the theme's: "Status : draft", with a French
-    # space before the colon, ends Python-Markdown's header there and publishes the rest as text.
+    # Metadata keys the site reads, Pelican's and the theme's; any other is a typo ("Tag:"),
+    # which Pelican would keep without a word. "Status : draft", with a French space before
+    # the colon, ends Python-Markdown's header there and publishes the rest as text.
     "metadata_keys": (
         "title", "date", "modified", "author", "authors", "category", "tags", "slug", "summary",
         "status", "lang", "translation", "template", "save_as", "url", "comments",

@@ -8,6 +8,7 @@ or error as a failed build.
 """
 
 from collections import defaultdict
+import difflib
 import html
 import logging
 import os
@@ -85,8 +86,9 @@ def header(source_path, keys):
 
 
 def check_header(instance):
-    """A Markdown header must not end early on "Key :", dates must be year-month-day, and
-    what is published must not keep the placeholders of `invoke new`."""
+    """A Markdown header must not end early on "Key :" nor hold a key the site does not read,
+    dates must be year-month-day, and what is published must not keep the placeholders of
+    `invoke new`."""
     if not instance.source_path or not instance.source_path.endswith((".md", ".markdown")):
         return
     where = _display(instance.source_path, instance.settings)
@@ -102,7 +104,16 @@ def check_header(instance):
     if published and SCAFFOLD_TEXT in (instance._content or ""):
         logger.error("%s: the text is still the one `invoke new` wrote ('%s'); write yours",
                      where, SCAFFOLD_TEXT)
+    keys = get_settings(instance.settings)["metadata_keys"]
     for number, key, value in lines:
+        if key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1)
+            logger.error(
+                "%s, line %d: unknown metadata '%s'%s (the site reads %s)",
+                where, number, key.capitalize(),
+                f"; did you mean '{close[0].capitalize()}'?" if close else "",
+                ", ".join(key.capitalize() for key in keys),
+            )
         if published and key == "summary" and value == SCAFFOLD_SUMMARY:
             logger.error("%s, line %d: the summary is still the one `invoke new` wrote; write yours",
                          where, number)
