@@ -1,11 +1,13 @@
 """Moderation end to end: pending comments stay hidden until a moderator approves them by e-mail link or command line."""
 
 import re
+import sqlite3
 
 import pytest
 from invoke import Context
 
 from comments import moderation, tasks
+from isso_support import Server
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -105,3 +107,25 @@ def test_command_line_lists_approves_and_deletes(moderated, uri, capsys, monkeyp
         tasks.approve(Context(), "999999")
     with pytest.raises(SystemExit, match="Numéro de commentaire invalide"):
         tasks.delete(Context(), "--help")
+
+
+def test_a_comment_pending_for_years_outlives_isso_purge(tmp_path, uri):
+    """Isso purges pending comments older than [moderation] purge-after when it starts: a late moderator loses none."""
+    server = Server(tmp_path / "server", workers=1).start()
+    try:
+        r = server.client().new(uri, "J’attendrai.")
+        assert r.status == 202
+        waiting = r.json()["id"]
+    finally:
+        server.stop()
+    con = sqlite3.connect(server.dbpath)
+    with con:
+        con.execute("UPDATE comments SET created = created - ? WHERE id = ?", (10 * 365 * 86400, waiting))
+    con.close()
+
+    server.start()  # comments.wsgi returns once Isso's purge thread has done its first pass
+    try:
+        assert waiting in [item.id for item in moderation.pending(server.conf())]
+    finally:
+        server.stop()
+    assert "purge thread still busy" not in (server.directory / "server.log").read_text()

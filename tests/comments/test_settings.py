@@ -23,6 +23,8 @@ def test_development_configuration():
     guard = conf.section("guard")
     assert guard.getboolean("enabled") and guard.getboolean("require-author") and guard.getboolean("require-email")
     assert guard.getint("ratelimit") == 2 and guard.getint("direct-reply") == 3
+    # Isso deletes comments pending longer than this: never, in practice, whoever moderates late.
+    assert conf.getint("moderation", "purge-after") >= 10 * 365 * 86400
     # No secret is committed.
     text = settings.DEFAULT_SETTINGS.read_text()
     assert "\npassword =\n" in text and "\npassword = \n" not in text
