@@ -3,6 +3,7 @@
 import datetime
 import html
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from isso.db import SQLite3
@@ -83,14 +84,46 @@ def delete(conf, comment_id):
     db.comments.delete(comment_id)
 
 
+# Joiners are how emoji and some scripts are written; no terminal acts on them.
+_HARMLESS_FORMAT = {"\u200c", "\u200d"}
+# The escapes a reader knows from most languages; any other as \xhh, \uhhhh or \Uhhhhhhhh.
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def visible(text, keep_newlines=False):
+    """``text`` with every character a terminal would act on, or that hides or reorders text, shown as an escape.
+
+    A commenter writes the author, the thread title and the text: raw, their control
+    characters (C0, DEL, C1 such as the CSI 0x9b), bidi overrides and other invisible
+    format characters could clear the moderator's screen, hide a line or forge one.
+    They are shown as ``\\x1b``, ``\\r``, ``\\u202e``, … instead.
+    """
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif category in ("Cc", "Zl", "Zp") or (category == "Cf" and char not in _HARMLESS_FORMAT):
+            code = ord(char)
+            out.append(_NAMED_ESCAPES.get(char) or (
+                f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+            ))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def format_pending(items):
-    """The French listing ``invoke comments.pending`` prints."""
+    """The French listing ``invoke comments.pending`` prints, every commenter's character shown as it is (see visible)."""
     if not items:
         return "Aucun commentaire en attente de modération."
     lines = [f"{len(items)} commentaire{'s' if len(items) > 1 else ''} en attente de modération\u00a0:", ""]
     for item in items:
-        lines.append(f"#{item.id} — {item.title or item.uri} ({item.uri})")
-        lines.append(f"  {item.author} <{item.email}>, le {item.created:%d/%m/%Y à %H:%M}")
-        lines.extend("  | " + line for line in item.text.splitlines() or [""])
+        uri = visible(item.uri)
+        lines.append(f"#{item.id} — {visible(item.title) or uri} ({uri})")
+        lines.append(f"  {visible(item.author)} <{visible(item.email)}>, le {item.created:%d/%m/%Y à %H:%M}")
+        # Only "\n" is left to split on: visible() escapes every other line break.
+        text = visible(item.text.replace("\r\n", "\n"), keep_newlines=True)
+        lines.extend("  | " + line for line in text.splitlines() or [""])
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -109,6 +109,33 @@ def test_command_line_lists_approves_and_deletes(moderated, uri, capsys, monkeyp
         tasks.delete(Context(), "--help")
 
 
+# What a hostile commenter sends to rewrite the moderator's terminal: hide the rest of the
+# line (ESC [8m), move up and erase a line, clear the screen, the same through a C1 CSI
+# (0x9b), a raw carriage return, a bell, bidi overrides that reverse what follows, and a
+# line break in the author that would forge a comment's heading.
+HOSTILE_AUTHOR = "Lucie\x1b[8m\u202e\n#1 — Faux"
+HOSTILE_TITLE = "\x1b[2J\x1b[HAucun commentaire en attente de modération."
+HOSTILE_TEXT = "ACHETEZ\x1b[1A\x1b[2K\rMerci\x07 \x9b2J \u2066caché\u2069 \u200fgauche"
+
+
+def test_pending_shows_terminal_controls_as_visible_escapes(moderated, uri, capsys, monkeypatch):
+    monkeypatch.setenv("ISSO_SETTINGS", str(moderated.config))
+    client = moderated.client()
+    r = client.new(uri, HOSTILE_TEXT, author=HOSTILE_AUTHOR, email="lucie@example.org", title=HOSTILE_TITLE)
+    assert r.status == 202
+    hostile = r.json()["id"]
+    stored = [item for item in moderation.pending(moderated.conf()) if item.id == hostile]
+    assert [(item.author, item.title, item.text) for item in stored] == [(HOSTILE_AUTHOR, HOSTILE_TITLE, HOSTILE_TEXT)]
+
+    tasks.pending(Context())
+    listing = capsys.readouterr().out
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", listing)
+    block = listing[listing.index(f"#{hostile} "):].split("\n\n")[0].splitlines()
+    assert block[0] == f"#{hostile} — \\x1b[2J\\x1b[HAucun commentaire en attente de modération. ({uri})"
+    assert block[1].startswith("  Lucie\\x1b[8m\\u202e\\n#1 — Faux <lucie@example.org>, le ")
+    assert block[2:] == ["  | ACHETEZ\\x1b[1A\\x1b[2K\\rMerci\\x07 \\x9b2J \\u2066caché\\u2069 \\u200fgauche"]
+
+
 def test_a_comment_pending_for_years_outlives_isso_purge(tmp_path, uri):
     """Isso purges pending comments older than [moderation] purge-after when it starts: a late moderator loses none."""
     server = Server(tmp_path / "server", workers=1).start()
