@@ -10,10 +10,14 @@ own lock around "insert, then read back MAX(id)", and under two workers some ``P
 answers carry another commenter's comment and edit cookie (measured here: 15 in 1,200;
 ``python -m comments.bench --race`` reproduces it). Here the app is
 built with ``multiprocessing=True`` so the lock is a process-shared semaphore, and
-``--preload`` makes every worker inherit that one lock from the master.
+``--preload`` makes every worker inherit that one lock from the master. What they must
+not inherit is an open SQLite connection: see release_database.
 """
 
+import gc
 import logging
+import os
+import sqlite3
 import sys
 import threading
 import time
@@ -46,7 +50,60 @@ def create_app(conf):
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())
     app = RequestGuard(app, conf, secure_cookies=settings.production())
+    release_database(path)
     return app
+
+
+def release_database(path):
+    """Close what Isso left open of the database, then make sure this process holds none of its files.
+
+    gunicorn ``--preload`` forks the workers right after this. Isso opens a connection per
+    query (``isso.db.SQLite3.execute``: ``with sqlite3.connect() as con: return
+    con.execute()``) and the cursor it returns keeps that connection in a reference
+    cycle, open until the garbage collector next runs. A connection still open at the
+    fork is inherited by every worker, but SQLite's POSIX locks are not: whichever copy
+    closes it believes it is the last user and deletes ``comments.db-shm`` under the
+    others. After a restart, the first ``invoke comments.approve`` or ``comments.backup``
+    then left every worker answering 500 "disk I/O error" until restarted.
+
+    Collecting the cycles closes those connections. One still open after that is held on
+    purpose by some code, which SQLite forbids closing from another thread; the server
+    refuses to start rather than fork with it.
+    """
+    gc.collect()
+    still_open = [con for con in gc.get_objects() if isinstance(con, sqlite3.Connection) and _is_open(con)]
+    files = _open_files(path)
+    if still_open or files:
+        raise RuntimeError(
+            f"{len(still_open)} SQLite connection(s) still open before the workers fork"
+            f" ({', '.join(files) or 'no file of the database'}): they would share it without SQLite's locks"
+        )
+
+
+def _is_open(con):
+    try:
+        con.total_changes  # unlike close(), allowed from any thread
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
+def _open_files(path):
+    """The files of the database (itself, -wal, -shm) this process holds open; Linux only (/proc)."""
+    names = {os.path.realpath(path) + suffix for suffix in ("", "-wal", "-shm")}
+    try:
+        descriptors = os.listdir("/proc/self/fd")
+    except OSError:
+        return []
+    found = []
+    for fd in descriptors:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.removesuffix(" (deleted)") in names:
+            found.append(target)
+    return sorted(found)
 
 
 def wait_for_isso_purge(timeout=10.0):
