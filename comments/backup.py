@@ -3,9 +3,11 @@
 import datetime
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
-from comments import store
+from comments import settings, store
 
 KEEP = 14
 PREFIX = "comments-"
@@ -40,22 +42,30 @@ def backup(dbpath, directory=None, keep=KEEP):
     """
     if keep < 1:
         raise InvalidKeep(f"keep must be at least 1, not {keep}")
+    # Before anything is made: a snapshot of a mistyped path would be an empty database.
+    settings.require_database(dbpath)
     directory = Path(directory) if directory else default_directory(dbpath)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = directory / f"{PREFIX}{stamp}.db"
     partial = target.with_suffix(".partial")
 
-    source = sqlite3.connect(dbpath, timeout=store.BUSY_TIMEOUT_MS / 1000)
-    dest = sqlite3.connect(partial)
+    # Made here rather than by SQLite, so that a folder this user may not write is named
+    # in the error (SQLite only says "unable to open database file").
+    partial.touch(exist_ok=False)
+    # mode=rw: never creates the live database, and reads one this user may not write.
+    source_uri = f"file:{quote(os.path.abspath(dbpath))}?mode=rw"
     try:
-        source.backup(dest)
-        # A standalone file: no -wal beside it to lose.
-        dest.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        dest.close()
-        source.close()
-    check(partial)
+        with closing(sqlite3.connect(source_uri, uri=True, timeout=store.BUSY_TIMEOUT_MS / 1000)) as source, \
+                closing(sqlite3.connect(partial)) as dest:
+            source.backup(dest)
+            # A standalone file: no -wal beside it to lose.
+            dest.execute("PRAGMA journal_mode=DELETE")
+        check(partial)
+    except BaseException:
+        # Rotation never counts a .partial, but each failed run would leave one more behind.
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, target)
     rotate(directory, keep)
     return target
@@ -74,21 +84,26 @@ def check(path):
     """Raise InvalidBackup unless ``path`` passes ``PRAGMA integrity_check`` and has Isso's schema."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidBackup(f"{path}: no such file")
+        raise InvalidBackup(f"{path} est introuvable")
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             result = [row[0] for row in con.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
-                raise InvalidBackup(f"{path}: integrity check failed: {'; '.join(result[:5])}")
+                problems = "\u202f; ".join(result[:5])
+                raise InvalidBackup(f"{path} échoue au contrôle d’intégrité de SQLite ({problems})")
             for table, columns in REQUIRED_COLUMNS.items():
                 found = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
-                if not columns <= found:
-                    raise InvalidBackup(f"{path}: table {table} lacks {', '.join(sorted(columns - found))}")
+                missing = sorted(columns - found)
+                if missing:
+                    what = "la colonne" if len(missing) == 1 else "les colonnes"
+                    raise InvalidBackup(
+                        f"{path} n’est pas une base d’Isso (il manque à la table {table} {what} {', '.join(missing)})"
+                    )
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
-        raise InvalidBackup(f"{path}: not a usable SQLite database ({e})") from e
+        raise InvalidBackup(f"{path} n’est pas une base SQLite utilisable ({e})") from e
 
 
 def restore(path, dbpath, directory=None):

@@ -14,6 +14,7 @@ ENV_OVERRIDES below for where each one goes):
 - ``ISSO_SMTP_HOST``, ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_SECURITY``, ``_FROM``, ``_TO``.
 """
 
+import configparser
 import logging
 import os
 from pathlib import Path
@@ -53,7 +54,21 @@ ENV_OVERRIDES = [
 
 
 class ConfigurationError(RuntimeError):
-    """The configuration is unsafe or unusable; the server must not start."""
+    """The configuration is unsafe or unusable; the server must not start, nor a moderation command run.
+
+    Its message is in French, like every message an operator or a moderator reads.
+    """
+
+
+class MissingDatabase(ConfigurationError):
+    """The moderation commands and backups work on the server's database: a missing file means a wrong path, never "no comments yet"."""
+
+    def __init__(self, path):
+        super().__init__(
+            f"Base de commentaires introuvable\u00a0: {path}. Rien n’a été créé. Indiquez la base du serveur "
+            "avec ZOHE_COMMENTS_DB, ou le fichier de configuration qui la nomme avec ISSO_SETTINGS."
+        )
+        self.path = Path(path)
 
 
 def production(environ=None):
@@ -74,17 +89,29 @@ def resolve_dbpath(value):
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-def load(path=None, environ=None, preview=False):
+def load(path=None, environ=None, preview=False, create_folder=True):
     """Return Isso's parsed configuration with environment overrides applied and checked.
 
     ``preview`` (comments.dev only) lets an unset admin password fall back to the
     development one; anywhere else it stays empty, and check_server_password refuses it.
+    ``create_folder`` makes the database's folder, so that the server can create the
+    database on its first start; the moderation commands leave it False, so that a
+    mistyped path creates nothing (see require_database).
     """
     environ = os.environ if environ is None else environ
-    path = Path(path) if path else settings_path(environ)
-    if not path.is_file():
-        raise ConfigurationError(f"Isso configuration not found: {path}")
-    conf = config.load(config.default_file(), str(path))
+    chosen = Path(path) if path else settings_path(environ)
+    if not chosen.is_file():
+        named_by = " (nommé par ISSO_SETTINGS)" if not path and environ.get("ISSO_SETTINGS") else ""
+        raise ConfigurationError(f"Fichier de configuration d’Isso introuvable\u00a0: {chosen}{named_by}.")
+    path = chosen
+    try:
+        conf = config.load(config.default_file(), str(path))
+    except OSError as e:
+        raise ConfigurationError(f"Fichier de configuration d’Isso illisible\u00a0: {path} ({e.strerror}).") from e
+    except (configparser.Error, UnicodeDecodeError) as e:
+        line = getattr(e, "lineno", None) or next((number for number, _ in getattr(e, "errors", [])), None)
+        where = f", ligne {line}" if line else ""
+        raise ConfigurationError(f"Fichier de configuration d’Isso mal formé\u00a0: {path}{where}.") from e
 
     for variable, section, option in ENV_OVERRIDES:
         value = environ.get(variable)
@@ -97,8 +124,8 @@ def load(path=None, environ=None, preview=False):
         password = conf.get("admin", "password")
         if password in KNOWN_DEFAULT_PASSWORDS or len(password) < MIN_PRODUCTION_PASSWORD_LENGTH:
             raise ConfigurationError(
-                "ZOHE_ENV=production needs ISSO_ADMIN_PASSWORD set to a real password "
-                f"of at least {MIN_PRODUCTION_PASSWORD_LENGTH} characters"
+                "ZOHE_ENV=production demande dans ISSO_ADMIN_PASSWORD un vrai mot de passe "
+                f"d’au moins {MIN_PRODUCTION_PASSWORD_LENGTH}\u00a0caractères."
             )
         if conf.get("hash", "salt") == ISSO_DEFAULT_SALT:
             logging.getLogger("isso").warning("ISSO_HASH_SALT is not set: commenters' hashes use Isso's public salt")
@@ -106,9 +133,23 @@ def load(path=None, environ=None, preview=False):
         conf.set("admin", "password", DEV_ADMIN_PASSWORD)
 
     dbpath = resolve_dbpath(conf.get("general", "dbpath"))
-    dbpath.parent.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        dbpath.parent.mkdir(parents=True, exist_ok=True)
     conf.set("general", "dbpath", str(dbpath))
     return conf
+
+
+def require_database(path):
+    """Return ``path`` if the database file exists, else raise MissingDatabase.
+
+    SQLite creates any file it is asked to open: a moderation command or a backup given
+    a mistyped path would otherwise work on a new, empty database and report nothing to
+    moderate. Only the server creates the database, on its first start.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MissingDatabase(path)
+    return path
 
 
 def check_server_password(conf):
@@ -119,8 +160,8 @@ def check_server_password(conf):
     """
     if conf.getboolean("admin", "enabled") and conf.get("admin", "password") in KNOWN_DEFAULT_PASSWORDS:
         raise ConfigurationError(
-            "the comment server needs ISSO_ADMIN_PASSWORD (empty or known development password refused; "
-            "only the live preview, python -m comments, has a default)"
+            "Le serveur de commentaires demande ISSO_ADMIN_PASSWORD (vide ou mot de passe de développement "
+            "connu refusé\u202f; seul l’aperçu, python -m comments, en a un par défaut)."
         )
 
 

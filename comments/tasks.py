@@ -1,5 +1,9 @@
 """Invoke tasks for the comment server (``invoke comments.pending``, ``comments.approve ID``, …); the logic lives in comments.moderation and comments.backup."""
 
+import contextlib
+import errno
+import sqlite3
+
 from invoke import Collection, task
 
 from comments import backup as backups
@@ -13,17 +17,88 @@ def _comment_id(value):
         raise SystemExit(f"Numéro de commentaire invalide\u00a0: {value}")
 
 
+# What SQLite says, as words a moderator can act on; the database's path is put in "{}".
+_SQLITE_REASONS = [
+    ("readonly", "la base {} est en lecture seule (droits du fichier, de son dossier ou du disque)\u202f; "
+                 "rien n’a été modifié"),
+    ("unable to open", "impossible d’ouvrir la base {}, ou d’écrire dans son dossier"),
+    ("locked", "la base {} est occupée par un autre programme\u202f; réessayez dans un instant"),
+    ("busy", "la base {} est occupée par un autre programme\u202f; réessayez dans un instant"),
+    ("not a database", "{} n’est pas une base SQLite"),
+    ("malformed", "la base {} est endommagée"),
+    ("no such table", "{} n’est pas une base de commentaires d’Isso"),
+    ("no such column", "{} n’est pas une base de commentaires d’Isso"),
+    ("disk i/o", "erreur d’entrée-sortie sur la base {}"),
+]
+
+_OS_REASONS = {
+    errno.EACCES: "permission refusée sur {}",
+    errno.EPERM: "opération interdite sur {}",
+    errno.EROFS: "{} est sur un disque en lecture seule",
+    errno.ENOENT: "{} n’existe pas",
+    errno.ENOTDIR: "un élément de {} n’est pas un dossier",
+    errno.EISDIR: "{} est un dossier",
+    errno.ENOSPC: "plus de place sur le disque pour {}",
+    errno.EEXIST: "{} existe déjà",
+}
+
+
+def _sqlite_reason(error, database):
+    message = str(error).lower()
+    for words, reason in _SQLITE_REASONS:
+        if words in message:
+            return reason.format(database)
+    return f"erreur de SQLite sur la base {database} ({error})"
+
+
+def _os_reason(error):
+    name = error.filename if error.filename is not None else "?"
+    reason = _OS_REASONS.get(error.errno)
+    return reason.format(name) if reason else f"erreur système sur {name} ({error.strerror})"
+
+
+@contextlib.contextmanager
+def _refusals(action, database=None):
+    """Turn what a moderator can get wrong (configuration, database, files) into one French line and exit status 1.
+
+    No traceback: the line names the file and what to change. ``action`` says what could
+    not be done ("Publication impossible"); ``database`` is the path SQLite errors are about.
+    """
+    try:
+        yield
+    except settings.ConfigurationError as e:
+        raise SystemExit(str(e)) from None  # it says what is wrong and what to set
+    except sqlite3.Error as e:
+        raise SystemExit(f"{action}\u00a0: {_sqlite_reason(e, database or '?')}.") from None
+    except OSError as e:
+        raise SystemExit(f"{action}\u00a0: {_os_reason(e)}.") from None
+
+
+def _conf(action):
+    """The server's configuration; never makes the database's folder (only the server creates the database)."""
+    with _refusals(action):
+        return settings.load(create_folder=False)
+
+
 @task
 def pending(c):
     """List the comments awaiting moderation (thread, author, date, text)."""
-    print(moderation.format_pending(moderation.pending(settings.load())))
+    action = "Liste impossible"
+    conf = _conf(action)
+    with _refusals(action, settings.dbpath(conf)):
+        items = moderation.pending(conf)
+    print(moderation.format_pending(items))
 
 
 @task(help={"id": "number of the comment (see comments.pending)"})
 def approve(c, id):
     """Publish a pending comment."""
+    action = f"Publication du commentaire n°\u00a0{id} impossible"
+    comment_id = _comment_id(id)
+    conf = _conf(action)
     try:
-        changed = moderation.approve(settings.load(), _comment_id(id))
+        with _refusals(action, settings.dbpath(conf)):
+            changed = moderation.approve(conf, comment_id)
     except moderation.NoSuchComment:
         raise SystemExit(f"Aucun commentaire n°\u00a0{id}.")
     print(f"Commentaire n°\u00a0{id} publié." if changed else f"Le commentaire n°\u00a0{id} était déjà publié.")
@@ -32,8 +107,12 @@ def approve(c, id):
 @task(help={"id": "number of the comment (see comments.pending)"})
 def delete(c, id):
     """Delete a comment (pending or published)."""
+    action = f"Suppression du commentaire n°\u00a0{id} impossible"
+    comment_id = _comment_id(id)
+    conf = _conf(action)
     try:
-        moderation.delete(settings.load(), _comment_id(id))
+        with _refusals(action, settings.dbpath(conf)):
+            moderation.delete(conf, comment_id)
     except moderation.NoSuchComment:
         raise SystemExit(f"Aucun commentaire n°\u00a0{id}.")
     print(f"Commentaire n°\u00a0{id} supprimé.")
@@ -42,25 +121,39 @@ def delete(c, id):
 @task(help={"keep": "how many snapshots to keep (1 or more)", "directory": "where to write them (default: var/backups)"})
 def backup(c, keep=backups.KEEP, directory=None):
     """Write a consistent snapshot of the live database, keeping the newest ones."""
+    action = "Sauvegarde impossible"
+    conf = _conf(action)
     try:
-        path = backups.backup(settings.dbpath(settings.load()), directory, int(keep))
+        with _refusals(action, settings.dbpath(conf)):
+            path = backups.backup(settings.dbpath(conf), directory, int(keep))
     except backups.InvalidKeep:
         raise SystemExit(
             f"Sauvegarde refusée\u00a0: --keep vaut {keep}, il faut au moins 1 "
             "(sinon la sauvegarde à peine écrite serait effacée)."
         )
+    except backups.InvalidBackup as e:
+        raise SystemExit(f"Sauvegarde refusée\u00a0: {e}.")
     print(f"Sauvegarde écrite\u00a0: {path}")
 
 
 @task(help={"file": "the snapshot to put back"})
 def restore(c, file):
     """Put a snapshot back after checking it (the current database is saved first)."""
+    action = "Restauration impossible"
+    with _refusals(action):
+        # The one command that may make the database, and so its folder: onto a new server.
+        conf = settings.load()
+    database = settings.dbpath(conf)
+    existed = database.is_file()
     try:
-        safety = backups.restore(file, settings.dbpath(settings.load()))
+        with _refusals(action, database):
+            safety = backups.restore(file, database)
     except backups.InvalidBackup as e:
-        raise SystemExit(f"Restauration refusée\u00a0: {e}")
+        raise SystemExit(f"Restauration refusée\u00a0: {e}.")
     if safety:
         print(f"Base précédente sauvegardée\u00a0: {safety}")
+    if not existed:
+        print(f"Il n’y avait pas de base à {database}\u00a0: elle est créée.")
     print(f"Base restaurée depuis {file}.")
 
 

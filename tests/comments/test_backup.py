@@ -7,8 +7,9 @@ import time
 import pytest
 from invoke import Context
 
-from comments import backup, tasks
+from comments import backup, settings, tasks
 from isso_support import Server
+from test_moderation import invoke, read_only
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -156,3 +157,40 @@ def test_restore_into_running_server_through_tasks(tmp_path, uri, monkeypatch, c
             tasks.restore(Context(), str(bad))
     finally:
         server.stop()
+
+
+def test_backup_refuses_a_database_that_does_not_exist(tmp_path):
+    """It used to back up the empty database SQLite made at a mistyped path, and leave a .partial each run."""
+    absent = tmp_path / "comentaires" / "comments.db"
+    with pytest.raises(settings.MissingDatabase):
+        backup.backup(absent, tmp_path / "snapshots")
+    assert list(tmp_path.iterdir()) == []
+
+    r = invoke("comments.backup", env={"ZOHE_COMMENTS_DB": str(absent)})
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr.startswith(f"Base de commentaires introuvable\u00a0: {absent}. Rien n’a été créé.")
+    assert "ZOHE_COMMENTS_DB" in r.stderr and "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_snapshot_that_fails_its_check_leaves_no_partial_file(tmp_path):
+    foreign = tmp_path / "foreign.db"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE notes (text TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(backup.InvalidBackup):
+        backup.backup(foreign, tmp_path / "snapshots")
+    assert list((tmp_path / "snapshots").iterdir()) == []
+
+
+def test_backup_into_a_folder_it_may_not_write_names_it(unmoderated, tmp_path, monkeypatch):
+    monkeypatch.setenv("ISSO_SETTINGS", str(unmoderated.config))
+    directory = tmp_path / "snapshots"
+    directory.mkdir()
+    with read_only(directory):
+        with pytest.raises(SystemExit) as refused:
+            tasks.backup(Context(), directory=str(directory))
+    message = refused.value.code
+    assert message.startswith("Sauvegarde impossible\u00a0: ") and f"{directory}/comments-" in message, message
+    assert list(directory.iterdir()) == []

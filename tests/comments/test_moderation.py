@@ -1,12 +1,16 @@
 """Moderation end to end: pending comments stay hidden until a moderator approves them by e-mail link or command line."""
 
+import contextlib
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from invoke import Context
 
-from comments import moderation, tasks
+from comments import moderation, settings, tasks
 from isso_support import Server
 
 pytestmark = pytest.mark.timeout(60)
@@ -156,3 +160,74 @@ def test_a_comment_pending_for_years_outlives_isso_purge(tmp_path, uri):
     finally:
         server.stop()
     assert "purge thread still busy" not in (server.directory / "server.log").read_text()
+
+
+def invoke(*arguments, env):
+    """A moderator's command in a process of its own, with only ``env`` set: its exit status and what it printed."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *arguments], cwd=settings.REPO_ROOT,
+        env={"PATH": os.environ["PATH"], **env}, capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.mark.parametrize("command", [["comments.pending"], ["comments.approve", "1"], ["comments.delete", "1"]])
+def test_commands_refuse_a_database_that_does_not_exist(tmp_path, command):
+    """A mistyped ZOHE_COMMENTS_DB used to create an empty database and report nothing to moderate."""
+    absent = tmp_path / "comentaires" / "comments.db"
+    r = invoke(*command, env={"ZOHE_COMMENTS_DB": str(absent)})
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == (
+        f"Base de commentaires introuvable\u00a0: {absent}. Rien n’a été créé. Indiquez la base du serveur "
+        "avec ZOHE_COMMENTS_DB, ou le fichier de configuration qui la nomme avec ISSO_SETTINGS.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_commands_refuse_a_settings_file_that_does_not_exist(tmp_path):
+    mistyped = tmp_path / "isso.cgf"
+    r = invoke("comments.pending", env={"ISSO_SETTINGS": str(mistyped)})
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"Fichier de configuration d’Isso introuvable\u00a0: {mistyped} (nommé par ISSO_SETTINGS).\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@contextlib.contextmanager
+def read_only(path):
+    """``path``, a file or a folder, made read-only for this process: chmod for a user, the immutable attribute for root."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~0o222)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    subprocess.run(["chattr", "+i", str(path)], check=True, capture_output=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True, capture_output=True)
+
+
+def test_a_read_only_database_is_listed_and_approving_in_it_says_why_not(tmp_path, uri, capsys, monkeypatch):
+    server = Server(tmp_path / "server", workers=1).start()
+    try:
+        waiting = server.client().new(uri, "Lu, pas écrit.").json()["id"]
+    finally:
+        server.stop()
+    database = server.dbpath
+    # As a server that stopped cleanly leaves it: its last connection removed -wal and -shm.
+    sqlite3.connect(database).execute("SELECT COUNT(*) FROM comments").connection.close()
+    monkeypatch.setenv("ISSO_SETTINGS", str(server.config))
+
+    # A read-only folder first (SQLite cannot make the -shm file there), then a read-only file.
+    for locked, reason in ((database.parent, f"impossible d’ouvrir la base {database}, ou d’écrire dans son dossier"),
+                           (database, f"la base {database} est en lecture seule")):
+        with read_only(locked):
+            tasks.pending(Context())
+            assert f"#{waiting} — Une chronique ({uri})" in capsys.readouterr().out
+            with pytest.raises(SystemExit) as refused:
+                tasks.approve(Context(), str(waiting))
+        # A message, not a number: Python prints it, without a traceback, and exits with status 1.
+        assert refused.value.code.startswith(f"Publication du commentaire n°\u00a0{waiting} impossible\u00a0: {reason}")
+    assert [item.id for item in moderation.pending(server.conf())] == [waiting]

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from comments import dev, settings
-from isso_support import free_port, write_config
+from isso_support import Server, free_port, write_config
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -49,6 +49,41 @@ def test_environment_overrides_in_one_place(tmp_path):
     assert settings.trusted_proxies(conf) == ["127.0.0.1", "::1"]
     assert (conf.get("smtp", "host"), conf.getint("smtp", "port"), conf.get("smtp", "security")) == ("smtp.example", 465, "ssl")
     assert (conf.get("smtp", "username"), conf.get("smtp", "password")) == ("zohe", "secret")
+
+
+def test_only_the_server_makes_the_database_folder(tmp_path):
+    """The moderation commands load without making it, so that a mistyped path creates nothing."""
+    database = tmp_path / "nouveau" / "comments.db"
+    environ = {"ZOHE_COMMENTS_DB": str(database)}
+    settings.load(settings.DEFAULT_SETTINGS, environ=environ, create_folder=False)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(settings.MissingDatabase, match="ZOHE_COMMENTS_DB"):
+        settings.require_database(database)
+    settings.load(settings.DEFAULT_SETTINGS, environ=environ)
+    assert database.parent.is_dir()
+
+
+def test_the_server_still_creates_its_database_on_first_start(tmp_path):
+    database = tmp_path / "etat" / "comments.db"
+    server = Server(tmp_path / "server", workers=1, env={"ZOHE_COMMENTS_DB": str(database)}).start()
+    try:
+        assert server.client().get("/config").status == 200
+    finally:
+        server.stop()
+    assert database.is_file()
+
+
+def test_a_settings_file_that_cannot_be_used_is_named(tmp_path):
+    mistyped = tmp_path / "isso.cgf"
+    with pytest.raises(settings.ConfigurationError) as refused:
+        settings.load(environ={"ISSO_SETTINGS": str(mistyped)})
+    assert str(refused.value) == f"Fichier de configuration d’Isso introuvable\u00a0: {mistyped} (nommé par ISSO_SETTINGS)."
+
+    garbled = tmp_path / "isso.cfg"
+    garbled.write_text("[general]\ndbpath = var/comments.db\n[general]\nname = zohe\n", encoding="utf-8")  # pasted twice
+    with pytest.raises(settings.ConfigurationError) as refused:
+        settings.load(garbled, environ={})
+    assert str(refused.value) == f"Fichier de configuration d’Isso mal formé\u00a0: {garbled}, ligne 3."
 
 
 @pytest.mark.parametrize("password", [None, "", settings.DEV_ADMIN_PASSWORD, "please_choose_a_strong_password", "court"])
