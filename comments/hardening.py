@@ -1,4 +1,4 @@
-"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, unescaped names and a readable admin cookie.
+"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, another's pending text, unescaped names and a readable admin cookie.
 
 Measured on stock Isso (see ARCHITECTURE.md): a ``POST`` with no ``Content-Type`` is
 accepted and a foreign ``Origin`` is not refused, so another site can post from a
@@ -6,6 +6,9 @@ visitor's browser; a JSON array body gives a 500; ``isso import`` stores author 
 unescaped; the admin session cookie is readable by scripts; the first comment on any
 ``uri`` creates a thread of that address, ``javascript:alert(1)`` included, which the
 admin page then shows as a link.
+
+And ``GET /id/N`` gives comment N, pending or not, to any edit cookie named N, whatever
+comment it was issued for.
 """
 
 import html
@@ -13,6 +16,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from isso.utils.hash import sha1
+from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
 from comments import settings, web
@@ -33,6 +38,7 @@ OBJECT_BODY = [
     ("POST", re.compile(r"^/id/\d+/edit/[^/]+$")),
 ]
 COUNT_PATH = re.compile(r"^/count$")
+COMMENT_PATH = re.compile(r"^/id/(\d+)$")
 
 # A thread's address, as the theme writes it in data-isso-id: a path on the site,
 # "/chroniques/la-juste-mesure/". Isso's admin page makes it an href on our own origin,
@@ -64,6 +70,7 @@ MESSAGES = {
     "email_required": "Votre adresse e-mail est nécessaire pour commenter (elle ne sera pas publiée).",
     "email_invalid": "Cette adresse e-mail n’est pas valide\u00a0: vérifiez-la (par exemple nom@exemple.fr).",
     "author_required": "Votre nom est nécessaire pour commenter.",
+    "not_own_comment": "Accès refusé\u00a0: seul le navigateur qui a écrit ce commentaire peut le relire, peu après l’avoir écrit.",
 }
 
 
@@ -77,10 +84,14 @@ def site_path(value):
 
 
 class RequestGuard:
-    """Refuses forged or malformed writes and foreign thread addresses before Isso sees them; hardens the admin cookie."""
+    """Refuses forged or malformed writes, foreign thread addresses and reads of another's comment before Isso sees them; hardens the admin cookie."""
 
-    def __init__(self, app, conf, secure_cookies=False):
+    def __init__(self, app, conf, store, signer, secure_cookies=False):
         self.app = app
+        self.store = store
+        # Isso's own signer (Isso.signer): edit cookies are its signatures.
+        self.signer = signer
+        self.cookie_max_age = conf.getint("general", "max-age")
         self.site_origins = set(settings.site_origins(conf))
         self.public_origin = settings.public_origin(conf)
         self.require_email = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-email")
@@ -89,14 +100,37 @@ class RequestGuard:
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = web.route_path(environ)
         if method in WRITE_METHODS:
-            refusal = self.check_write(environ, method, web.route_path(environ))
+            refusal = self.check_write(environ, method, path)
             if refusal:
                 status, key = refusal
                 return web.error(start_response, status, MESSAGES[key])
         if not self.thread_uris_allowed(environ):
             return web.error(start_response, "400 Bad Request", MESSAGES["uri_invalid"])
-        return self.app(environ, self.harden_cookies(start_response))
+        start_response = self.harden_cookies(start_response)
+
+        numbered = COMMENT_PATH.match(path)
+        if numbered and method == "GET" and not self.own_comment(environ, int(numbered.group(1))):
+            return web.error(start_response, "403 Forbidden", MESSAGES["not_own_comment"])
+        return self.app(environ, start_response)
+
+    def own_comment(self, environ, comment_id):
+        """``GET /id/N`` (Isso's view, which the embed script calls before an edit) needs N's own edit cookie.
+
+        Isso's view only checks that the cookie named N carries a valid signature, so
+        renaming one's own cookie to N showed comment N, pending text included. As Isso's
+        edit and delete do, the signed value must be [N, sha1 of N's current text].
+        A number with no comment is left to Isso (404).
+        """
+        comment = self.store.comment(comment_id)
+        if comment is None:
+            return True
+        try:
+            value = self.signer.loads(Request(environ).cookies.get(str(comment_id), ""), max_age=self.cookie_max_age)
+        except BadSignature:  # expired included
+            return False
+        return value == [comment_id, sha1(comment.text)]
 
     @staticmethod
     def thread_uris_allowed(environ):

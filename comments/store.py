@@ -9,6 +9,7 @@ purge of stale pending comments).
 import os
 import sqlite3
 import threading
+from collections import namedtuple
 
 # Every table that changes what a thread read or a count returns.
 WATCHED_TABLES = ("comments", "threads")
@@ -68,6 +69,8 @@ SCHEMA += [
 
 BUSY_TIMEOUT_MS = 10_000
 
+Comment = namedtuple("Comment", "mode text created modified")
+
 
 def prepare(path):
     """Create our tables and triggers (idempotent), clean stored websites and thread addresses, switch the database to WAL.
@@ -82,6 +85,15 @@ def prepare(path):
         with con:
             for statement in SCHEMA:
                 con.execute(statement)
+    finally:
+        con.close()
+
+
+def session_key(path):
+    """Isso's signing key, kept in its preferences table: edit cookies and moderation keys are signed with it."""
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        return con.execute("SELECT value FROM preferences WHERE key = 'session-key'").fetchone()[0]
     finally:
         con.close()
 
@@ -115,6 +127,17 @@ class Store:
             "UPDATE zohe_generation SET value = MAX(value, ?) + 1 WHERE id = 1",
             (at_least,),
         )
+
+    # Comments, as the middleware checks them ------------------------------------
+
+    def comment(self, comment_id):
+        """The comment numbered ``comment_id`` (mode, text, created, modified; times in seconds), or None."""
+        row = (
+            self.connection()
+            .execute("SELECT mode, text, created, modified FROM comments WHERE id = ?", (comment_id,))
+            .fetchone()
+        )
+        return Comment(*row) if row else None
 
     # Admin login throttle --------------------------------------------------------
 

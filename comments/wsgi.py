@@ -24,6 +24,7 @@ import time
 
 import isso
 import isso.core
+from itsdangerous import URLSafeTimedSerializer
 
 from comments import settings, store
 from comments.cache import ThreadCache
@@ -49,7 +50,9 @@ def create_app(conf):
     app = ThreadCache(app, conf, shared)
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())
-    app = RequestGuard(app, conf, secure_cookies=settings.production())
+    # As Isso builds its own (isso.Isso.signer), which make_app does not expose.
+    signer = URLSafeTimedSerializer(store.session_key(path))
+    app = RequestGuard(app, conf, shared, signer, secure_cookies=settings.production())
     release_database(path)
     return app
 
@@ -141,6 +144,10 @@ def __getattr__(name):
         if _application is None:
             conf = settings.load()
             settings.check_server_password(conf)
-            _application = create_app(conf)
+            try:
+                _application = create_app(conf)
+            except AttributeError as e:
+                # Raised from here, it would reach gunicorn as "no attribute 'application'".
+                raise RuntimeError(f"could not build the application: {e!r}") from e
         return _application
     raise AttributeError(name)

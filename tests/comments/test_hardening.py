@@ -490,3 +490,25 @@ def test_isso_import_of_a_foreign_thread_address_fails_loudly(tmp_path):
     con = sqlite3.connect(dbpath)
     assert [row[0] for row in con.execute("SELECT uri FROM threads")] == ["/chroniques/la-juste-mesure/"]
     con.close()
+
+
+# Nothing shows before a moderator approves it -------------------------------------
+
+def test_a_comment_is_shown_only_with_its_own_edit_cookie(moderated, uri):
+    """Isso's GET /id/N took any validly signed cookie named N: renaming one's own showed another's pending text."""
+    client = moderated.client()
+    alice = client.new(uri, "Texte en attente d’Alice.", author="Alice", email="alice@example.org")
+    mallory = client.new(uri, "Texte de Mallory.", author="Mallory", email="mallory@example.org")
+    alice_id, mallory_id = alice.json()["id"], mallory.json()["id"]
+    own = cookie_pair(mallory, str(mallory_id)).split("=", 1)[1]
+
+    for cookie in (f"{alice_id}={own}", f"{alice_id}=", ""):
+        r = client.get(f"/id/{alice_id}?plain=1", headers={"Cookie": cookie} if cookie else {})
+        assert r.status == 403, (cookie, r.status, r.text)
+        assert r.json()["message"] == MESSAGES["not_own_comment"]
+        assert "Alice" not in r.text
+    # Each commenter still reads back their own comment (what the embed script's edit does).
+    r = client.get(f"/id/{mallory_id}?plain=1", headers={"Cookie": cookie_pair(mallory, str(mallory_id))})
+    assert r.status == 200 and r.json()["text"] == "Texte de Mallory."
+    r = client.get(f"/id/{alice_id}?plain=1", headers={"Cookie": cookie_pair(alice, str(alice_id))})
+    assert r.status == 200 and r.json()["text"] == "Texte en attente d’Alice."
