@@ -1,4 +1,4 @@
-"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, another's pending text, unescaped names and a readable admin cookie.
+"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, text published unread, unescaped names and a readable admin cookie.
 
 Measured on stock Isso (see ARCHITECTURE.md): a ``POST`` with no ``Content-Type`` is
 accepted and a foreign ``Origin`` is not refused, so another site can post from a
@@ -7,12 +7,18 @@ unescaped; the admin session cookie is readable by scripts; the first comment on
 ``uri`` creates a thread of that address, ``javascript:alert(1)`` included, which the
 admin page then shows as a link.
 
-And ``GET /id/N`` gives comment N, pending or not, to any edit cookie named N, whatever
-comment it was issued for.
+And what would publish, or show, a text no moderator has read: ``GET /id/N`` gives
+comment N, pending or not, to any edit cookie named N, whatever comment it was issued
+for; ``PUT /id/N`` changes a published comment at once; a moderation link (e-mail or
+admin page) acts on whatever comment N has become since it was signed, edited by its
+commenter or a newer comment that took the number of a deleted one.
 """
 
+import functools
 import html
 import json
+import math
+import multiprocessing
 import re
 from urllib.parse import urlsplit
 
@@ -20,7 +26,7 @@ from isso.utils.hash import sha1
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
-from comments import settings, web
+from comments import settings, store as stores, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
 # the login form is urlencoded, the confirmation page and the admin buttons send an
@@ -39,6 +45,11 @@ OBJECT_BODY = [
 ]
 COUNT_PATH = re.compile(r"^/count$")
 COMMENT_PATH = re.compile(r"^/id/(\d+)$")
+MODERATION_LINK = re.compile(r"^/id/(\d+)/(?:activate|delete|edit)/([^/]+)$")
+# Isso signs moderation keys with this lifetime (isso/views/comments.py, API.moderate).
+MODERATION_KEY_MAX_AGE = 2**32
+# How long a worker waits for another one's edit or moderation to finish.
+CHANGE_LOCK_TIMEOUT = 10
 
 # A thread's address, as the theme writes it in data-isso-id: a path on the site,
 # "/chroniques/la-juste-mesure/". Isso's admin page makes it an href on our own origin,
@@ -71,6 +82,29 @@ MESSAGES = {
     "email_invalid": "Cette adresse e-mail n’est pas valide\u00a0: vérifiez-la (par exemple nom@exemple.fr).",
     "author_required": "Votre nom est nécessaire pour commenter.",
     "not_own_comment": "Accès refusé\u00a0: seul le navigateur qui a écrit ce commentaire peut le relire, peu après l’avoir écrit.",
+    "published": "Ce commentaire est déjà publié\u00a0: il ne peut plus être modifié. Vous pouvez en écrire un nouveau.",
+    "busy": "Le serveur est occupé\u00a0: réessayez dans un instant.",
+}
+
+# What a moderator reads when a moderation link is refused (the links open in a browser;
+# relative to /id/N/<action>/<key>, "../../../admin/" is the admin page, proxy prefix included).
+MODERATION_PAGE = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>'
+    "<body><h1>{title}</h1><p>{text}</p>"
+    '<p><a href="../../../admin/">Ouvrir la page d’administration</a></p></body></html>'
+)
+MODERATION_REFUSALS = {
+    "stale": (
+        "Lien de modération périmé",
+        "Le commentaire n°\u00a0{id} a été écrit ou modifié après la création de ce lien\u00a0: "
+        "vous n’en avez pas lu le texte actuel, rien n’a été fait. Relisez-le sur la page "
+        "d’administration, d’où vous pourrez le publier ou le supprimer.",
+    ),
+    "invalid": (
+        "Lien de modération non valable",
+        "Ce lien de modération n’est pas valable, rien n’a été fait. Les commentaires en attente "
+        "sont sur la page d’administration.",
+    ),
 }
 
 
@@ -83,20 +117,41 @@ def site_path(value):
     return isinstance(value, str) and SITE_PATH.fullmatch(value) is not None
 
 
+def signed_before_last_change(signed_at, comment, deleted_at):
+    """True when a moderation key signed at ``signed_at`` may be older than what comment N now is.
+
+    itsdangerous stamps keys in whole seconds. Isso signs the e-mail's links right after
+    storing the comment, so a key of the second of its creation is its own; a key of the
+    second of an edit, or of a deletion of that number (which a newer comment may have
+    taken), may predate it and is refused: the moderator then reloads the admin page,
+    which signs fresh keys.
+    """
+    if signed_at < math.floor(comment.created):
+        return True
+    return any(when is not None and signed_at <= math.floor(when) for when in (comment.modified, deleted_at))
+
+
 class RequestGuard:
-    """Refuses forged or malformed writes, foreign thread addresses and reads of another's comment before Isso sees them; hardens the admin cookie."""
+    """Refuses what Isso would let through before it sees it: forged or malformed writes, foreign thread
+    addresses, another's pending comment, edits of a published one, outdated moderation links; hardens the admin cookie.
+    """
 
     def __init__(self, app, conf, store, signer, secure_cookies=False):
         self.app = app
         self.store = store
-        # Isso's own signer (Isso.signer): edit cookies are its signatures.
+        # Isso's own signer (Isso.signer): edit cookies and moderation keys are its signatures.
         self.signer = signer
         self.cookie_max_age = conf.getint("general", "max-age")
+        self.moderated = conf.getboolean("moderation", "enabled")
         self.site_origins = set(settings.site_origins(conf))
         self.public_origin = settings.public_origin(conf)
         self.require_email = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-email")
         self.require_author = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-author")
         self.secure_cookies = secure_cookies
+        # A commenter's edit and a moderator's decision on the same comment, in two
+        # workers: each checks the comment then lets Isso act, and the other must not
+        # change it in between. Made before gunicorn --preload forks, so all workers share it.
+        self.change_lock = multiprocessing.Lock()
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -110,9 +165,15 @@ class RequestGuard:
             return web.error(start_response, "400 Bad Request", MESSAGES["uri_invalid"])
         start_response = self.harden_cookies(start_response)
 
+        link = MODERATION_LINK.match(path)
+        if link and method in ("GET", "POST"):
+            return self.moderation_link(environ, start_response, method, int(link.group(1)), link.group(2))
         numbered = COMMENT_PATH.match(path)
-        if numbered and method == "GET" and not self.own_comment(environ, int(numbered.group(1))):
-            return web.error(start_response, "403 Forbidden", MESSAGES["not_own_comment"])
+        if numbered and method == "GET":
+            if not self.own_comment(environ, int(numbered.group(1))):
+                return web.error(start_response, "403 Forbidden", MESSAGES["not_own_comment"])
+        elif numbered and method == "PUT" and self.moderated:
+            return self.edit(environ, start_response, int(numbered.group(1)))
         return self.app(environ, start_response)
 
     def own_comment(self, environ, comment_id):
@@ -131,6 +192,76 @@ class RequestGuard:
         except BadSignature:  # expired included
             return False
         return value == [comment_id, sha1(comment.text)]
+
+    def edit(self, environ, start_response, comment_id):
+        """``PUT /id/N``: a commenter may edit a comment while it awaits moderation, never once it is published.
+
+        Refused rather than sent back to moderation: the published text stays what the
+        moderator approved, and nothing has to disappear from the page or be announced
+        to the moderator again.
+        """
+
+        def refusal():
+            comment = self.store.comment(comment_id)
+            if comment is not None and comment.mode == stores.PUBLISHED:
+                return functools.partial(web.error, status="403 Forbidden", message=MESSAGES["published"])
+            return None
+
+        return self.changing(environ, start_response, refusal)
+
+    def moderation_link(self, environ, start_response, method, comment_id, key):
+        """``/id/N/<activate|delete|edit>/<key>``: the key must be for N and newer than what N now is.
+
+        Isso checks only the key's signature, and acts on the number signed inside it
+        whatever the address says. A link mailed about a comment its author edited
+        since would publish a text the moderator never read, and one mailed about a
+        deleted comment would act on the newer comment that took its number.
+        """
+        if method == "GET":  # Isso's confirmation page: nothing changes yet
+            refusal = self.moderation_refusal(comment_id, key)
+            return refusal(start_response) if refusal else self.app(environ, start_response)
+        return self.changing(environ, start_response, lambda: self.moderation_refusal(comment_id, key))
+
+    def moderation_refusal(self, comment_id, key):
+        try:
+            signed_id, signed_at = self.signer.loads(key, max_age=MODERATION_KEY_MAX_AGE, return_timestamp=True)
+        except BadSignature:
+            return self.moderation_page("invalid", comment_id)
+        if type(signed_id) is not int or signed_id != comment_id:
+            return self.moderation_page("invalid", comment_id)
+        comment = self.store.comment(comment_id)
+        if comment is None:
+            return None  # Isso answers 404
+        if signed_before_last_change(signed_at.timestamp(), comment, self.store.last_deletion(comment_id)):
+            return self.moderation_page("stale", comment_id)
+        return None
+
+    @staticmethod
+    def moderation_page(reason, comment_id):
+        """The answer (a function of start_response) that shows the moderator why nothing was done."""
+        title, text = MODERATION_REFUSALS[reason]
+        body = MODERATION_PAGE.format(title=title, text=text.format(id=comment_id)).encode("utf-8")
+
+        def answer(start_response):
+            start_response("403 Forbidden", [("Content-Type", "text/html; charset=utf-8"),
+                                             ("Content-Length", str(len(body)))])
+            return [body]
+
+        return answer
+
+    def changing(self, environ, start_response, refusal):
+        """Run ``refusal()`` and, unless it returns an answer, Isso's change: no other edit or moderation in between."""
+        if not self.change_lock.acquire(timeout=CHANGE_LOCK_TIMEOUT):
+            return web.error(start_response, "503 Service Unavailable", MESSAGES["busy"], [("Retry-After", "5")])
+        try:
+            answer = refusal()
+            if answer is not None:
+                return answer(start_response)
+            status, headers, body = web.call_buffered(self.app, environ)
+        finally:
+            self.change_lock.release()
+        start_response(status, headers)
+        return [body]
 
     @staticmethod
     def thread_uris_allowed(environ):

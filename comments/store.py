@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website cleaning and the thread address check.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website cleaning, the thread address check and the record of deleted comment numbers.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -67,8 +67,24 @@ SCHEMA += [
     f"UPDATE threads SET uri = '/adresse-refusee/' || id || '/' WHERE NOT {SITE_PATH_SQL.format('uri')}",
 ]
 
+# Isso's comments table has "id INTEGER PRIMARY KEY" without AUTOINCREMENT: once the
+# newest comment is deleted, the next one gets its number again, and a moderation link
+# mailed about the first one would act on the second. A link carries its signing time
+# in whole seconds only, so comparing it with the new comment's creation leaves the
+# second of the deletion in doubt; the middleware (comments.hardening) reads when each
+# number was last deleted, whoever deleted it (a commenter, a moderator, Isso's purge).
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_deleted_comments (id INTEGER PRIMARY KEY, at REAL NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS zohe_record_deleted_comment AFTER DELETE ON comments BEGIN"
+    " INSERT OR REPLACE INTO zohe_deleted_comments (id, at) VALUES (OLD.id, (julianday('now') - 2440587.5) * 86400.0);"
+    " END",
+]
+
 BUSY_TIMEOUT_MS = 10_000
 
+# Isso's mode of a published comment (isso/db/comments.py: 2 awaits moderation, 4 is
+# deleted but still referenced by replies).
+PUBLISHED = 1
 Comment = namedtuple("Comment", "mode text created modified")
 
 
@@ -138,6 +154,11 @@ class Store:
             .fetchone()
         )
         return Comment(*row) if row else None
+
+    def last_deletion(self, comment_id):
+        """When a comment numbered ``comment_id`` was last deleted (seconds), or None."""
+        row = self.connection().execute("SELECT at FROM zohe_deleted_comments WHERE id = ?", (comment_id,)).fetchone()
+        return row[0] if row else None
 
     # Admin login throttle --------------------------------------------------------
 

@@ -106,3 +106,19 @@ class Server(runner.Gunicorn):
     def conf(self):
         """The server's configuration as comments.settings loads it (for CLI functions)."""
         return settings.load(self.config, environ={"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD})
+
+
+def mailed_links(sink, server, comment_id, text):
+    """The activate, delete and edit paths of the moderation e-mail about comment ``comment_id`` saying ``text``.
+
+    The text tells two comments apart that had the same number (Isso gives a deleted
+    comment's number to the next one).
+    """
+    _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content() and text in msg.get_content())
+    body = message.get_content()
+    links = {action: re.search(rf"{action.capitalize()} comment: (\S+)", body).group(1) for action in ("activate", "delete")}
+    for link in links.values():
+        assert link.startswith(server.base + "/"), link
+    paths = {action: link[len(server.base):] for action, link in links.items()}
+    paths["edit"] = paths["activate"].replace("/activate/", "/edit/")
+    return paths
