@@ -11,9 +11,7 @@ from urllib.parse import quote
 from isso.db import SQLite3
 
 from comments import settings, store
-
-# Isso's comment modes (isso/db/comments.py).
-PUBLISHED, PENDING, DELETED = 1, 2, 4
+from comments.store import DELETED, PENDING, PUBLISHED
 
 
 @dataclass

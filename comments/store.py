@@ -82,9 +82,9 @@ SCHEMA += [
 
 BUSY_TIMEOUT_MS = 10_000
 
-# Isso's mode of a published comment (isso/db/comments.py: 2 awaits moderation, 4 is
-# deleted but still referenced by replies).
-PUBLISHED = 1
+# Isso's comment modes (isso/db/comments.py): published, awaiting moderation, deleted but
+# still referenced by replies.
+PUBLISHED, PENDING, DELETED = 1, 2, 4
 Comment = namedtuple("Comment", "mode text created modified")
 
 

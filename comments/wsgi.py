@@ -116,7 +116,7 @@ def wait_for_isso_purge(timeout=10.0):
     is locked", and once a worker hung on its first query. gunicorn ``--preload`` forks
     the workers right after this, and a fork while another thread is inside SQLite can
     leave the child with SQLite's mutex held by nobody. The thread then sleeps for
-    ``[moderation] purge-after`` (30 days), so later forks are safe.
+    ``[moderation] purge-after`` (about a hundred years, comments/isso.cfg), so later forks are safe.
     """
     target = isso.core.__file__
     deadline = time.monotonic() + timeout

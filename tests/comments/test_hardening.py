@@ -565,13 +565,18 @@ def test_a_pending_comment_may_be_edited_a_published_one_not(moderated, uri):
     assert _mode(moderated.dbpath, comment_id) == (1, "Second jet, en attente.")
 
 
+def _posted(moderated, sink, uri, text):
+    """A new comment on `uri`: the client that posted it, the answer, its number and its e-mail's links."""
+    client = moderated.client()
+    answer = client.new(uri, text)
+    number = answer.json()["id"]
+    return client, answer, number, mailed_links(sink, moderated, number, text)
+
+
 def test_a_moderation_link_signed_before_an_edit_is_refused(moderated, smtp_sink, uri):
     """The e-mail shows the first text; the commenter edits; the e-mail's links must not act on a text never read."""
     _, sink = smtp_sink
-    client = moderated.client()
-    created = client.new(uri, "Un avis tout à fait anodin.")
-    comment_id = created.json()["id"]
-    links = mailed_links(sink, moderated, comment_id, "Un avis tout à fait anodin.")
+    client, created, comment_id, links = _posted(moderated, sink, uri, "Un avis tout à fait anodin.")
     r = client.request("PUT", f"/id/{comment_id}", json_body={"text": "Texte que personne n’a relu."},
                        headers={"Cookie": cookie_pair(created, str(comment_id))})
     assert r.status == 200
@@ -607,10 +612,7 @@ def _edited_at(dbpath, comment_id):
 def test_a_moderation_link_does_not_act_on_the_comment_that_took_a_deleted_ones_number(moderated, smtp_sink, uri):
     """Isso's ids have no AUTOINCREMENT: the next comment after the newest one is deleted gets its number."""
     _, sink = smtp_sink
-    client = moderated.client()
-    first = client.new(uri, "Un premier avis, retiré ensuite.")
-    number = first.json()["id"]
-    old = mailed_links(sink, moderated, number, "Un premier avis, retiré ensuite.")
+    client, first, number, old = _posted(moderated, sink, uri, "Un premier avis, retiré ensuite.")
     r = client.request("DELETE", f"/id/{number}", headers={"Cookie": cookie_pair(first, str(number)),
                                                            "Content-Type": "application/json"})
     assert r.status == 200
