@@ -1,5 +1,6 @@
-"""The development configuration, the environment overrides and the production refusal to start with a weak password."""
+"""The development configuration, the environment overrides, the production refusal to start with a weak password, and the units' file mode."""
 
+import configparser
 import subprocess
 import sys
 
@@ -7,6 +8,7 @@ import pytest
 
 from comments import dev, settings
 from isso_support import Server, free_port, write_config
+from support import ROOT
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -180,3 +182,12 @@ def test_dev_server_accepts_writes_from_the_preview_origin_it_is_given(tmp_path)
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.mark.parametrize("unit", ["zohe-comments.service", "zohe-comments-backup.service"])
+def test_the_units_that_write_the_database_leave_it_to_their_user_alone(unit):
+    """The database and its snapshots hold e-mail addresses and the key that signs moderation links."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.read(ROOT / "comments" / "deploy" / unit, encoding="utf-8")
+    assert parser["Service"]["User"] == "zohe"
+    assert parser["Service"]["UMask"] == "0077"
