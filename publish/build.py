@@ -132,11 +132,14 @@ def build(prod=False, output=None, overrides=None, generators=None):
         forget_plugins()
         if generators is not None:
             signals.all_generators_finalized.connect(generators.extend, weak=False)
+        # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.
+        # Made first, so that its plugins are connected (to readers_init among others) when the
+        # pool parses the Markdown: what the pool caches is what Pelican would have read.
+        pelican = (ParallelPelican if parallel else Pelican)(settings)
         if parallel:
             warm_reader_cache(settings)
-        # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.
         with frozen_while_writing() if parallel else contextlib.nullcontext():
-            (ParallelPelican if parallel else Pelican)(settings).run()
+            pelican.run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
             logging.makeLogRecord(

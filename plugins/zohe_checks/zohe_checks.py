@@ -9,6 +9,7 @@ or error as a failed build.
 
 from collections import defaultdict
 import difflib
+import functools
 import html
 import logging
 import os
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import blinker
 from pelican import signals
 from pelican.contents import Article
+from pelican.readers import MarkdownReader
 
 from .settings import get_settings
 
@@ -85,14 +87,13 @@ def header(source_path, keys):
     return lines, None
 
 
-def check_header(instance):
+def check_source(source_path, content, metadata, settings):
     """A Markdown header must not end early on "Key :" nor hold a key the site does not read,
     dates must be year-month-day, and what is published must not keep the placeholders of
-    `invoke new`."""
-    if not instance.source_path or not instance.source_path.endswith((".md", ".markdown")):
-        return
-    where = _display(instance.source_path, instance.settings)
-    lines, spaced = header(instance.source_path, get_settings(instance.settings)["metadata_keys"])
+    `invoke new`. Run as the file is parsed (see `check_markdown_sources`)."""
+    where = _display(source_path, settings)
+    keys = get_settings(settings)["metadata_keys"]
+    lines, spaced = header(source_path, keys)
     if spaced:
         number, key = spaced
         logger.error(
@@ -100,11 +101,10 @@ def check_header(instance):
             "write '%s:' with no space before the colon",
             where, number, key, key,
         )
-    published = instance.status != "draft"
-    if published and SCAFFOLD_TEXT in (instance._content or ""):
+    published = metadata.get("status") != "draft"
+    if published and SCAFFOLD_TEXT in (content or ""):
         logger.error("%s: the text is still the one `invoke new` wrote ('%s'); write yours",
                      where, SCAFFOLD_TEXT)
-    keys = get_settings(instance.settings)["metadata_keys"]
     for number, key, value in lines:
         if key not in keys:
             close = difflib.get_close_matches(key, keys, n=1)
@@ -123,6 +123,31 @@ def check_header(instance):
                 "(any other form is guessed: 03/04/2023 would be 4 March)",
                 where, number, key.capitalize(), value,
             )
+
+
+def check_markdown_sources(readers):
+    """Make Pelican's Markdown reader run `check_source` on each file it parses.
+
+    In the reader rather than on every document built: a file the reader cache gives
+    back was checked when it was parsed (a logged problem keeps it out of that cache,
+    and a failed build drops the cache), so a build does not open each source again.
+    """
+    for extension, reader_class in list(readers.reader_classes.items()):
+        if reader_class is not None and issubclass(reader_class, MarkdownReader):
+            readers.reader_classes[extension] = _checked(reader_class)
+
+
+@functools.cache  # one subclass per reader class, however many builds
+def _checked(reader_class):
+    class Checked(reader_class):
+        def read(self, source_path):
+            content, metadata = super().read(source_path)
+            check_source(source_path, content, metadata, self.settings)
+            return content, metadata
+
+    # Pelican names a document's reader after its class ("MarkdownReader" -> "markdown").
+    Checked.__name__ = Checked.__qualname__ = reader_class.__name__
+    return Checked
 
 
 # The generators' lists of documents, hidden and draft ones included.
@@ -348,7 +373,7 @@ def _site_path(url, siteurl):
 
 def register():
     signals.content_object_init.connect(check_metadata)
-    signals.content_object_init.connect(check_header)
+    signals.readers_init.connect(check_markdown_sources)
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.all_generators_finalized.connect(check_unread_files)
     signals.all_generators_finalized.connect(remember_unwritten)
