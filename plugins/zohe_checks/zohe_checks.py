@@ -352,16 +352,11 @@ def _unread_source(url, source, settings):
     Pelican leaves the link alone when the document failed to be read, and says so
     with the reason: the author's mistake is in that file, not in the linking one.
     """
-    if not url.startswith("{filename}"):
+    if not url.startswith("{filename}") or not source:
         return None
-    path = unquote(urlsplit(url[len("{filename}"):]).path)
-    if path.startswith("/"):
-        target = os.path.join(settings["PATH"], path.lstrip("/"))
-    elif source:
-        target = os.path.join(os.path.dirname(source), path)
-    else:
-        return None
-    return target if os.path.isfile(target) else None
+    # Resolved as a URL of the content folder, as Pelican resolves it.
+    target = output_file(url[len("{filename}"):], source, settings["PATH"], is_folder=lambda _path: False)
+    return target if target and os.path.isfile(target) else None
 
 
 def _site_path(url, siteurl):
