@@ -17,7 +17,6 @@ not inherit is an open SQLite connection: see release_database.
 import gc
 import logging
 import os
-import sqlite3
 import sys
 import threading
 import time
@@ -69,26 +68,16 @@ def release_database(path):
     others. After a restart, the first ``invoke comments.approve`` or ``comments.backup``
     then left every worker answering 500 "disk I/O error" until restarted.
 
-    Collecting the cycles closes those connections. One still open after that is held on
-    purpose by some code, which SQLite forbids closing from another thread; the server
-    refuses to start rather than fork with it.
+    Collecting the cycles closes those connections. A file of the database still open
+    after that is held on purpose by some code (SQLite forbids closing its connection
+    from another thread): the server refuses to start rather than fork with it.
     """
     gc.collect()
-    still_open = [con for con in gc.get_objects() if isinstance(con, sqlite3.Connection) and _is_open(con)]
     files = _open_files(path)
-    if still_open or files:
+    if files:
         raise RuntimeError(
-            f"{len(still_open)} SQLite connection(s) still open before the workers fork"
-            f" ({', '.join(files) or 'no file of the database'}): they would share it without SQLite's locks"
+            f"{', '.join(files)} still open before the workers fork: they would share it without SQLite's locks"
         )
-
-
-def _is_open(con):
-    try:
-        con.total_changes  # unlike close(), allowed from any thread
-    except sqlite3.ProgrammingError:
-        return False
-    return True
 
 
 def _open_files(path):
