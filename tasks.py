@@ -17,24 +17,12 @@ CONFIG = {
 
 
 def _build_or_exit(**kwargs):
-    """Build; on failure exit with every problem, each said once.
-
-    Importing Isso (for the comments tasks) gives the root logger a handler at INFO:
-    the build would print a line for each file it writes, and each problem twice,
-    before its own report. It is set aside while the build runs.
-    """
-    import logging
-
     from publish.build import BuildError, build as run_build
 
-    root = logging.getLogger()
-    handlers, root.handlers = root.handlers, []
     try:
         return run_build(**kwargs)
     except BuildError as error:
         raise Exit(f"Build failed:\n{error}", code=1)
-    finally:
-        root.handlers = handlers
 
 
 @task

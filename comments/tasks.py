@@ -6,8 +6,10 @@ import sqlite3
 
 from invoke import Collection, task
 
-from comments import backup as backups
-from comments import moderation, settings
+# comments.settings, .moderation and .backup are imported by the tasks that use them:
+# they import Isso, whose __init__ calls logging.basicConfig(level=INFO), and the project's
+# tasks.py loads this module for every task, a build's included, which would then print
+# a line per written file.
 
 
 def _comment_id(value):
@@ -64,6 +66,8 @@ def _refusals(action, database=None):
     No traceback: the line names the file and what to change. ``action`` says what could
     not be done ("Publication impossible"); ``database`` is the path SQLite errors are about.
     """
+    from comments import settings
+
     try:
         yield
     except settings.ConfigurationError as e:
@@ -76,6 +80,8 @@ def _refusals(action, database=None):
 
 def _conf(action):
     """The server's configuration; never makes the database's folder (only the server creates the database)."""
+    from comments import settings
+
     with _refusals(action):
         return settings.load(create_folder=False)
 
@@ -83,6 +89,8 @@ def _conf(action):
 @task
 def pending(c):
     """List the comments awaiting moderation (thread, author, date, text)."""
+    from comments import moderation, settings
+
     action = "Liste impossible"
     conf = _conf(action)
     with _refusals(action, settings.dbpath(conf)):
@@ -93,6 +101,8 @@ def pending(c):
 @task(help={"id": "number of the comment (see comments.pending)"})
 def approve(c, id):
     """Publish a pending comment."""
+    from comments import moderation, settings
+
     action = f"Publication du commentaire n°\u00a0{id} impossible"
     comment_id = _comment_id(id)
     conf = _conf(action)
@@ -107,6 +117,8 @@ def approve(c, id):
 @task(help={"id": "number of the comment (see comments.pending)"})
 def delete(c, id):
     """Delete a comment (pending or published)."""
+    from comments import moderation, settings
+
     action = f"Suppression du commentaire n°\u00a0{id} impossible"
     comment_id = _comment_id(id)
     conf = _conf(action)
@@ -119,13 +131,20 @@ def delete(c, id):
 
 
 @task(help={"keep": "how many snapshots to keep (1 or more)", "directory": "where to write them (default: var/backups)"})
-def backup(c, keep=backups.KEEP, directory=None):
+def backup(c, keep=None, directory=None):
     """Write a consistent snapshot of the live database, keeping the newest ones."""
+    from comments import backup as backups, settings
+
+    keep = backups.KEEP if keep is None else keep
+    try:
+        keep = int(keep)
+    except ValueError:
+        raise SystemExit(f"Sauvegarde refusée\u00a0: --keep vaut {keep}, il faut un nombre.")
     action = "Sauvegarde impossible"
     conf = _conf(action)
     try:
         with _refusals(action, settings.dbpath(conf)):
-            path = backups.backup(settings.dbpath(conf), directory, int(keep))
+            path = backups.backup(settings.dbpath(conf), directory, keep)
     except backups.InvalidKeep:
         raise SystemExit(
             f"Sauvegarde refusée\u00a0: --keep vaut {keep}, il faut au moins 1 "
@@ -139,6 +158,8 @@ def backup(c, keep=backups.KEEP, directory=None):
 @task(help={"file": "the snapshot to put back"})
 def restore(c, file):
     """Put a snapshot back after checking it (the current database is saved first)."""
+    from comments import backup as backups, settings
+
     action = "Restauration impossible"
     with _refusals(action):
         # The one command that may make the database, and so its folder: onto a new server.
