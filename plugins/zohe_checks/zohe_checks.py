@@ -17,6 +17,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import blinker
+from markdown.extensions import meta
 from pelican import signals
 from pelican.contents import Article
 from pelican.readers import MarkdownReader
@@ -53,10 +54,8 @@ def check_metadata(instance):
             )
 
 
-# A metadata line as Python-Markdown's meta extension reads it ("Key: value"), one that
-# continues the line above it (indented), and one a French typist may write: "Key : value".
-_METADATA_LINE = re.compile(r" {0,3}[A-Za-z0-9_-]+:")
-_CONTINUED_LINE = re.compile(r" {4}")
+# A line a French typist may write in the header: "Key : value", which Python-Markdown's
+# meta extension does not take for metadata.
 _SPACED_KEY = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t\u00a0\u202f]+:")
 # Dates as the site writes them: year, month, day, then the time if any. Pelican would read
 # 03/04/2023 month first (4 March) and 2023-03 as the 1st: both are refused.
@@ -68,19 +67,21 @@ SCAFFOLD_TEXT = "Le texte de la chronique commence ici."
 
 
 def header(source_path, keys):
-    """The metadata lines of a Markdown file, [(line number, key, raw value)], and
-    (line number, key) of the line that ends them if it is one of `keys` with a space
-    before its colon, else None."""
+    """The metadata lines of a Markdown file as Python-Markdown's meta extension reads them,
+    [(line number, key, raw value)], and (line number, key) of the line that ends them if
+    it is one of `keys` with a space before its colon, else None."""
     lines = []
     with open(source_path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, 1):
             line = line.rstrip("\r\n")
-            if not line.strip():
+            if number == 1 and meta.BEGIN_RE.match(line):
+                continue
+            if not line.strip() or meta.END_RE.match(line):
                 break
-            if _METADATA_LINE.match(line):
-                key, _, value = line.partition(":")
-                lines.append((number, key.strip().lower(), value.strip()))
-            elif not (lines and _CONTINUED_LINE.match(line)):
+            metadata = meta.META_RE.match(line)
+            if metadata:
+                lines.append((number, metadata.group("key").lower().strip(), metadata.group("value").strip()))
+            elif not (lines and meta.META_MORE_RE.match(line)):
                 spaced = _SPACED_KEY.match(line)
                 known = spaced and spaced.group(1).lower() in keys
                 return lines, (number, spaced.group(1)) if known else None
