@@ -10,18 +10,17 @@ from pelican.utils import slugify
 from publish import plugin_module
 from publish.build import ROOT
 
-# The checks refuse to publish these placeholders: the author replaces them.
-_checks = plugin_module("zohe_checks")
-TEMPLATE = f"""Title: {{title}}
-Date: {{date}}
-Author: {{author}}
+# `summary` and `text` are the checks' placeholders (zohe_checks), which they refuse to publish.
+TEMPLATE = """Title: {title}
+Date: {date}
+Author: {author}
 Category: Les Chroniques de Zôhé
 Tags:
-Summary: {_checks.SCAFFOLD_SUMMARY}
-Slug: {{slug}}
+Summary: {summary}
+Slug: {slug}
 Status: draft
 
-{_checks.SCAFFOLD_TEXT}
+{text}
 """
 # French elision ("L’été") is a word boundary in the address: l-ete, not lete.
 _APOSTROPHES = str.maketrans({"’": " ", "'": " "})
@@ -52,8 +51,10 @@ def new_chronicle(title, author="Zôhé", content=None, now=None):
             f"{path.relative_to(content.parent)} already exists: edit it, or choose another title "
             "(the file name is its slug)."
         )
+    checks = plugin_module("zohe_checks")
     path.write_text(
-        TEMPLATE.format(title=title, date=now.strftime("%Y-%m-%d %H:%M"), author=author, slug=slug),
+        TEMPLATE.format(title=title, date=now.strftime("%Y-%m-%d %H:%M"), author=author, slug=slug,
+                        summary=checks.SCAFFOLD_SUMMARY, text=checks.SCAFFOLD_TEXT),
         encoding="utf-8",
     )
     return path
