@@ -9,8 +9,8 @@ Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then
 own lock around "insert, then read back MAX(id)", and under two workers some ``POST /new``
 answers carry another commenter's comment and edit cookie (measured here: 15 in 1,200;
 ``python -m comments.bench --race`` reproduces it). Here the app is
-built with ``multiprocessing=True`` so the lock is a process-shared semaphore, and
-``--preload`` makes every worker inherit that one lock from the master. What they must
+built for several processes (comments.isso_app) so the lock is a process-shared semaphore,
+and ``--preload`` makes every worker inherit that one lock from the master. What they must
 not inherit is an open SQLite connection: see release_database.
 """
 
@@ -21,11 +21,9 @@ import sys
 import threading
 import time
 
-import isso
 import isso.core
-from itsdangerous import URLSafeTimedSerializer
 
-from comments import settings, store
+from comments import isso_app, settings, store
 from comments.cache import ThreadCache
 from comments.french import FrenchModerationPages
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
@@ -34,10 +32,10 @@ from comments.throttle import LoginThrottle
 
 def create_app(conf):
     """Build the hardened application from a loaded configuration (see comments.settings.load)."""
-    core = isso.make_app(conf, threading=False, multiprocessing=True)
+    core, instance = isso_app.build(conf)
     if conf.getboolean("moderation", "enabled"):
         wait_for_isso_purge()
-    # After make_app: Isso creates (or migrates) its tables first, ours refer to them.
+    # After the app is built: Isso creates (or migrates) its tables first, ours refer to them.
     path = settings.dbpath(conf)
     store.prepare(path)
     shared = store.Store(path)
@@ -49,9 +47,8 @@ def create_app(conf):
     app = ThreadCache(app, conf, shared)
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())
-    # As Isso builds its own (isso.Isso.signer), which make_app does not expose.
-    signer = URLSafeTimedSerializer(store.session_key(path))
-    app = RequestGuard(app, conf, shared, signer, secure_cookies=settings.production())
+    # Isso's own signer: edit cookies and moderation keys are its signatures.
+    app = RequestGuard(app, conf, shared, instance.signer, secure_cookies=settings.production())
     release_database(path)
     return app
 
@@ -99,7 +96,7 @@ def _open_files(path):
 
 
 def wait_for_isso_purge(timeout=10.0):
-    """Return once the purge thread Isso starts in make_app (moderation on) has done its first pass.
+    """Return once the purge thread Isso starts with the app (moderation on) has done its first pass.
 
     The thread races with what follows: once, our switch to WAL failed with "database
     is locked", and once a worker hung on its first query. gunicorn ``--preload`` forks
