@@ -26,7 +26,7 @@ from isso.utils.hash import sha1
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
-from comments import settings, store as stores, web
+from comments import commenter, settings, store as stores, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
 # the login form is urlencoded, the confirmation page and the admin buttons send an
@@ -61,13 +61,6 @@ CHANGE_LOCK_TIMEOUT = 10
 # rule inside the database.
 SITE_PATH = re.compile(r"/(?!/)[^\\\x00-\x1f\x7f-\x9f]*")
 
-# A practical address check (RFC 5321 lengths, one @, a dotted domain), not RFC 5322:
-# its job is to catch typos and junk with a message the commenter understands.
-EMAIL = re.compile(
-    r"^[^@\s<>()\[\]\\,;:\"]{1,64}@(?=.{1,253}$)(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$",
-    re.UNICODE,
-)
-
 # What a commenter or a reader may read: French, with French typography.
 MESSAGES = {
     "forbidden_origin": "Requête refusée\u00a0: elle ne vient pas du site Zôhé.",
@@ -78,12 +71,10 @@ MESSAGES = {
     "object_required": "Requête invalide\u00a0: un objet JSON est attendu.",
     "list_required": "Requête invalide\u00a0: une liste d’adresses de pages est attendue.",
     "uri_invalid": "Requête invalide\u00a0: l’adresse de la page doit être un chemin du site, comme /chroniques/la-juste-mesure/.",
-    "email_required": "Votre adresse e-mail est nécessaire pour commenter (elle ne sera pas publiée).",
-    "email_invalid": "Cette adresse e-mail n’est pas valide\u00a0: vérifiez-la (par exemple nom@exemple.fr).",
-    "author_required": "Votre nom est nécessaire pour commenter.",
     "not_own_comment": "Accès refusé\u00a0: seul le navigateur qui a écrit ce commentaire peut le relire, peu après l’avoir écrit.",
     "published": "Ce commentaire est déjà publié\u00a0: il ne peut plus être modifié. Vous pouvez en écrire un nouveau.",
     "busy": "Le serveur est occupé\u00a0: réessayez dans un instant.",
+    **commenter.MESSAGES,
 }
 
 # What a moderator reads when a moderation link is refused (the links open in a browser;
@@ -106,10 +97,6 @@ MODERATION_REFUSALS = {
         "sont sur la page d’administration.",
     ),
 }
-
-
-def valid_email(value):
-    return len(value) <= 254 and EMAIL.match(value) is not None
 
 
 def site_path(value):
@@ -329,22 +316,13 @@ class RequestGuard:
             return "400 Bad Request", "object_required"
         if path == "/new":
             return self.check_new_comment(data)
-        return None
+        # PUT /id/N and the moderator's edit change the name too (comments.commenter).
+        refusal = commenter.name_refusal(data.get("author"))
+        return refusal and ("400 Bad Request", refusal)
 
     def check_new_comment(self, data):
-        email = data.get("email")
-        if email is not None and not isinstance(email, str):
-            return "400 Bad Request", "email_invalid"
-        email = (email or "").strip()
-        if not email:
-            if self.require_email:
-                return "400 Bad Request", "email_required"
-        elif not valid_email(email):
-            return "400 Bad Request", "email_invalid"
-        author = data.get("author")
-        if self.require_author and not (isinstance(author, str) and author.strip()):
-            return "400 Bad Request", "author_required"
-        return None
+        refusal = commenter.new_comment_refusal(data, self.require_email, self.require_author)
+        return refusal and ("400 Bad Request", refusal)
 
     def harden_cookies(self, start_response):
         """The admin session cookie must not be readable by scripts (nor sent over HTTP in production)."""

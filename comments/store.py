@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website cleaning, the thread address check and the record of deleted comment numbers.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, and the record of deleted comment numbers.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -10,6 +10,8 @@ import os
 import sqlite3
 import threading
 from collections import namedtuple
+
+from comments import commenter
 
 # Every table that changes what a thread read or a count returns.
 WATCHED_TABLES = ("comments", "threads")
@@ -80,6 +82,17 @@ SCHEMA += [
     " END",
 ]
 
+# A commenter's name is trimmed (comments.commenter.NAME_SPACES), however it was written:
+# the middleware refuses the rest of what a name may not hold before Isso stores it, and
+# prepare neutralises names stored before that rule.
+TRIMMED_NAME = "trim({0}, char(" + ", ".join(str(ord(c)) for c in commenter.NAME_SPACES) + "))"
+SCHEMA += [
+    f"CREATE TRIGGER IF NOT EXISTS zohe_trim_author_{name} AFTER {event} ON comments "
+    f"WHEN NEW.author <> {TRIMMED_NAME.format('NEW.author')} "
+    f"BEGIN UPDATE comments SET author = nullif({TRIMMED_NAME.format('author')}, '') WHERE id = NEW.id; END"
+    for name, event in (("insert", "INSERT"), ("update", "UPDATE OF author"))
+]
+
 BUSY_TIMEOUT_MS = 10_000
 
 # Isso's comment modes (isso/db/comments.py): published, awaiting moderation, deleted but
@@ -89,7 +102,7 @@ Comment = namedtuple("Comment", "mode text created modified")
 
 
 def prepare(path):
-    """Create our tables and triggers (idempotent), clean stored websites and thread addresses, switch the database to WAL.
+    """Create our tables and triggers (idempotent), clean stored websites, names and thread addresses, switch the database to WAL.
 
     WAL lets thread reads and backups proceed while a worker writes; it is a property of
     the file, so setting it once here covers Isso's own connections too.
@@ -101,6 +114,10 @@ def prepare(path):
         with con:
             for statement in SCHEMA:
                 con.execute(statement)
+            # Names stored before the rule, or by `isso import`: every reader of the
+            # database (admin page, mail, command line, baked pages) gets them clean.
+            con.create_function("zohe_neutral_name", 1, commenter.neutral_name, deterministic=True)
+            con.execute("UPDATE comments SET author = zohe_neutral_name(author) WHERE author IS NOT zohe_neutral_name(author)")
     finally:
         con.close()
 
