@@ -7,6 +7,7 @@ in the same order, without the demo, and the instance is returned beside the app
 that comments.wsgi can give it our lock and our moderation mail.
 """
 
+import copy
 from functools import reduce
 from os.path import dirname, join
 
@@ -24,9 +25,21 @@ class ZoheIsso(isso.Isso, ProcessMixin):
     """Isso for several worker processes (``make_app(multiprocessing=True)``'s class)."""
 
 
+def without_isso_guard(conf):
+    """A copy of ``conf`` with ``[guard] enabled`` off, for Isso alone: comments.guard limits posting instead.
+
+    Isso's guard runs after its ``new`` view has created the thread, and counts per /24
+    for ever. Every other value stays, ``require-email`` and ``require-author`` included,
+    which Isso sends to the embed script; our middleware reads the real configuration.
+    """
+    own = copy.deepcopy(conf)
+    own.set("guard", "enabled", "false")
+    return own
+
+
 def build(conf):
     """Return ``(app, instance)``: Isso's WSGI app with its own middleware, and the Isso object inside it."""
-    instance = ZoheIsso(conf)
+    instance = ZoheIsso(without_isso_guard(conf))
     package = dirname(isso.__file__)
     layers = [
         isso.local_manager.make_middleware,

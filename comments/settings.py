@@ -53,6 +53,18 @@ ENV_OVERRIDES = [
 ]
 
 
+# Options of ours that Isso's loader does not know: it would log "no such option" for
+# each at every start, as if the value were ignored.
+OWN_OPTIONS = {("guard", "direct-reply-window")}  # comments.guard
+
+
+class OwnOptionsKnown(logging.Filter):
+    """Drops Isso's "no such option" warning for OWN_OPTIONS, and only for them."""
+
+    def filter(self, record):
+        return not (record.msg == "no such option: [%s] %s" and tuple(record.args) in OWN_OPTIONS)
+
+
 class ConfigurationError(RuntimeError):
     """The configuration is unsafe or unusable; the server must not start, nor a moderation command run.
 
@@ -104,6 +116,8 @@ def load(path=None, environ=None, preview=False, create_folder=True):
         named_by = " (nommé par ISSO_SETTINGS)" if not path and environ.get("ISSO_SETTINGS") else ""
         raise ConfigurationError(f"Fichier de configuration d’Isso introuvable\u00a0: {chosen}{named_by}.")
     path = chosen
+    own_options = OwnOptionsKnown()
+    logging.getLogger("isso").addFilter(own_options)
     try:
         conf = config.load(config.default_file(), str(path))
     except OSError as e:
@@ -112,6 +126,8 @@ def load(path=None, environ=None, preview=False, create_folder=True):
         line = getattr(e, "lineno", None) or next((number for number, _ in getattr(e, "errors", [])), None)
         where = f", ligne {line}" if line else ""
         raise ConfigurationError(f"Fichier de configuration d’Isso mal formé\u00a0: {path}{where}.") from e
+    finally:
+        logging.getLogger("isso").removeFilter(own_options)
 
     for variable, section, option in ENV_OVERRIDES:
         value = environ.get(variable)

@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, and the record of deleted comment numbers.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers and the recent posts that the limits on posting count.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -80,6 +80,16 @@ SCHEMA += [
     "CREATE TRIGGER IF NOT EXISTS zohe_record_deleted_comment AFTER DELETE ON comments BEGIN"
     " INSERT OR REPLACE INTO zohe_deleted_comments (id, at) VALUES (OLD.id, (julianday('now') - 2440587.5) * 86400.0);"
     " END",
+]
+
+# Our limits on posting (comments.guard) count each address's recent comments here rather
+# than in Isso's comments table, where Isso's own guard counts them per /24 for ever.
+# A row holds the address, the thread for a top-level comment (NULL for a reply) and
+# when; rows are deleted as their window passes, so no address is kept longer than the
+# limit it serves.
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_recent_posts (address TEXT NOT NULL, thread TEXT, at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS zohe_recent_posts_address ON zohe_recent_posts (address, at)",
 ]
 
 # A commenter's name is trimmed (comments.commenter.NAME_SPACES), however it was written:
@@ -216,3 +226,53 @@ class Store:
 
     def clear_login_failures(self, address):
         self.connection().execute("DELETE FROM zohe_login_failures WHERE address = ?", (address,))
+
+    # Limits on posting (comments.guard) ----------------------------------------
+
+    def admit_post(self, address, thread, now, per_address, per_thread):
+        """Record a post from ``address`` unless a limit refuses it; every worker sees the same count.
+
+        ``per_address`` and ``per_thread`` are ``(count, window in seconds)``: at most that
+        many posts from the address in the window, and at most that many top-level ones to
+        ``thread`` (None for a reply, which only the first limit counts). Returns ``(row,
+        None)`` when admitted, else ``(None, (limit, retry_at))``, ``limit`` being
+        "per_address" or "per_thread", whichever frees last. The count and the record are
+        one transaction (BEGIN IMMEDIATE), so two workers cannot both take the last place;
+        rows that no window needs any more are deleted first.
+        """
+        limits = {"per_address": (*per_address, "address = ?", (address,))}
+        if thread is not None:
+            limits["per_thread"] = (*per_thread, "address = ? AND thread = ?", (address, thread))
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute(
+                "DELETE FROM zohe_recent_posts WHERE at <= ? AND (thread IS NULL OR at <= ?)",
+                (now - per_address[1], now - per_thread[1]),
+            )
+            refusals = []
+            for limit, (count, window, where, args) in limits.items():
+                times = [at for (at,) in con.execute(
+                    f"SELECT at FROM zohe_recent_posts WHERE {where} AND at > ? ORDER BY at", args + (now - window,)
+                )]
+                if len(times) >= count:
+                    # Free again once enough of these posts have left the window.
+                    oldest = times[len(times) - count] if count else now
+                    refusals.append((oldest + window, limit))
+            row = None
+            if not refusals:
+                row = con.execute(
+                    "INSERT INTO zohe_recent_posts (address, thread, at) VALUES (?, ?, ?)", (address, thread, now)
+                ).lastrowid
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        if refusals:
+            retry_at, limit = max(refusals)
+            return None, (limit, retry_at)
+        return row, None
+
+    def forget_post(self, row):
+        """Take back a post admit_post recorded but Isso did not store (invalid, or an error)."""
+        self.connection().execute("DELETE FROM zohe_recent_posts WHERE rowid = ?", (row,))

@@ -26,6 +26,7 @@ import isso.core
 from comments import isso_app, settings, store
 from comments.cache import ThreadCache
 from comments.french import FrenchModerationPages
+from comments.guard import PostLimits
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
 from comments.throttle import LoginThrottle
 
@@ -47,6 +48,9 @@ def create_app(conf):
     app = ThreadCache(app, conf, shared)
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())
+    # Limits on posting, inside RequestGuard so that only well-formed posts use up a
+    # reader's allowance, and outside Isso so that a refusal writes nothing (comments.guard).
+    app = PostLimits(app, conf, shared)
     # Isso's own signer: edit cookies and moderation keys are its signatures.
     app = RequestGuard(app, conf, shared, instance.signer, secure_cookies=settings.production())
     release_database(path)
