@@ -65,6 +65,19 @@ class OwnOptionsKnown(logging.Filter):
         return not (record.msg == "no such option: [%s] %s" and tuple(record.args) in OWN_OPTIONS)
 
 
+def read_isso_file(path):
+    """Isso's configuration file read by Isso's own loader (its defaults beneath), as is: the server and the build both read it so.
+
+    Only Isso's warning about OWN_OPTIONS is left out: the build fails on any warning.
+    """
+    own_options = OwnOptionsKnown()
+    logging.getLogger("isso").addFilter(own_options)
+    try:
+        return config.load(config.default_file(), os.fspath(path))
+    finally:
+        logging.getLogger("isso").removeFilter(own_options)
+
+
 class ConfigurationError(RuntimeError):
     """The configuration is unsafe or unusable; the server must not start, nor a moderation command run.
 
@@ -116,18 +129,14 @@ def load(path=None, environ=None, preview=False, create_folder=True):
         named_by = " (nommé par ISSO_SETTINGS)" if not path and environ.get("ISSO_SETTINGS") else ""
         raise ConfigurationError(f"Fichier de configuration d’Isso introuvable\u00a0: {chosen}{named_by}.")
     path = chosen
-    own_options = OwnOptionsKnown()
-    logging.getLogger("isso").addFilter(own_options)
     try:
-        conf = config.load(config.default_file(), str(path))
+        conf = read_isso_file(path)
     except OSError as e:
         raise ConfigurationError(f"Fichier de configuration d’Isso illisible\u00a0: {path} ({e.strerror}).") from e
     except (configparser.Error, UnicodeDecodeError) as e:
         line = getattr(e, "lineno", None) or next((number for number, _ in getattr(e, "errors", [])), None)
         where = f", ligne {line}" if line else ""
         raise ConfigurationError(f"Fichier de configuration d’Isso mal formé\u00a0: {path}{where}.") from e
-    finally:
-        logging.getLogger("isso").removeFilter(own_options)
 
     for variable, section, option in ENV_OVERRIDES:
         value = environ.get(variable)

@@ -211,10 +211,11 @@ class _Renderer:
     """Isso's own Markdown renderer and sanitizer, built once from Isso's configuration."""
 
     def __init__(self, config_path):
-        from isso import config
         from isso.html import Markup as IssoMarkup
 
-        conf = config.load(config.default_file(), os.fspath(config_path))
+        from comments.settings import read_isso_file
+
+        conf = read_isso_file(config_path)
         self.markup = IssoMarkup(conf)
 
     def __call__(self, text):
