@@ -102,7 +102,11 @@ class PostLimits:
 
         address = counted_address(web.client_address(environ, self.trusted_proxies))
         now = self.clock()
-        thread = uri if data.get("parent") is None else None  # Isso's test for a top-level comment
+        parent = data.get("parent")
+        # As Isso's view will store it: a parent that is not a comment of this thread
+        # (none, 0, unknown, another chronicle's) makes a top-level comment.
+        reply = isinstance(parent, int) and parent != 0 and self.store.comment_in_thread(parent, uri)
+        thread = None if reply else uri
         row, refusal = self.store.admit_post(address, thread, now, self.per_address, self.per_thread)
         if refusal:
             limit, retry_at = refusal

@@ -182,6 +182,14 @@ class Store:
         )
         return Comment(*row) if row else None
 
+    def comment_in_thread(self, comment_id, uri):
+        """True when comment ``comment_id`` belongs to the thread of address ``uri``."""
+        row = self.connection().execute(
+            "SELECT 1 FROM comments JOIN threads ON threads.id = comments.tid WHERE comments.id = ? AND threads.uri = ?",
+            (comment_id, uri),
+        ).fetchone()
+        return row is not None
+
     def last_deletion(self, comment_id):
         """When a comment numbered ``comment_id`` was last deleted (seconds), or None."""
         row = self.connection().execute("SELECT at FROM zohe_deleted_comments WHERE id = ?", (comment_id,)).fetchone()
