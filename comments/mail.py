@@ -262,7 +262,7 @@ class ModerationMail:
             "",
             "Texte, tel qu’il a été écrit\u00a0:",
             "",
-            *("> " + line for line in text.split("\n")),
+            *(f"> {line}" if line else ">" for line in text.split("\n")),
             "",
         ]
         if pending:
