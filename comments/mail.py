@@ -227,7 +227,7 @@ class ModerationMail:
     def message(self, outgoing, comment):
         """The French mail about ``comment``; nothing a commenter wrote reaches a header but the folded title."""
         pending = comment.mode == PENDING
-        title = one_line(comment.title or comment.uri, TITLE_LIMIT)
+        title = one_line(comment.title or "", TITLE_LIMIT) or one_line(comment.uri, TITLE_LIMIT)
         message = EmailMessage(policy=POLICY)
         what = "Commentaire à modérer" if pending else "Commentaire publié"
         message["Subject"] = f"{what}\u00a0: «\u00a0{title}\u00a0»"

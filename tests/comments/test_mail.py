@@ -11,7 +11,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from comments import moderation
+from comments import mail, moderation, settings
 from isso_support import SITE, Server, Sink, free_port, moderation_links
 
 pytestmark = pytest.mark.timeout(60)
@@ -252,3 +252,26 @@ def test_a_mail_given_up_is_logged_as_an_error_without_the_password(tmp_path, sm
     assert outbox(failing) == []
     assert [item.id for item in moderation.pending(failing.conf())] == [number]
     assert smtp.mailbox.about(failing, number) == []
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("ISSO_SMTP_FROM", "Commentaires Zôhé"),
+    ("ISSO_SMTP_FROM", "a@zohe.test, b@zohe.test"),
+    ("ISSO_SMTP_TO", "moderation"),
+    ("ZOHE_MAIL_RETRY_DELAYS", "60, une heure"),
+    ("ZOHE_MAIL_RETRY_DELAYS", "60, 0"),
+])
+def test_a_setting_the_mail_cannot_use_stops_the_server_at_start(variable, value):
+    environ = {"ISSO_NOTIFY": "smtp", variable: value}
+    conf = settings.load(environ=environ, create_folder=False)
+    with pytest.raises(settings.ConfigurationError, match=variable):
+        mail.addresses(conf, "from"), mail.addresses(conf, "to"), settings.mail_retry_delays(environ)
+
+
+def test_isso_is_built_without_its_own_mail_and_reply_notifications_are_refused():
+    conf = settings.load(environ={"ISSO_NOTIFY": "stdout, smtp"}, create_folder=False)
+    assert mail.isso_conf(conf).getlist("general", "notify") == ["stdout"]
+    assert conf.getlist("general", "notify") == ["stdout", "smtp"] and mail.enabled(conf)
+    conf.set("general", "reply-notifications", "true")
+    with pytest.raises(settings.ConfigurationError, match="reply-notifications"):
+        mail.isso_conf(conf)
