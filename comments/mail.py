@@ -108,14 +108,14 @@ def reason(error):
 class ModerationMail:
     """Queues a notification for each new comment (Isso's ``comments.new:after-save`` signal) and sends the queue from a thread of each worker process."""
 
-    def __init__(self, conf, instance, store, retry_delays=None):
+    def __init__(self, conf, instance, store):
         self.smtp = conf.section("smtp")
         self.sender = addresses(conf, "from")[0]
         self.recipients = addresses(conf, "to")
         self.endpoint = conf.get("server", "public-endpoint")
         self.sign = instance.sign  # Isso's own moderation keys
         self.store = store
-        self.retry_delays = tuple(retry_delays or settings.mail_retry_delays() or RETRY_DELAYS)
+        self.retry_delays = settings.mail_retry_delays() or RETRY_DELAYS
         self._start_lock = threading.Lock()
         self._sender_pid = None
         self._wake = threading.Event()
@@ -148,7 +148,6 @@ class ModerationMail:
             return
         with self._start_lock:
             if self._sender_pid != os.getpid():
-                self._wake = threading.Event()
                 threading.Thread(target=self._run, name="moderation-mail", daemon=True).start()
                 self._sender_pid = os.getpid()
 
