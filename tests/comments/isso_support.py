@@ -6,7 +6,6 @@ share that name and shadow one another.
 
 import http.client
 import json
-import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -2,7 +2,6 @@
 
 import smtplib
 import sqlite3
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes, policy
