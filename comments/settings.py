@@ -11,7 +11,9 @@ ENV_OVERRIDES below for where each one goes):
 - ``ZOHE_SITEURL`` (the site origin allowed to write), ``ZOHE_COMMENTS_URL`` (Isso's public
   URL, used in moderation links), ``ZOHE_COMMENTS_DB`` (relative: from the repository);
 - ``ISSO_NOTIFY``, ``ISSO_TRUSTED_PROXIES`` (comma separated), ``ISSO_HASH_SALT``;
-- ``ISSO_SMTP_HOST``, ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_SECURITY``, ``_FROM``, ``_TO``.
+- ``ISSO_SMTP_HOST``, ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_SECURITY``, ``_FROM``, ``_TO``;
+- ``ZOHE_MAIL_RETRY_DELAYS`` (seconds, comma separated): replaces the moderation mail's
+  retry delays (comments.mail.RETRY_DELAYS, about a day); the tests use a few seconds.
 """
 
 import configparser
@@ -100,6 +102,23 @@ def production(environ=None):
     """True when running the public server (``ZOHE_ENV=production``)."""
     environ = os.environ if environ is None else environ
     return environ.get("ZOHE_ENV", "").strip().lower() == "production"
+
+
+def mail_retry_delays(environ=None):
+    """The delays of ``ZOHE_MAIL_RETRY_DELAYS`` in seconds, or None when it is unset (comments.mail has the default)."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("ZOHE_MAIL_RETRY_DELAYS", "").strip()
+    if not value:
+        return None
+    try:
+        delays = tuple(float(item) for item in value.split(","))
+    except ValueError:
+        delays = ()
+    if not delays or not all(0 < delay < float("inf") for delay in delays):
+        raise ConfigurationError(
+            f"ZOHE_MAIL_RETRY_DELAYS doit être une liste de durées en secondes, positives, séparées par des virgules\u00a0: {value!r}."
+        )
+    return delays
 
 
 def settings_path(environ=None):

@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers and the recent posts that the limits on posting count.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count and the moderation mail's outbox.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -103,12 +103,28 @@ SCHEMA += [
     for name, event in (("insert", "INSERT"), ("update", "UPDATE OF author"))
 ]
 
+# The moderation mail's outbox (comments.mail): a notification is a row here before any
+# SMTP server is tried, so that a restart, a killed worker or an SMTP outage of hours
+# loses none. In the database, because every worker must see every row; a worker takes
+# a row by moving its `due` time past the time a send can take, in one write
+# transaction, so two workers never send one mail, and a row taken by a worker that
+# died is taken again once that time has passed. `origin` and `endpoint` are the site's
+# and Isso's public addresses as the commenter's request saw them (Isso's own links).
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " comment_id INTEGER NOT NULL, comment_created REAL NOT NULL, origin TEXT NOT NULL, endpoint TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0, due REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS zohe_outbox_due ON zohe_outbox (due)",
+]
+
 BUSY_TIMEOUT_MS = 10_000
 
 # Isso's comment modes (isso/db/comments.py): published, awaiting moderation, deleted but
 # still referenced by replies.
 PUBLISHED, PENDING, DELETED = 1, 2, 4
 Comment = namedtuple("Comment", "mode text created modified")
+Outgoing = namedtuple("Outgoing", "id comment_id comment_created origin endpoint attempts")
+MailedComment = namedtuple("MailedComment", "mode author email website text uri title")
 
 
 def prepare(path):
@@ -284,3 +300,58 @@ class Store:
     def forget_post(self, row):
         """Take back a post admit_post recorded but Isso did not store (invalid, or an error)."""
         self.connection().execute("DELETE FROM zohe_recent_posts WHERE rowid = ?", (row,))
+
+    # Moderation mail outbox (comments.mail) ---------------------------------------
+
+    def queue_mail(self, comment_id, comment_created, origin, endpoint, now):
+        self.connection().execute(
+            "INSERT INTO zohe_outbox (comment_id, comment_created, origin, endpoint, due) VALUES (?, ?, ?, ?, ?)",
+            (comment_id, comment_created, origin, endpoint, now),
+        )
+
+    def claim_mail(self, now, lease):
+        """The oldest notification due at ``now``, taken until ``now + lease`` (None if none is due)."""
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            row = con.execute(
+                "SELECT id, comment_id, comment_created, origin, endpoint, attempts FROM zohe_outbox"
+                " WHERE due <= ? ORDER BY due, id LIMIT 1",
+                (now,),
+            ).fetchone()
+            if row:
+                con.execute("UPDATE zohe_outbox SET due = ? WHERE id = ?", (now + lease, row[0]))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return Outgoing(*row) if row else None
+
+    def retry_mail(self, outgoing_id, due):
+        self.connection().execute(
+            "UPDATE zohe_outbox SET attempts = attempts + 1, due = ? WHERE id = ?", (due, outgoing_id)
+        )
+
+    def drop_mail(self, outgoing_id):
+        self.connection().execute("DELETE FROM zohe_outbox WHERE id = ?", (outgoing_id,))
+
+    def next_mail_due(self):
+        """When the next notification is due (seconds), or None if the outbox is empty."""
+        return self.connection().execute("SELECT MIN(due) FROM zohe_outbox").fetchone()[0]
+
+    def mailed_comment(self, comment_id, created):
+        """What the moderation mail shows of comment ``comment_id``, if it is still the one created at ``created``.
+
+        Isso gives a deleted comment's number to the next one: a notification queued for
+        the first must not describe the second.
+        """
+        row = (
+            self.connection()
+            .execute(
+                "SELECT c.mode, c.author, c.email, c.website, c.text, t.uri, t.title"
+                " FROM comments AS c JOIN threads AS t ON t.id = c.tid WHERE c.id = ? AND c.created = ?",
+                (comment_id, created),
+            )
+            .fetchone()
+        )
+        return MailedComment(*row) if row else None

@@ -23,7 +23,7 @@ import time
 
 import isso.core
 
-from comments import isso_app, settings, store
+from comments import isso_app, mail, settings, store
 from comments.cache import ThreadCache
 from comments.french import FrenchModerationPages
 from comments.guard import PostLimits
@@ -33,7 +33,8 @@ from comments.throttle import LoginThrottle
 
 def create_app(conf):
     """Build the hardened application from a loaded configuration (see comments.settings.load)."""
-    core, instance = isso_app.build(conf)
+    # Isso gets a copy without its own SMTP notifier; ours reads the real switch (comments.mail.isso_conf).
+    core, instance = isso_app.build(mail.isso_conf(conf))
     if conf.getboolean("moderation", "enabled"):
         wait_for_isso_purge()
     # After the app is built: Isso creates (or migrates) its tables first, ours refer to them.
@@ -53,6 +54,11 @@ def create_app(conf):
     app = PostLimits(app, conf, shared)
     # Isso's own signer: edit cookies and moderation keys are its signatures.
     app = RequestGuard(app, conf, shared, instance.signer, secure_cookies=settings.production())
+    if mail.enabled(conf):
+        moderation_mail = mail.ModerationMail(conf, instance, shared)
+        instance.signal.subscriptions[mail.SIGNAL].append(moderation_mail.queue)
+        # Around everything: any request a worker serves starts its sender thread.
+        app = mail.StartSender(app, moderation_mail)
     release_database(path)
     return app
 

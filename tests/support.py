@@ -7,6 +7,7 @@ modules share that name and would shadow one another.
 import contextlib
 from email import message_from_bytes, policy
 import functools
+import re
 import http.server
 import os
 from pathlib import Path
@@ -123,6 +124,25 @@ class Sink:
                 if remaining <= 0:
                     raise AssertionError(f"no matching e-mail within {timeout} s; got {len(self.messages)}")
                 self.arrived.wait(remaining)
+
+
+# A moderation link alone on its line, as comments.mail writes it: one inside the quoted
+# comment text, or after "Auteur :", is a commenter's, not the mail's.
+MODERATION_LINK = re.compile(r"\S+/id/\d+/(activate|delete)/\S+")
+
+
+def moderation_links(body):
+    """The links of a moderation e-mail's body, ``{"activate": url, "delete": url}`` (no activate once published).
+
+    Found by their address, not by the words around them; a second link for one action
+    fails the test, since a moderator could not tell which is real.
+    """
+    links = {}
+    for line in body.splitlines():
+        if found := MODERATION_LINK.fullmatch(line):
+            assert found[1] not in links, f"two {found[1]} links in the e-mail:\n{body}"
+            links[found[1]] = found[0]
+    return links
 
 
 # A chronicle an author pushed without its title: the strict build must refuse it, naming it.

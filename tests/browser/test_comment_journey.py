@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 import pytest
 
 from comments import runner
-from support import Sink, build, environment, free_port, serve_directory
+from support import Sink, build, environment, free_port, moderation_links, serve_directory
 
 CHRONICLE = "chroniques/la-juste-mesure/"
 TEXT = "Merci pour « La juste mesure » : la confiance avant le marketing."
@@ -69,7 +69,7 @@ def test_reader_comments_moderator_approves_from_the_email(discussion, open_page
     assert recipients == ["moderation@zohe.test"]
     body = message.get_content()
     assert "Camille" in body and "La juste mesure" in body
-    activate = re.search(r"Activate comment: (\S+)", body).group(1)
+    activate = moderation_links(body)["activate"]
 
     # Before approval, a fresh reader sees nothing.
     page.goto(f"{site_url}/{CHRONICLE}")

@@ -6,7 +6,6 @@ share that name and shadow one another.
 
 import http.client
 import json
-import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 from comments import runner, settings
 from comments.runner import free_port, write_config
-from support import Sink  # noqa: F401  (re-exported for the fixtures)
+from support import Sink, moderation_links  # noqa: F401  (re-exported for the fixtures and tests)
 
 SITE = runner.UNREACHABLE_SITE
 ADMIN_PASSWORD = "test-admin-password-long-enough"
@@ -115,10 +114,9 @@ def mailed_links(sink, server, comment_id, text):
     comment's number to the next one).
     """
     _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content() and text in msg.get_content())
-    body = message.get_content()
-    links = {action: re.search(rf"{action.capitalize()} comment: (\S+)", body).group(1) for action in ("activate", "delete")}
+    links = moderation_links(message.get_content())
     for link in links.values():
-        assert link.startswith(server.base + "/"), link
+        assert link.startswith(server.base + f"/id/{comment_id}/"), link
     paths = {action: link[len(server.base):] for action, link in links.items()}
     paths["edit"] = paths["activate"].replace("/activate/", "/edit/")
     return paths

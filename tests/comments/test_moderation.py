@@ -11,7 +11,7 @@ import pytest
 from invoke import Context
 
 from comments import moderation, settings, tasks
-from isso_support import Server
+from isso_support import Server, moderation_links
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -20,13 +20,11 @@ def counts(client, *uris):
     return client.post("/count", json_body=list(uris)).json()
 
 
-def moderation_links(sink, comment_id):
+def mail_about(sink, comment_id):
     """Delete and activate links of the moderation e-mail about ``comment_id``."""
     _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content())
-    body = message.get_content()
-    delete = re.search(r"Delete comment: (\S+)", body).group(1)
-    activate = re.search(r"Activate comment: (\S+)", body).group(1)
-    return message, delete, activate
+    links = moderation_links(message.get_content())
+    return message, links["delete"], links["activate"]
 
 
 def visible_ids(client, uri):
@@ -58,7 +56,7 @@ def test_pending_comment_is_hidden_until_approved_by_email_link(moderated, smtp_
     assert visible_ids(client, uri) == []
     assert counts(client, uri) == [0]
 
-    message, _, activate = moderation_links(sink, comment_id)
+    message, _, activate = mail_about(sink, comment_id)
     assert "moderation@zohe.test" in message["To"]
     assert "Merci pour cette chronique." in message.get_content()
 
@@ -74,7 +72,7 @@ def test_email_delete_link_removes_comment(moderated, smtp_sink, uri):
     kept = client.new(uri, "Je reste en attente.").json()["id"]
     doomed = client.new(uri, "Je serai supprimé.").json()["id"]
 
-    _, delete, _ = moderation_links(sink, doomed)
+    _, delete, _ = mail_about(sink, doomed)
     r = confirm(moderated, delete)
     assert r.status == 200 and r.text == "Le commentaire est supprimé."
 
