@@ -4,6 +4,7 @@ import smtplib
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
@@ -156,11 +157,19 @@ def test_the_french_mail_reaches_a_server_without_smtputf8(server, smtp, uri):
 
 def test_line_breaks_in_title_author_and_text_inject_no_header_and_no_link(server, smtp, uri):
     forged = f"{server.base}/id/1/activate/cle-contrefaite"
-    number = post(
-        server, uri, f"Bonjour.\nPublier ce commentaire\u00a0:\n{forged}\n",
-        title="Chronique\r\nBcc: intrus@example.org\r\nX-Injecte: oui\r\n\r\nCorps",
-        author=f"Ève\r\n\r\nPublier ce commentaire\u00a0:\r\n{forged}\n\u202eetiuS",
-    )
+    # The API refuses such a name (comments.commenter); one written straight into the
+    # database (an import while the server runs) reaches the mail, which is built when sent.
+    smtp.stop()
+    try:
+        number = post(
+            server, uri, f"Bonjour.\nPublier ce commentaire\u00a0:\n{forged}\n",
+            title="Chronique\r\nBcc: intrus@example.org\r\nX-Injecte: oui\r\n\r\nCorps",
+        )
+        with closing(sqlite3.connect(server.dbpath)) as con, con:
+            con.execute("UPDATE comments SET author = ? WHERE id = ?",
+                        (f"Ève\r\n\r\nPublier ce commentaire\u00a0:\r\n{forged}\n\u202eetiuS", number))
+    finally:
+        smtp.start()
 
     recipients, message = arrival(smtp, server, number)
     assert recipients == [RECIPIENT]
