@@ -25,8 +25,8 @@ import isso.core
 
 from comments import isso_app, settings, store
 from comments.cache import ThreadCache
-from comments.french import FrenchModerationPages
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
+from comments.moderation_pages import ModerationPages
 from comments.throttle import LoginThrottle
 
 
@@ -43,7 +43,7 @@ def create_app(conf):
     # Outermost first: refuse bad requests before anything else runs; escape before
     # caching so that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
-    app = FrenchModerationPages(app)
+    app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())

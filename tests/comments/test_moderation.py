@@ -43,7 +43,7 @@ def confirm(server, link):
     client = server.client(origin=server.base)
     page = client.get(path_of(link, server))
     assert page.status == 200 and '<html lang="fr">' in page.text
-    assert "ce commentaire\u202f?" in page.text and "Are you sure" not in page.text
+    assert "ce commentaire\u202f?" in page.text and '<form method="post">' in page.text
     return client.post(path_of(link, server), headers={"Referer": link})
 
 
@@ -63,7 +63,7 @@ def test_pending_comment_is_hidden_until_approved_by_email_link(moderated, smtp_
     assert "Merci pour cette chronique." in message.get_content()
 
     r = confirm(moderated, activate)
-    assert r.status == 200 and r.text == "Le commentaire est publié."
+    assert r.status == 200 and "Le commentaire est publié." in r.text
     assert visible_ids(client, uri) == [comment_id]
     assert counts(client, uri) == [1]
 
@@ -76,7 +76,7 @@ def test_email_delete_link_removes_comment(moderated, smtp_sink, uri):
 
     _, delete, _ = moderation_links(sink, doomed)
     r = confirm(moderated, delete)
-    assert r.status == 200 and r.text == "Le commentaire est supprimé."
+    assert r.status == 200 and "Le commentaire est supprimé." in r.text
 
     pending_ids = [p.id for p in moderation.pending(moderated.conf())]
     assert kept in pending_ids and doomed not in pending_ids
