@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website cleaning, the thread address check and the record of deleted comment numbers.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website cleaning, the thread address check, the record of deleted comment numbers and the admin sessions.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -78,6 +78,17 @@ SCHEMA += [
     "CREATE TRIGGER IF NOT EXISTS zohe_record_deleted_comment AFTER DELETE ON comments BEGIN"
     " INSERT OR REPLACE INTO zohe_deleted_comments (id, at) VALUES (OLD.id, (julianday('now') - 2440587.5) * 86400.0);"
     " END",
+]
+
+# Admin sessions, so that one can be ended: Isso's own admin cookie is a signed
+# {"logged": true} that stays valid for 24 hours whatever happens, a logout or a new
+# admin password included. comments.admin keeps one row per login: the SHA-256 of the
+# random id the cookie carries (a copy of the database opens no session), a keyed
+# fingerprint of the admin password it was opened with (a new password ends them all)
+# and its end.
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_admin_sessions ("
+    "  digest TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, expires REAL NOT NULL)",
 ]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -199,3 +210,37 @@ class Store:
 
     def clear_login_failures(self, address):
         self.connection().execute("DELETE FROM zohe_login_failures WHERE address = ?", (address,))
+
+    # Admin sessions (comments.admin) ---------------------------------------------
+
+    def open_admin_session(self, digest, fingerprint, expires, now):
+        """Record a new session; forget those that ended or belong to another password."""
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute(
+                "DELETE FROM zohe_admin_sessions WHERE expires <= ? OR fingerprint <> ?", (now, fingerprint)
+            )
+            con.execute(
+                "INSERT INTO zohe_admin_sessions (digest, fingerprint, expires) VALUES (?, ?, ?)",
+                (digest, fingerprint, expires),
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def admin_session_open(self, digest, fingerprint, now):
+        """True when the session exists, has not ended and was opened with this password."""
+        row = (
+            self.connection()
+            .execute(
+                "SELECT 1 FROM zohe_admin_sessions WHERE digest = ? AND fingerprint = ? AND expires > ?",
+                (digest, fingerprint, now),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def close_admin_session(self, digest):
+        self.connection().execute("DELETE FROM zohe_admin_sessions WHERE digest = ?", (digest,))

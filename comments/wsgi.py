@@ -24,8 +24,9 @@ import time
 import isso.core
 
 from comments import isso_app, settings, store
+from comments.admin import AdminSessions
 from comments.cache import ThreadCache
-from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
+from comments.hardening import EscapeOutput, RequestGuard
 from comments.moderation_pages import ModerationPages
 from comments.throttle import LoginThrottle
 
@@ -45,10 +46,11 @@ def create_app(conf):
     app = EscapeOutput(core)
     app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
+    # Inside the throttle: it answers the login itself, and the throttle counts its answers.
+    app = AdminSessions(app, conf, shared, instance.signer, secure_cookies=settings.production())
     app = LoginThrottle(app, conf, shared)
-    app = AdminLogout(app, secure_cookies=settings.production())
     # Isso's own signer: edit cookies and moderation keys are its signatures.
-    app = RequestGuard(app, conf, shared, instance.signer, secure_cookies=settings.production())
+    app = RequestGuard(app, conf, shared, instance.signer)
     release_database(path)
     return app
 
