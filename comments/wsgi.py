@@ -26,6 +26,7 @@ import isso.core
 from comments import isso_app, settings, store
 from comments.admin import AdminSessions
 from comments.cache import ThreadCache
+from comments.csp import ContentSecurityPolicy
 from comments.hardening import EscapeOutput, RequestGuard
 from comments.moderation_pages import ModerationPages
 from comments.throttle import LoginThrottle
@@ -51,6 +52,8 @@ def create_app(conf):
     app = LoginThrottle(app, conf, shared)
     # Isso's own signer: edit cookies and moderation keys are its signatures.
     app = RequestGuard(app, conf, shared, instance.signer)
+    # Every answer carries its policy, the guard's refusals included.
+    app = ContentSecurityPolicy(app)
     release_database(path)
     return app
 
