@@ -11,7 +11,7 @@ import pytest
 from invoke import Context
 
 from comments import moderation, settings, tasks
-from isso_support import Server
+from isso_support import SITE, Server
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -235,3 +235,26 @@ def test_a_read_only_database_is_listed_and_approving_in_it_says_why_not(tmp_pat
         # A message, not a number: Python prints it, without a traceback, and exits with status 1.
         assert refused.value.code.startswith(f"Publication du commentaire n°\u00a0{waiting} impossible\u00a0: {reason}")
     assert [item.id for item in moderation.pending(server.conf())] == [waiting]
+
+
+def test_a_head_of_a_mail_link_decides_nothing(moderated, smtp_sink, uri):
+    """werkzeug routes HEAD to Isso's GET view, which took any method but GET for the decision."""
+    _, sink = smtp_sink
+    client = moderated.client()
+    comment_id = client.new(uri, "Un scanner de liens passe par là.").json()["id"]
+    _, delete, activate = moderation_links(sink, comment_id, "Un scanner de liens passe par là.")
+    for link in (activate, delete):
+        r = moderated.client(origin=None).request("HEAD", path_of(link, moderated))
+        assert r.status == 405 and r.header("Allow") == "GET, POST"
+    assert [p.id for p in moderation.pending(moderated.conf()) if p.id == comment_id] == [comment_id]
+
+
+def test_the_confirmation_page_shows_the_whole_text_escaped(moderated, smtp_sink, uri):
+    _, sink = smtp_sink
+    text = "<script>alert(1)</script> & *gras*\n\nSecond paragraphe."
+    comment_id = moderated.client().new(uri, text, author="<b>Zoé</b>").json()["id"]
+    _, _, activate = moderation_links(sink, comment_id, "Second paragraphe.")
+    page = moderated.client().get(path_of(activate, moderated)).text
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; *gras*</p><p>Second paragraphe.</p>" in page
+    assert "<strong>&lt;b&gt;Zoé&lt;/b&gt;</strong>" in page and "<script" not in page
+    assert f'href="{SITE}{uri}"' in page and '<form method="post"><button type="submit">Publier</button></form>' in page
