@@ -61,7 +61,8 @@ def test_the_cookie_is_httponly_strict_secure_and_a_day_long_at_most(moderated):
 def test_behind_the_proxy_the_cookie_is_for_its_prefix_only(moderated):
     r = login(moderated, headers={"X-Script-Name": "/isso"})
     assert "Path=/isso/" in r.header("Set-Cookie")
-    out = moderated.client().get("/logout/", headers={"X-Script-Name": "/isso", "Cookie": cookie_pair(r, "admin-session")})
+    prefixed = {"X-Script-Name": "/isso", "Cookie": cookie_pair(r, "admin-session")}
+    out = moderated.client().get("/logout/", headers=prefixed)
     assert out.status == 303 and out.header("Location") == "../admin/"
     assert "Path=/isso/" in out.header("Set-Cookie") and "Max-Age=0" in out.header("Set-Cookie")
 
@@ -122,6 +123,13 @@ def test_a_new_admin_password_ends_every_session_and_none_is_stored(tmp_path):
         assert admin_page(server, cookie_pair(login(server, ADMIN_PASSWORD + "-nouveau"), "admin-session")) == "admin"
     finally:
         server.stop()
+
+
+def test_the_admin_page_survives_any_query(moderated):
+    cookie = cookie_pair(login(moderated), "admin-session")
+    for query in ("page=abc", "mode=x", "asc=", "page=99999999999999999999", "mode=1&page=0&order_by=tid"):
+        r = moderated.client().get("/admin/?" + query, headers={"Cookie": cookie})
+        assert r.status == 200 and 'id="isso-root"' in r.text, query
 
 
 def test_the_admin_page_has_no_inline_handler_and_loads_our_script(moderated):
