@@ -163,6 +163,7 @@ def opens_admin_page(nginx, cookie):
 def test_the_admin_page_validates_and_its_sessions_end(nginx, comment_server, browsing):
     uri = unique_uri("admin")
     comment_id = post_comment(nginx, uri, "À valider depuis la page d’administration.")
+    doomed_id = post_comment(nginx, uri, "À supprimer depuis la page d’administration.")
     password = comment_server.env["ISSO_ADMIN_PASSWORD"]
     page = browsing.new_page()
     log_in(page, nginx, password)
@@ -178,6 +179,21 @@ def test_the_admin_page_validates_and_its_sessions_end(nginx, comment_server, br
     assert answer.value.status == 200
     expect(comment).to_be_hidden()
     assert published_ids(nginx, uri) == [comment_id]
+
+    # The page's other buttons run too: Edit and Cancel, Delete, the search help, the grouping.
+    doomed = page.locator(f"#isso-{doomed_id}")
+    doomed.locator("a.edit", has_text="Edit").click()
+    expect(doomed.locator("textarea")).to_have_value("À supprimer depuis la page d’administration.")
+    doomed.locator("a.edit", has_text="Cancel").click()
+    expect(doomed.locator("textarea")).to_have_count(0)
+    with page.expect_response(lambda r: f"/id/{doomed_id}/delete/" in r.url) as answer:
+        doomed.locator("a.delete").click()
+    assert answer.value.status == 200
+    expect(doomed).to_be_hidden()
+    page.locator(".search-tooltip").click()
+    expect(page.locator(".search-tooltip-text")).to_have_class(re.compile(r"\bshow\b"))
+    page.locator(".group input[type=checkbox]").click()
+    page.wait_for_url(re.compile(r"order_by=tid"))
 
     # Logging out ends the session on the server: the old cookie, replayed, gets the login page.
     assert opens_admin_page(nginx, cookie["value"])
