@@ -1,11 +1,11 @@
-"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, text published unread, unescaped names and a readable admin cookie.
+"""Middleware that closes what Isso 0.14 leaves open: forged writes, malformed bodies, bad e-mails, foreign thread addresses, text published unread and unescaped names.
 
 Measured on stock Isso (see ARCHITECTURE.md): a ``POST`` with no ``Content-Type`` is
 accepted and a foreign ``Origin`` is not refused, so another site can post from a
 visitor's browser; a JSON array body gives a 500; ``isso import`` stores author names
-unescaped; the admin session cookie is readable by scripts; the first comment on any
-``uri`` creates a thread of that address, ``javascript:alert(1)`` included, which the
-admin page then shows as a link.
+unescaped; the first comment on any ``uri`` creates a thread of that address,
+``javascript:alert(1)`` included, which the admin page then shows as a link. (The admin
+session is comments.admin's.)
 
 And what would publish, or show, a text no moderator has read: ``GET /id/N`` gives
 comment N, pending or not, to any edit cookie named N, whatever comment it was issued
@@ -29,8 +29,8 @@ from werkzeug.wrappers import Request
 from comments import commenter, settings, store as stores, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
-# the login form is urlencoded, the confirmation page and the admin buttons send an
-# empty body, the admin edit button sends JSON as text/plain. Everything else (the
+# the login form and the e-mail links' pages (comments.moderation_pages) post a form,
+# the admin buttons send an empty body, the admin edit button sends JSON as text/plain. Everything else (the
 # embed script's API) always sends application/json.
 LOGIN_PATH = re.compile(r"^/login/$")
 MODERATION_PATH = re.compile(r"^/id/\d+/(?:activate|delete|edit)/[^/]+$")
@@ -120,10 +120,10 @@ def signed_before_last_change(signed_at, comment, deleted_at):
 
 class RequestGuard:
     """Refuses what Isso would let through before it sees it: forged or malformed writes, foreign thread
-    addresses, another's pending comment, edits of a published one, outdated moderation links; hardens the admin cookie.
+    addresses, another's pending comment, edits of a published one, outdated moderation links.
     """
 
-    def __init__(self, app, conf, store, signer, secure_cookies=False):
+    def __init__(self, app, conf, store, signer):
         self.app = app
         self.store = store
         # Isso's own signer (Isso.signer): edit cookies and moderation keys are its signatures.
@@ -134,7 +134,6 @@ class RequestGuard:
         self.public_origin = settings.public_origin(conf)
         self.require_email = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-email")
         self.require_author = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-author")
-        self.secure_cookies = secure_cookies
         # A commenter's edit and a moderator's decision on the same comment, in two
         # workers: each checks the comment then lets Isso act, and the other must not
         # change it in between. Made before gunicorn --preload forks, so all workers share it.
@@ -150,7 +149,6 @@ class RequestGuard:
                 return web.error(start_response, status, MESSAGES[key])
         if not self.thread_uris_allowed(environ):
             return web.error(start_response, "400 Bad Request", MESSAGES["uri_invalid"])
-        start_response = self.harden_cookies(start_response)
 
         link = MODERATION_LINK.match(path)
         if link and method in ("GET", "POST"):
@@ -204,7 +202,7 @@ class RequestGuard:
         since would publish a text the moderator never read, and one mailed about a
         deleted comment would act on the newer comment that took its number.
         """
-        if method == "GET":  # Isso's confirmation page: nothing changes yet
+        if method == "GET":  # the confirmation page (comments.moderation_pages): nothing changes yet
             refusal = self.moderation_refusal(comment_id, key)
             return refusal(start_response) if refusal else self.app(environ, start_response)
         return self.changing(environ, start_response, lambda: self.moderation_refusal(comment_id, key))
@@ -323,59 +321,6 @@ class RequestGuard:
     def check_new_comment(self, data):
         refusal = commenter.new_comment_refusal(data, self.require_email, self.require_author)
         return refusal and ("400 Bad Request", refusal)
-
-    def harden_cookies(self, start_response):
-        """The admin session cookie must not be readable by scripts (nor sent over HTTP in production)."""
-
-        def wrapped(status, headers, exc_info=None):
-            out = []
-            for name, value in headers:
-                lname = name.lower()
-                if lname == "x-set-cookie" and value.startswith("isso-admin-session="):
-                    # Only the embed script reads X-Set-Cookie; it has no use for the admin token.
-                    continue
-                if lname == "set-cookie" and value.startswith("admin-session="):
-                    flags = {part.strip().lower() for part in value.split(";")[1:]}
-                    if "httponly" not in flags:
-                        value += "; HttpOnly"
-                    if self.secure_cookies and "secure" not in flags:
-                        value += "; Secure"
-                out.append((name, value))
-            return start_response(status, out, exc_info)
-
-        return wrapped
-
-
-class AdminLogout:
-    """A server-side logout for Isso's admin page.
-
-    Isso's "Log Out" button deletes the session cookie from JavaScript, which an
-    HttpOnly cookie forbids; the button is pointed at ``/logout/`` instead, which
-    expires the cookie from the server.
-    """
-
-    BUTTON = 'onClick="javascript:log_out()"'
-
-    def __init__(self, app, secure_cookies=False):
-        self.app = app
-        self.secure_cookies = secure_cookies
-
-    def __call__(self, environ, start_response):
-        path = web.route_path(environ)
-        if environ.get("REQUEST_METHOD") == "GET" and path == "/logout/":
-            cookie = "admin-session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly"
-            if self.secure_cookies:
-                cookie += "; Secure"
-            start_response("303 See Other", [("Location", "admin/"), ("Set-Cookie", cookie), ("Content-Length", "0")])
-            return [b""]
-        if environ.get("REQUEST_METHOD") != "GET" or path != "/admin/":
-            return self.app(environ, start_response)
-        status, headers, body = web.call_buffered(self.app, environ)
-        if self.BUTTON.encode() in body:
-            body = body.replace(self.BUTTON.encode(), b'href="../logout/"')
-            headers = web.replace_body_headers(headers, body)
-        start_response(status, headers)
-        return [body]
 
 
 def clean_author(value):

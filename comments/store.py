@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count and the moderation mail's outbox.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count, the moderation mail's outbox and the admin sessions.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -115,6 +115,17 @@ SCHEMA += [
     " comment_id INTEGER NOT NULL, comment_created REAL NOT NULL, origin TEXT NOT NULL, endpoint TEXT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, due REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS zohe_outbox_due ON zohe_outbox (due)",
+]
+
+# Admin sessions, so that one can be ended: Isso's own admin cookie is a signed
+# {"logged": true} that stays valid for 24 hours whatever happens, a logout or a new
+# admin password included. comments.admin keeps one row per login: the SHA-256 of the
+# random id the cookie carries (a copy of the database opens no session), a keyed
+# fingerprint of the admin password it was opened with (a new password ends them all)
+# and its end.
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_admin_sessions ("
+    "  digest TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, expires REAL NOT NULL)",
 ]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -355,3 +366,37 @@ class Store:
             .fetchone()
         )
         return MailedComment(*row) if row else None
+
+    # Admin sessions (comments.admin) ---------------------------------------------
+
+    def open_admin_session(self, digest, fingerprint, expires, now):
+        """Record a new session; forget those that ended or belong to another password."""
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute(
+                "DELETE FROM zohe_admin_sessions WHERE expires <= ? OR fingerprint <> ?", (now, fingerprint)
+            )
+            con.execute(
+                "INSERT INTO zohe_admin_sessions (digest, fingerprint, expires) VALUES (?, ?, ?)",
+                (digest, fingerprint, expires),
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def admin_session_open(self, digest, fingerprint, now):
+        """True when the session exists, has not ended and was opened with this password."""
+        row = (
+            self.connection()
+            .execute(
+                "SELECT 1 FROM zohe_admin_sessions WHERE digest = ? AND fingerprint = ? AND expires > ?",
+                (digest, fingerprint, now),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def close_admin_session(self, digest):
+        self.connection().execute("DELETE FROM zohe_admin_sessions WHERE digest = ?", (digest,))

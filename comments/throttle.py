@@ -34,8 +34,8 @@ class LoginThrottle:
             return self.refuse(start_response, until - now)
 
         status, headers, body = web.call_buffered(self.app, environ)
-        # Isso answers a right password with a redirect to the admin page and a wrong
-        # (or missing) one with the login page again.
+        # The login (comments.admin) answers a right password with a redirect to the
+        # admin page and a wrong (or missing) one with the login page again.
         if status.startswith("302") and web.header(headers, "Set-Cookie"):
             self.store.clear_login_failures(address)
         else:

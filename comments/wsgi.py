@@ -24,10 +24,12 @@ import time
 import isso.core
 
 from comments import isso_app, mail, settings, store
+from comments.admin import AdminSessions
 from comments.cache import ThreadCache
-from comments.french import FrenchModerationPages
+from comments.csp import ContentSecurityPolicy
 from comments.guard import PostLimits
-from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
+from comments.hardening import EscapeOutput, RequestGuard
+from comments.moderation_pages import ModerationPages
 from comments.throttle import LoginThrottle
 
 
@@ -45,15 +47,18 @@ def create_app(conf):
     # Outermost first: refuse bad requests before anything else runs; escape before
     # caching so that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
-    app = FrenchModerationPages(app)
+    app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
+    # Inside the throttle: it answers the login itself, and the throttle counts its answers.
+    app = AdminSessions(app, conf, shared, instance.signer, secure_cookies=settings.production())
     app = LoginThrottle(app, conf, shared)
-    app = AdminLogout(app, secure_cookies=settings.production())
     # Limits on posting, inside RequestGuard so that only well-formed posts use up a
     # reader's allowance, and outside Isso so that a refusal writes nothing (comments.guard).
     app = PostLimits(app, conf, shared)
     # Isso's own signer: edit cookies and moderation keys are its signatures.
-    app = RequestGuard(app, conf, shared, instance.signer, secure_cookies=settings.production())
+    app = RequestGuard(app, conf, shared, instance.signer)
+    # Every answer carries its policy, the guard's refusals included.
+    app = ContentSecurityPolicy(app)
     if mail.enabled(conf):
         moderation_mail = mail.ModerationMail(conf, instance, shared)
         instance.signal.subscriptions[mail.SIGNAL].append(moderation_mail.queue)

@@ -76,13 +76,15 @@ def test_reader_comments_moderator_approves_from_the_email(discussion, open_page
     page.locator(".isso-postbox").wait_for()
     assert page.locator("#isso-root .isso-comment").count() == 0
 
-    # Isso's link asks for confirmation, publishes, then shows the comment in its chronicle.
+    # The link shows the comment and asks for confirmation, publishes, then leads to its chronicle.
     moderator = open_page(width=1280).page
-    questions = []
-    moderator.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     moderator.goto(activate)
+    assert moderator.locator("h1").inner_text() == "Publier ce commentaire\u202f?"
+    assert "la confiance avant le marketing" in moderator.locator("blockquote").inner_text()
+    moderator.get_by_role("button", name="Publier").click()
+    moderator.get_by_text("Le commentaire est publié.").wait_for()
+    moderator.get_by_role("link", name="Voir la discussion").click()
     moderator.wait_for_url(re.compile(re.escape(f"{site_url}/{CHRONICLE}") + r"#isso-\d+$"))
-    assert questions == ["Publier ce commentaire\u202f?"]
 
     page.reload()
     shown = page.locator("#isso-root .isso-comment")

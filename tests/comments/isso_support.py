@@ -4,6 +4,7 @@ Test modules import them from here, never from a conftest: several conftest modu
 share that name and shadow one another.
 """
 
+import html
 import http.client
 import json
 import time
@@ -85,6 +86,15 @@ def cookie_pair(response, name):
         if value.startswith(name + "="):
             return value.split(";")[0]
     raise AssertionError(f"no {name} cookie in {response.header_all('Set-Cookie')}")
+
+
+def admin_page_key(page, comment_id):
+    """The moderation key the admin page gives the Validate button of comment ``comment_id`` (see comments.admin)."""
+    for found in re.finditer(r'data-zohe-call="validate_com" data-zohe-args="([^"]*)"', page):
+        arguments = json.loads(html.unescape(found.group(1)))
+        if arguments[0] == comment_id:
+            return arguments[1]
+    raise AssertionError(f"no Validate button for comment {comment_id}")
 
 
 class Server(runner.Gunicorn):

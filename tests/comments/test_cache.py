@@ -1,11 +1,9 @@
 """Thread reads and counts are served from the cache until a write of any kind, by any worker or by the command line."""
 
-import re
-
 import pytest
 
 from comments import moderation
-from isso_support import ADMIN_PASSWORD, SITE, cookie_pair
+from isso_support import ADMIN_PASSWORD, SITE, admin_page_key, cookie_pair
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -96,7 +94,7 @@ def moderation_key(server, comment_id):
     r = admin.post("/login/", body=f"password={ADMIN_PASSWORD}",
                    headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": "192.0.2.50"})
     page = admin.get("/admin/", headers={"Cookie": cookie_pair(r, "admin-session")}).text
-    return admin, re.search(rf"validate_com\({comment_id}, '([^']+)'", page).group(1)
+    return admin, admin_page_key(page, comment_id)
 
 
 def test_moderation_from_admin_page_invalidates(moderated, uri):

@@ -11,7 +11,7 @@ import pytest
 
 from comments import runner
 from comments.hardening import MESSAGES
-from isso_support import ADMIN_PASSWORD, SITE, cookie_pair, mailed_links
+from isso_support import ADMIN_PASSWORD, SITE, admin_page_key, cookie_pair, mailed_links
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -166,7 +166,7 @@ def test_admin_login_works_and_its_cookie_is_httponly_and_secure_in_production(m
     # Scripts cannot delete an HttpOnly cookie: the button logs out through the server.
     assert 'href="../logout/"' in page.text and "log_out()\"" not in page.text
     out = client.get("/logout/", headers={"Cookie": cookie.split(";")[0]})
-    assert out.status == 303 and out.header("Location") == "admin/"
+    assert out.status == 303 and out.header("Location") == "../admin/"
     expired = out.header("Set-Cookie")
     assert expired.startswith("admin-session=;") and "Max-Age=0" in expired and "HttpOnly" in expired
 
@@ -220,13 +220,13 @@ def test_moderation_posts_from_isso_pages_still_work_without_json(moderated, uri
     admin = moderated.client(origin=moderated.base)
     session = cookie_pair(login(admin, ADMIN_PASSWORD, visitor()), "admin-session")
     page = admin.get("/admin/", headers={"Cookie": session}).text
-    key = re.search(rf"validate_com\({comment_id}, '([^']+)'", page).group(1)
+    key = admin_page_key(page, comment_id)
 
     r = admin.post(f"/id/{comment_id}/edit/{key}", body='{"text": "Texte revu par la modération.", "author": "Zoé"}',
                    headers={"Content-Type": "text/plain;charset=UTF-8"})
     assert r.status == 200
     r = admin.post(f"/id/{comment_id}/activate/{key}")
-    assert r.status == 200 and r.text == "Le commentaire est publié."
+    assert r.status == 200 and "Le commentaire est publié." in r.text
     assert "Texte revu par la modération." in thread_texts(client, uri)[0]
 
 
@@ -513,7 +513,7 @@ def _admin_key(server, comment_id):
     admin = server.client(origin=server.base)
     session = cookie_pair(login(admin, ADMIN_PASSWORD, visitor()), "admin-session")
     page = admin.get("/admin/", headers={"Cookie": session}).text
-    key = re.search(rf"validate_com\({comment_id}, '([^']+)'", page).group(1)
+    key = admin_page_key(page, comment_id)
     _, signed_at = URLSafeTimedSerializer(store.session_key(server.dbpath)).loads(key, return_timestamp=True)
     return admin, key, signed_at.timestamp()
 
@@ -597,7 +597,7 @@ def test_a_moderation_link_signed_before_an_edit_is_refused(moderated, smtp_sink
             break
         time.sleep(0.05)
     r = admin.post(f"/id/{comment_id}/activate/{key}")
-    assert r.status == 200 and r.text == "Le commentaire est publié."
+    assert r.status == 200 and "Le commentaire est publié." in r.text
     assert thread_texts(client, uri) == ["<p>Texte que personne n’a relu.</p>"]
 
 

@@ -11,12 +11,13 @@ import time
 import pytest
 from invoke import Context
 
-from support import ROOT, free_port
+from support import ROOT, Sink, free_port
 from publish import deploy, deploy_tasks
 
 NGINX = "/usr/sbin/nginx"
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 SITE_CONF = ROOT / "deploy" / "nginx" / "zohe-site.conf"
+COMMENTS_ADMIN_PASSWORD = "deploy-test-password"
 # Commits made by the tests carry this identity and never read the user's git config.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Zôhé tests",
@@ -120,14 +121,36 @@ def published(tmp_path_factory, served_port):
 
 
 @pytest.fixture(scope="session")
-def comment_server(tmp_path_factory):
-    """The real comment server (comments.wsgi under gunicorn) on a free loopback port."""
+def moderation_mail():
+    """A real SMTP sink on loopback: (port, sink) receiving the comment server's moderation e-mails."""
+    from aiosmtpd.controller import Controller
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, sink
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def comment_server(tmp_path_factory, served_port, moderation_mail):
+    """The real comment server (comments.wsgi under gunicorn) on a free loopback port, set up as behind nginx.
+
+    The site nginx serves (see `nginx`) is the origin allowed to post, its /isso/ the public
+    address the moderation e-mails link to, and those e-mails go to `moderation_mail`.
+    """
     from comments.runner import Gunicorn, write_config
 
     directory = tmp_path_factory.mktemp("isso")
     port = free_port()
-    config = write_config(directory, port)
-    with Gunicorn(directory, port, config, workers=1, env={"ISSO_ADMIN_PASSWORD": "deploy-test-password"}) as server:
+    site = f"http://127.0.0.1:{served_port}"
+    config = write_config(
+        directory, port,
+        general={"host": site, "notify": "smtp"},
+        server={"public-endpoint": site + "/isso"},
+        smtp={"host": "127.0.0.1", "port": moderation_mail[0], "security": "none", "to": "moderation@zohe.test"},
+    )
+    with Gunicorn(directory, port, config, workers=1, env={"ISSO_ADMIN_PASSWORD": COMMENTS_ADMIN_PASSWORD}) as server:
         yield server
 
 

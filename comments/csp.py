@@ -1,0 +1,41 @@
+"""The comment server's own Content-Security-Policy, on every answer: nothing for the API, exactly what its pages need for its pages.
+
+nginx sends the site's policy on the site and none on /isso/ (deploy/nginx/zohe-site.conf):
+the site's ``script-src 'self'`` would leave nothing run by Isso's pages, and would allow
+far more than an answer of the API needs. The admin page runs Isso's ``admin.js`` and
+ours (comments.admin rewrites its inline handlers), loads its stylesheets and logo, and
+posts the moderation and edit requests; the e-mail links' pages (comments.moderation_pages)
+only post their form. Everything else (JSON, the embed script, refusals) may do nothing
+at all, and no answer may be framed.
+"""
+
+from comments import admin, moderation_pages, web
+
+BASE = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+POLICIES = {
+    "api": f"{BASE}; form-action 'none'",
+    "moderation": f"{BASE}; form-action 'self'",
+    "admin": f"{BASE}; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'",
+}
+
+
+def policy(path):
+    if path in (admin.ADMIN_PATH, admin.LOGIN_PATH):
+        return POLICIES["admin"]
+    if moderation_pages.PATH.match(path):
+        return POLICIES["moderation"]
+    return POLICIES["api"]
+
+
+class ContentSecurityPolicy:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        chosen = policy(web.route_path(environ))
+
+        def with_policy(status, headers, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]
+            return start_response(status, headers + [("Content-Security-Policy", chosen)], exc_info)
+
+        return self.app(environ, with_policy)
