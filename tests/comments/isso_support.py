@@ -7,7 +7,7 @@ share that name and shadow one another.
 import html
 import http.client
 import json
-import time
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 

@@ -152,7 +152,7 @@ def test_the_french_mail_reaches_a_server_without_smtputf8(server, smtp, uri):
 
     moderator = server.client(origin=server.base)
     r = moderator.post(links["activate"][len(server.base):])
-    assert r.status == 200 and r.text == "Le commentaire est publié."
+    assert r.status == 200 and "Le commentaire est publié." in r.text
 
 
 def test_line_breaks_in_title_author_and_text_inject_no_header_and_no_link(server, smtp, uri):
