@@ -36,28 +36,35 @@ def backup(dbpath, directory=None, keep=KEEP):
     """Write a snapshot of ``dbpath`` into ``directory`` and keep only the ``keep`` newest; return its path.
 
     SQLite's online backup copies a consistent state even while gunicorn workers write
-    (in WAL mode writers are not even blocked). The snapshot is written under a
-    temporary name and renamed once checked, so a crash never leaves a half file that
-    rotation would count as a backup.
+    (in WAL mode writers are not even blocked).
     """
     if keep < 1:
         raise InvalidKeep(f"keep must be at least 1, not {keep}")
     # Before anything is made: a snapshot of a mistyped path would be an empty database.
     settings.require_database(dbpath)
     directory = Path(directory) if directory else default_directory(dbpath)
+    # mode=rw: never creates the live database, and reads one this user may not write.
+    with closing(connect(dbpath, "rw")) as source:
+        target = _snapshot(source, directory)
+    rotate(directory, keep)
+    return target
+
+
+def _snapshot(source, directory):
+    """Copy ``source``'s database (a connection) into a new, checked snapshot in ``directory``; return its path.
+
+    The snapshot is written under a temporary name and renamed once checked, so a crash
+    never leaves a half file that rotation would count as a backup.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = directory / f"{PREFIX}{stamp}.db"
     partial = target.with_suffix(".partial")
-
     # Made here rather than by SQLite, so that a folder this user may not write is named
     # in the error (SQLite only says "unable to open database file").
-    partial.touch(exist_ok=False)
-    # mode=rw: never creates the live database, and reads one this user may not write.
-    source_uri = f"file:{quote(os.path.abspath(dbpath))}?mode=rw"
+    create_private(partial)
     try:
-        with closing(sqlite3.connect(source_uri, uri=True, timeout=store.BUSY_TIMEOUT_MS / 1000)) as source, \
-                closing(sqlite3.connect(partial)) as dest:
+        with closing(connect(partial, "rw")) as dest:
             source.backup(dest)
             # A standalone file: no -wal beside it to lose.
             dest.execute("PRAGMA journal_mode=DELETE")
@@ -67,8 +74,36 @@ def backup(dbpath, directory=None, keep=KEEP):
         partial.unlink(missing_ok=True)
         raise
     os.replace(partial, target)
-    rotate(directory, keep)
     return target
+
+
+def sqlite_uri(path, mode):
+    """The SQLite URI of ``path`` opened with ``mode`` (ro, rw, rwc).
+
+    The path is percent-encoded: in a URI, a "#" or "?" in a folder's name would end the
+    path and a "%" would start an escape, so SQLite would open another file.
+    """
+    return f"file:{quote(os.path.abspath(path))}?mode={mode}"
+
+
+def connect(path, mode, **options):
+    """A connection to ``path`` through its URI (see sqlite_uri), waiting for locks as the server does."""
+    options.setdefault("timeout", store.BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(sqlite_uri(path, mode), uri=True, **options)
+
+
+def create_private(path):
+    """Create the empty file ``path`` (never an existing one), readable and writable by its owner only.
+
+    Snapshots hold commenters' e-mail addresses and the key that signs moderation links.
+    The mode is set while the file is still empty, whatever the umask (which can only
+    remove bits from the one given to open); SQLite gives its journal the same mode.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def rotate(directory, keep=KEEP):
@@ -86,7 +121,7 @@ def check(path):
     if not path.is_file():
         raise InvalidBackup(f"{path} est introuvable")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect(path, "ro")
         try:
             result = [row[0] for row in con.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
@@ -122,7 +157,7 @@ def restore(path, dbpath, directory=None):
     if dbpath.exists():
         store.prepare(dbpath)
         previous_generation = store.Store(dbpath).generation()
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = connect(path, "ro")
     dest = sqlite3.connect(dbpath, timeout=store.BUSY_TIMEOUT_MS / 1000)
     try:
         source.backup(dest)

@@ -1,13 +1,15 @@
 """Backups taken while comments are written, rotation, and checked restores (also into a running server)."""
 
+import os
 import sqlite3
+import stat
 import threading
 import time
 
 import pytest
 from invoke import Context
 
-from comments import backup, settings, tasks
+from comments import backup, runner, settings, tasks
 from isso_support import Server
 from test_moderation import invoke, read_only
 
@@ -194,3 +196,41 @@ def test_backup_into_a_folder_it_may_not_write_names_it(unmoderated, tmp_path, m
     message = refused.value.code
     assert message.startswith("Sauvegarde impossible\u00a0: ") and f"{directory}/comments-" in message, message
     assert list(directory.iterdir()) == []
+
+
+def test_folders_whose_names_hold_uri_characters(unmoderated, uri, tmp_path, monkeypatch):
+    """In SQLite's URI, "#" and "?" ended the path and "%" began an escape: such a snapshot was "not an Isso database"."""
+    unmoderated.client().new(uri, "Dans un dossier au nom piégé.")
+    snapshots = tmp_path / "sauvegardes #1 ?à 100 %"
+    snapshot = backup.backup(unmoderated.dbpath, snapshots)
+    backup.check(snapshot)
+    assert ids_in(snapshot, uri) == ids_in(unmoderated.dbpath, uri)
+
+    live = tmp_path / "base #2 ?%41" / "comments.db"
+    live.parent.mkdir()
+    assert backup.restore(snapshot, live) is None
+    assert ids_in(live, uri) == ids_in(unmoderated.dbpath, uri)
+
+    # Through the moderator's commands: their database and folders too.
+    monkeypatch.setenv("ISSO_SETTINGS", str(runner.write_config(live.parent, runner.free_port())))
+    tasks.backup(Context(), directory=str(snapshots))
+    tasks.restore(Context(), str(snapshot))
+    (safety,) = (live.parent / "backups").glob("comments-*.db")
+    assert ids_in(safety, uri) == ids_in(live, uri) == ids_in(unmoderated.dbpath, uri)
+    assert len(list(snapshots.glob("comments-*.db"))) == 2
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_snapshots_are_private_whatever_the_umask(unmoderated, tmp_path, umask):
+    """They hold commenters' e-mail addresses: a backup made by hand used to be world-readable (0644)."""
+    previous = os.umask(umask)
+    try:
+        snapshot = backup.backup(unmoderated.dbpath, tmp_path / "snapshots")
+        live = tmp_path / "live" / "comments.db"
+        live.parent.mkdir()
+        assert backup.restore(snapshot, live) is None
+        safety = backup.restore(snapshot, live, tmp_path / "safety")
+    finally:
+        os.umask(previous)
+    for path in (snapshot, safety):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
