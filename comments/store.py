@@ -149,14 +149,28 @@ def prepare(path):
         if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             con.execute("PRAGMA journal_mode=WAL")
         with con:
-            for statement in SCHEMA:
-                con.execute(statement)
-            # Names stored before the rule, or by `isso import`: every reader of the
-            # database (admin page, mail, command line, baked pages) gets them clean.
-            con.create_function("zohe_neutral_name", 1, commenter.neutral_name, deterministic=True)
-            con.execute("UPDATE comments SET author = zohe_neutral_name(author) WHERE author IS NOT zohe_neutral_name(author)")
+            apply_schema(con)
     finally:
         con.close()
+
+
+def apply_schema(con):
+    """Run SCHEMA on ``con``, inside the caller's transaction (prepare's, or a restore's that holds the write lock)."""
+    for statement in SCHEMA:
+        con.execute(statement)
+    # Names stored before the rule, or by `isso import`: every reader of the
+    # database (admin page, mail, command line, baked pages) gets them clean.
+    con.create_function("zohe_neutral_name", 1, commenter.neutral_name, deterministic=True)
+    con.execute("UPDATE comments SET author = zohe_neutral_name(author) WHERE author IS NOT zohe_neutral_name(author)")
+
+
+def move_generation_past(con, at_least):
+    """Move the generation forward, past ``at_least``, on ``con`` (a restore, inside its transaction).
+
+    A restored snapshot carries a generation the workers may already have cached with
+    other content: moving it past the replaced database's makes each worker re-render.
+    """
+    con.execute("UPDATE zohe_generation SET value = MAX(value, ?) + 1 WHERE id = 1", (at_least,))
 
 
 def session_key(path):
@@ -189,14 +203,6 @@ class Store:
     def generation(self):
         """The write generation: it changes whenever comments or threads change."""
         return self.connection().execute("SELECT value FROM zohe_generation WHERE id = 1").fetchone()[0]
-
-    def bump_generation(self, at_least=0):
-        """Move the generation forward, past ``at_least`` (used after a restore)."""
-        con = self.connection()
-        con.execute(
-            "UPDATE zohe_generation SET value = MAX(value, ?) + 1 WHERE id = 1",
-            (at_least,),
-        )
 
     # Comments, as the middleware checks them ------------------------------------
 

@@ -169,7 +169,7 @@ def restore(c, file):
     try:
         with _refusals(action, database):
             safety = backups.restore(file, database)
-    except backups.InvalidBackup as e:
+    except (backups.InvalidBackup, backups.DatabaseBusy) as e:
         raise SystemExit(f"Restauration refusée\u00a0: {e}.")
     if safety:
         print(f"Base précédente sauvegardée\u00a0: {safety}")
