@@ -136,10 +136,13 @@ def build(prod=False, output=None, overrides=None, generators=None):
         # Made first, so that its plugins are connected (to readers_init among others) when the
         # pool parses the Markdown: what the pool caches is what Pelican would have read.
         pelican = (ParallelPelican if parallel else Pelican)(settings)
-        if parallel:
-            warm_reader_cache(settings)
-        with frozen_while_writing() if parallel else contextlib.nullcontext():
-            pelican.run()
+        # A problem found as Pelican starts stops the build before it reads anything: a
+        # symbolic link in the content folder (zohe_checks) must not be followed at all.
+        if not collector.records:
+            if parallel:
+                warm_reader_cache(settings)
+            with frozen_while_writing() if parallel else contextlib.nullcontext():
+                pelican.run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
             logging.makeLogRecord(

@@ -174,10 +174,31 @@ def main_tip(repo):
 
 
 def export_commit(repo, commit, destination):
-    """Write the tree of `commit` into `destination` (no index or HEAD of the bare repo touched)."""
+    """Write the tree of `commit` into `destination` (no index or HEAD of the bare repo touched).
+
+    tarfile's "data" filter refuses a symbolic link leading out of the tree (to
+    /etc/passwd, to another project): each is named in one French line rather than
+    tarfile's traceback, and nothing is built. Links within the tree are extracted as
+    links, for the build to judge (zohe_checks refuses any in content/).
+    """
     archive = _git(repo, "archive", "--format=tar", commit, capture_output=True).stdout
+    outside = []
+
+    def data(member, path):
+        try:
+            return tarfile.data_filter(member, path)
+        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+            outside.append(member)
+            return None  # left out
+
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
+        tar.extractall(destination, filter=data)
+    if outside:
+        raise DeployError("\n".join(
+            f"{link.name}\u00a0: lien symbolique vers un fichier hors du dépôt ({link.linkname}), refusé\u202f; "
+            "mettez à sa place le fichier lui-même. Le site en ligne n’a pas changé."
+            for link in outside
+        ))
 
 
 # --- releases -------------------------------------------------------------
