@@ -53,12 +53,13 @@ def refuse_links(pelican):
     since Pelican reads those. The project's build runs nothing more once this logged.
     """
     settings = pelican.settings
-    ignored = settings.get("IGNORE_FILES", ())
+    patterns = settings.get("IGNORE_FILES") or ()
+    ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)) if patterns else None
     links, folders = [], [settings["PATH"]]
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
-                if any(fnmatch.fnmatch(entry.name, pattern) for pattern in ignored):
+                if ignored and ignored.match(os.path.normcase(entry.name)):
                     continue
                 if entry.is_symlink():
                     links.append(entry.path)
