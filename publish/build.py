@@ -97,11 +97,14 @@ def build(prod=False, output=None, overrides=None, generators=None):
     Raises BuildError, leaving `output` untouched, if anything was logged at
     warning level or above or if Pelican raised. A list given as `generators`
     receives Pelican's generators once they have built their context (the live
-    preview keeps them to render one edited document again on its own).
+    preview keeps them to render one edited document again on its own). Under the
+    publishing hook, each file it starts and ends reading is noted
+    (publish/progress.py): a build stopped at its time limit is told which file held it.
     """
     import blinker
     from pelican import Pelican, signals
 
+    from publish import progress
     from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
     from publish.urls import frozen_while_writing
 
@@ -130,16 +133,20 @@ def build(prod=False, output=None, overrides=None, generators=None):
             settings.update(CACHE_PATH=scratch_cache, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
                             CONTENT_CACHING_LAYER="reader")
         forget_plugins()
+        progress.report_reading()
         if generators is not None:
             signals.all_generators_finalized.connect(generators.extend, weak=False)
         # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.
         # Made first, so that its plugins are connected (to readers_init among others) when the
         # pool parses the Markdown: what the pool caches is what Pelican would have read.
         pelican = (ParallelPelican if parallel else Pelican)(settings)
-        if parallel:
-            warm_reader_cache(settings)
-        with frozen_while_writing() if parallel else contextlib.nullcontext():
-            pelican.run()
+        # A problem found as Pelican starts stops the build before it reads anything: a
+        # symbolic link in the content folder (zohe_checks) must not be followed at all.
+        if not collector.records:
+            if parallel:
+                warm_reader_cache(settings)
+            with frozen_while_writing() if parallel else contextlib.nullcontext():
+                pelican.run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
             logging.makeLogRecord(

@@ -8,13 +8,15 @@ Layout of a web root (DIR):
     DIR/history.jsonl       one line per switch of `current`: what rollback walks back through
     DIR/cache/              kept from build to build: parsed Markdown, compressed copies
     DIR/.build/site/        the commit being built, exported afresh each time (under the lock)
+    DIR/.build/reading      what the build is reading, should it pass its time limit
     DIR/.deploy.lock        held while a release is built or `current` changes
 
 The hook builds the tip of `main` with the pushed commit's own build
 (`invoke build --prod`, strict: any warning fails it) and only then points
 `current` at the new release with one rename, so a reader gets either the old
 site or the new one, never a mix. A failed build prints why, naming the file,
-to the pusher and leaves `current` alone.
+to the pusher and leaves `current` alone; so does a build stopped at its time
+limit (publish/build_process.py), which names the file it was reading.
 """
 
 import argparse
@@ -35,7 +37,7 @@ import tarfile
 import time
 from zoneinfo import ZoneInfo
 
-from publish import plugin_module
+from publish import build_process, plugin_module, progress
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK_TEMPLATE = ROOT / "deploy" / "post-receive.in"
@@ -47,6 +49,7 @@ LOCK = ".deploy.lock"
 HISTORY = "history.jsonl"
 CACHE = "cache"
 CHECKOUT = Path(".build") / "site"
+READING = Path(".build") / "reading"
 ENV_FILE = "deploy.env"
 MARKER = ".zohe-release.json"
 KEEP = 5
@@ -60,7 +63,6 @@ _CONTENT_NAMED = re.compile(
     r"(?:^theme/.*\.[0-9a-f]{10}\.(?:css|js)|^pagefind/(?:fragment|index)/[^/]+|^pagefind/[^/]+\.pf_meta)"
     r"(?:\.gz|\.br)?$"
 )
-_INFO_LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+:(?:INFO|DEBUG): ")
 
 
 class DeployError(Exception):
@@ -174,10 +176,31 @@ def main_tip(repo):
 
 
 def export_commit(repo, commit, destination):
-    """Write the tree of `commit` into `destination` (no index or HEAD of the bare repo touched)."""
+    """Write the tree of `commit` into `destination` (no index or HEAD of the bare repo touched).
+
+    tarfile's "data" filter refuses a symbolic link leading out of the tree (to
+    /etc/passwd, to another project): each is named in one French line rather than
+    tarfile's traceback, and nothing is built. Links within the tree are extracted as
+    links, for the build to judge (zohe_checks refuses any in content/).
+    """
     archive = _git(repo, "archive", "--format=tar", commit, capture_output=True).stdout
+    outside = []
+
+    def data(member, path):
+        try:
+            return tarfile.data_filter(member, path)
+        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+            outside.append(member)
+            return None  # left out
+
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
+        tar.extractall(destination, filter=data)
+    if outside:
+        raise DeployError("\n".join(
+            f"{link.name}\u00a0: lien symbolique vers un fichier hors du dépôt ({link.linkname}), refusé\u202f; "
+            "mettez à sa place le fichier lui-même. Le site en ligne n’a pas changé."
+            for link in outside
+        ))
 
 
 # --- releases -------------------------------------------------------------
@@ -411,11 +434,22 @@ def _check_requirements(checkout, python, stream):
                 "pour mettre l’environnement à jour.", stream)
 
 
+def _time_limit(webroot, env):
+    try:
+        return build_process.time_limit(env)
+    except ValueError as error:
+        raise DeployError(f"{Path(webroot) / ENV_FILE}\u00a0: {error}.") from None
+
+
 def build_release(repo, webroot, commit, name, python=None, stream=None):
     """Build `commit` with its own strict production build into releases/<name>; return the Release."""
     python = python or sys.executable
     target = Path(webroot) / RELEASES / name
     started = time.time()
+    env = build_environment(webroot)
+    limit = _time_limit(webroot, env)
+    reading = Path(webroot).resolve() / READING
+    env[progress.VARIABLE] = str(reading)
     # Always the same folder: Pelican's reader cache is keyed by each source's absolute
     # path, so only a stable checkout lets a push re-read just the files it changed.
     # Callers hold the lock, so no other build is using it.
@@ -423,36 +457,23 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
     if checkout.exists():
         shutil.rmtree(checkout)
     checkout.mkdir(parents=True)
-    process = None
+    reading.unlink(missing_ok=True)
     try:
         export_commit(repo, commit, checkout)
         _check_requirements(checkout, python, stream)
         # The pushed commit's own tasks.py and publish.build: one build path for everyone.
-        process = subprocess.Popen(
+        returncode, expired = build_process.run(
             [python, "-m", "invoke", "build", "--prod", "--output", str(target)],
-            cwd=checkout,
-            env=build_environment(webroot),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            checkout, env, limit, stream,
         )
-        relaying = True
-        for line in process.stdout:
-            # Isso's import configures logging at INFO: one line per written file
-            # would bury the one message the author needs.
-            if relaying and not _INFO_LINE.match(line):
-                try:
-                    print(line, end="", file=stream or sys.stdout, flush=True)
-                except BrokenPipeError:
-                    # The author's terminal went away; the push is in, so the build goes on.
-                    relaying = False
-        returncode = process.wait()
     finally:
-        # Never leave a build running without the lock, in a checkout about to be removed.
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
         shutil.rmtree(checkout, ignore_errors=True)
+    if expired:
+        # Killed: what the build had begun beside the release (releases/.<name>.new-…) stays
+        # half-written; under the lock no other build is running.
+        for leftover in target.parent.glob(f".{target.name}.*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        raise DeployError(build_process.stopped(commit, limit, progress.being_read(reading), ENV_FILE))
     if returncode != 0:
         raise DeployError(
             f"la construction de {commit[:12]} a échoué (voir ci-dessus) ; "
@@ -511,7 +532,9 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
     stream = stream or sys.stdout
     with Lock(webroot, stream):
         # Read (deploy.env among it) before anything goes live: an error here publishes nothing.
-        cache = build_environment(webroot)["ZOHE_CACHE_PATH"]
+        env = build_environment(webroot)
+        cache = env["ZOHE_CACHE_PATH"]
+        _time_limit(webroot, env)
         current = current_release(webroot)
         commit = current.commit if live and current is not None else main_tip(repo)
         if commit is None:

@@ -167,3 +167,23 @@ def test_pelicans_own_messages_name_files_from_the_content_folders_parent(conten
 def test_a_misspelt_metadata_key_is_refused_with_the_likely_one(content):
     write_chronicle(content, GOOD.replace("Tags: essai", "Tag: essai"))
     assert_fails_naming(content, "line 5: unknown metadata 'Tag'; did you mean 'Tags'?")
+
+
+SYMLINK_REFUSED = "\u00a0: lien symbolique refusé (la construction n’en suit aucun)\u202f; mettez à sa place le fichier lui-même"
+
+
+@pytest.mark.parametrize("where, target", [
+    ("chroniques/passwd.md", "/etc/passwd"),
+    ("images/cle.webp", "{outside}"),  # a file outside the repository
+    ("chroniques/copie.md", "{content}/chroniques/la-juste-mesure.md"),  # inside content/: refused too
+    ("images/systeme", "/etc"),  # a folder, which Pelican would walk into
+    ("chroniques/.#la-juste-mesure.md", "zohe@poste.1234"),  # Emacs's lock, dangling
+])
+def test_a_symbolic_link_in_the_content_is_refused_in_one_french_line(content, tmp_path, where, target):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0\n", encoding="utf-8")
+    (content / where).symlink_to(target.format(outside=outside, content=content))
+    with pytest.raises(BuildError) as failure:
+        build_copy(content)
+    assert failure.value.problems == [f"ERROR: content/{where}{SYMLINK_REFUSED}"]
+    assert not (content.parent / "output").exists()

@@ -191,9 +191,16 @@ def _walk(comments):
         yield from _walk(comment.replies)
 
 
-def _json_ld(article, comments, siteurl):
+def _linked_data(article, comments, siteurl):
+    """The approved comments as schema.org objects, for the page's JSON-LD.
+
+    Data, not JSON: the template writes the page's one JSON-LD object with Jinja's
+    `tojson`, the build's one way to put JSON into HTML, which writes "<", ">" and "&"
+    as \\u003c, \\u003e and \\u0026; a comment quoting "<!--<script>" would otherwise
+    make the browser take the rest of the page for script (tests/test_json_in_html.py).
+    """
     page = f"{siteurl}/{article.url}"
-    data = [
+    return [
         {
             "@type": "Comment",
             "@id": f"{page}#{comment.anchor}",
@@ -203,8 +210,6 @@ def _json_ld(article, comments, siteurl):
         }
         for comment in _walk(comments)
     ]
-    # Safe inside <script>: no "</" can close the element early.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
 class _Renderer:
@@ -246,7 +251,7 @@ def bake(generator):
         comments = build_thread(rows, render, timezone) if rows else []
         article.comments = comments
         article.comment_count = sum(1 for _ in _walk(comments))
-        article.comments_json_ld = _json_ld(article, comments, siteurl)
+        article.comments_ld = _linked_data(article, comments, siteurl)
         article.comments_feed_url = article.url + options["feed_name"]
         article.thread_uri = thread_uri(article)
         article.discussion_open = discussion_open(article)

@@ -9,6 +9,7 @@ or error as a failed build.
 
 from collections import defaultdict
 import difflib
+import fnmatch
 import functools
 import html
 import logging
@@ -36,6 +37,40 @@ def _display(source_path, settings):
     """A source path as an author knows it: relative to the content folder's parent."""
     base = os.path.dirname(os.path.abspath(settings["PATH"]))
     return os.path.relpath(os.path.abspath(source_path), base)
+
+
+def refuse_links(pelican):
+    """A symbolic link anywhere in the content folder fails the build before anything is read.
+
+    Pelican follows links, to files and to folders, and reads or copies what they lead to:
+    a link to /etc/passwd gave forty metadata errors quoting its lines, and one among the
+    images would publish the file itself. A link to a file inside content/ is refused too:
+    an author never needs one (`{filename}` and `{static}` reach any document where it
+    is), it would publish one document at two addresses, and Git for Windows checks links
+    out as small text files, so the author's preview would not be the server's site. One
+    rule without exceptions also says it in one line. Names Pelican ignores (IGNORE_FILES,
+    matched as Pelican matches them) are left alone; nothing else is, hidden names included,
+    since Pelican reads those. The project's build runs nothing more once this logged.
+    """
+    settings = pelican.settings
+    patterns = settings.get("IGNORE_FILES") or ()
+    ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)) if patterns else None
+    links, folders = [], [settings["PATH"]]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if ignored and ignored.match(os.path.normcase(entry.name)):
+                    continue
+                if entry.is_symlink():
+                    links.append(entry.path)
+                elif entry.is_dir():
+                    folders.append(entry.path)
+    for link in sorted(links):
+        logger.error(
+            "%s\u00a0: lien symbolique refusé (la construction n’en suit aucun)\u202f; "
+            "mettez à sa place le fichier lui-même",
+            _display(link, settings),
+        )
 
 
 def check_metadata(instance):
@@ -368,6 +403,7 @@ def _site_path(url, siteurl):
 
 
 def register():
+    signals.initialized.connect(refuse_links)
     signals.content_object_init.connect(check_metadata)
     signals.readers_init.connect(check_markdown_sources)
     signals.all_generators_finalized.connect(check_unique_urls)
