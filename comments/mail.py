@@ -10,7 +10,6 @@ package (headers encoded as RFC 2047 says, the envelope sender the bare address)
 by a thread of each worker and retried with backoff, every failure logged.
 """
 
-import copy
 import html
 import logging
 import os
@@ -52,26 +51,6 @@ SIGNAL = "comments.new:after-save"
 def enabled(conf):
     """True when ``[general] notify`` (``ISSO_NOTIFY``) names smtp: the one switch of the moderation mail."""
     return any(name.lower() == "smtp" for name in conf.getlist("general", "notify"))
-
-
-def isso_conf(conf):
-    """The configuration Isso is built from: ``conf``, less "smtp" among its notifiers.
-
-    Isso.__init__ creates its own SMTP notifier when ``[general] notify`` names smtp or
-    reply notifications are on; it would send a second, English mail with the flaws above,
-    and try the SMTP server from the --preload master. Isso reads ``notify`` there only,
-    so a copy of its own is enough: ModerationMail and everything else read the real value.
-    With smtp alone, Isso warns once at start-up of an "unknown notification backend ''"
-    (it has no way to name no notifier).
-    """
-    if conf.getboolean("general", "reply-notifications"):
-        raise settings.ConfigurationError(
-            "[general] reply-notifications doit rester à false\u00a0: les commentateurs ne reçoivent pas "
-            "de courriel, seuls les modérateurs (comments/mail.py)."
-        )
-    own = copy.deepcopy(conf)
-    own.set("general", "notify", ", ".join(n for n in conf.getlist("general", "notify") if n.lower() != "smtp"))
-    return own
 
 
 def addresses(conf, option):

@@ -35,8 +35,8 @@ from comments.throttle import LoginThrottle
 
 def create_app(conf):
     """Build the hardened application from a loaded configuration (see comments.settings.load)."""
-    # Isso gets a copy without its own SMTP notifier; ours reads the real switch (comments.mail.isso_conf).
-    core, instance = isso_app.build(mail.isso_conf(conf))
+    # Isso gets a copy without its guard and its mail (comments.isso_app.isso_conf); ours read the real one.
+    core, instance = isso_app.build(conf)
     if conf.getboolean("moderation", "enabled"):
         wait_for_isso_purge()
     # After the app is built: Isso creates (or migrates) its tables first, ours refer to them.

@@ -1,7 +1,6 @@
 """Each hardening point of comments.hardening and comments.throttle, against the real server."""
 
 import itertools
-import re
 import sqlite3
 import time
 from types import SimpleNamespace

@@ -11,7 +11,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from comments import mail, moderation, settings
+from comments import isso_app, mail, moderation, settings
 from isso_support import SITE, Server, Sink, free_port, moderation_links
 
 pytestmark = pytest.mark.timeout(60)
@@ -278,8 +278,8 @@ def test_a_setting_the_mail_cannot_use_stops_the_server_at_start(variable, value
 
 def test_isso_is_built_without_its_own_mail_and_reply_notifications_are_refused():
     conf = settings.load(environ={"ISSO_NOTIFY": "stdout, smtp"}, create_folder=False)
-    assert mail.isso_conf(conf).getlist("general", "notify") == ["stdout"]
+    assert isso_app.isso_conf(conf).getlist("general", "notify") == ["stdout"]
     assert conf.getlist("general", "notify") == ["stdout", "smtp"] and mail.enabled(conf)
     conf.set("general", "reply-notifications", "true")
     with pytest.raises(settings.ConfigurationError, match="reply-notifications"):
-        mail.isso_conf(conf)
+        isso_app.isso_conf(conf)
