@@ -6,6 +6,7 @@ counter right whoever writes (the API, moderation links, the admin page, the CLI
 purge of stale pending comments).
 """
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -200,6 +201,22 @@ class Store:
             self._local.con, self._local.pid = con, os.getpid()
         return con
 
+    @contextlib.contextmanager
+    def write_transaction(self):
+        """A write transaction taken at once (BEGIN IMMEDIATE), committed on success, rolled back on any error.
+
+        What every check-then-write of several workers needs: the count, the claim or the
+        decision and its record are one step, so two workers never both take the last place.
+        """
+        con = self.connection()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
     def generation(self):
         """The write generation: it changes whenever comments or threads change."""
         return self.connection().execute("SELECT value FROM zohe_generation WHERE id = 1").fetchone()[0]
@@ -243,9 +260,7 @@ class Store:
 
         Returns the lockout end if this failure triggered one.
         """
-        con = self.connection()
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_transaction() as con:
             con.execute("DELETE FROM zohe_login_failures WHERE at <= ?", (now - window,))
             con.execute("DELETE FROM zohe_login_lockouts WHERE until <= ?", (now,))
             con.execute("INSERT INTO zohe_login_failures (address, at) VALUES (?, ?)", (address, now))
@@ -259,10 +274,6 @@ class Store:
                     "INSERT OR REPLACE INTO zohe_login_lockouts (address, until) VALUES (?, ?)", (address, until)
                 )
                 con.execute("DELETE FROM zohe_login_failures WHERE address = ?", (address,))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return until
 
     def clear_login_failures(self, address):
@@ -284,9 +295,7 @@ class Store:
         limits = {"per_address": (*per_address, "address = ?", (address,))}
         if thread is not None:
             limits["per_thread"] = (*per_thread, "address = ? AND thread = ?", (address, thread))
-        con = self.connection()
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_transaction() as con:
             con.execute(
                 "DELETE FROM zohe_recent_posts WHERE at <= ? AND (thread IS NULL OR at <= ?)",
                 (now - per_address[1], now - per_thread[1]),
@@ -305,10 +314,6 @@ class Store:
                 row = con.execute(
                     "INSERT INTO zohe_recent_posts (address, thread, at) VALUES (?, ?, ?)", (address, thread, now)
                 ).lastrowid
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         if refusals:
             retry_at, limit = max(refusals)
             return None, (limit, retry_at)
@@ -328,9 +333,7 @@ class Store:
 
     def claim_mail(self, now, lease):
         """The oldest notification due at ``now``, taken until ``now + lease`` (None if none is due)."""
-        con = self.connection()
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_transaction() as con:
             row = con.execute(
                 "SELECT id, comment_id, comment_created, origin, endpoint, attempts FROM zohe_outbox"
                 " WHERE due <= ? ORDER BY due, id LIMIT 1",
@@ -338,10 +341,6 @@ class Store:
             ).fetchone()
             if row:
                 con.execute("UPDATE zohe_outbox SET due = ? WHERE id = ?", (now + lease, row[0]))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return Outgoing(*row) if row else None
 
     def retry_mail(self, outgoing_id, due):
@@ -377,9 +376,7 @@ class Store:
 
     def open_admin_session(self, digest, fingerprint, expires, now):
         """Record a new session; forget those that ended or belong to another password."""
-        con = self.connection()
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_transaction() as con:
             con.execute(
                 "DELETE FROM zohe_admin_sessions WHERE expires <= ? OR fingerprint <> ?", (now, fingerprint)
             )
@@ -387,10 +384,6 @@ class Store:
                 "INSERT INTO zohe_admin_sessions (digest, fingerprint, expires) VALUES (?, ?, ?)",
                 (digest, fingerprint, expires),
             )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def admin_session_open(self, digest, fingerprint, now):
         """True when the session exists, has not ended and was opened with this password."""
