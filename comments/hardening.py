@@ -18,7 +18,6 @@ import functools
 import html
 import json
 import math
-import multiprocessing
 import re
 from urllib.parse import urlsplit
 
@@ -136,7 +135,7 @@ class RequestGuard:
     addresses, another's pending comment, edits of a published one, outdated moderation links; hardens the admin cookie.
     """
 
-    def __init__(self, app, conf, store, signer, secure_cookies=False):
+    def __init__(self, app, conf, store, signer, change_lock, secure_cookies=False):
         self.app = app
         self.store = store
         # Isso's own signer (Isso.signer): edit cookies and moderation keys are its signatures.
@@ -150,8 +149,8 @@ class RequestGuard:
         self.secure_cookies = secure_cookies
         # A commenter's edit and a moderator's decision on the same comment, in two
         # workers: each checks the comment then lets Isso act, and the other must not
-        # change it in between. Made before gunicorn --preload forks, so all workers share it.
-        self.change_lock = multiprocessing.Lock()
+        # change it in between. A comments.locks.FileLock: a dead holder releases it.
+        self.change_lock = change_lock
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()

@@ -8,10 +8,13 @@ environment overrides of comments.settings; it refuses to start without a real
 Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then has its
 own lock around "insert, then read back MAX(id)", and under two workers some ``POST /new``
 answers carry another commenter's comment and edit cookie (measured here: 15 in 1,200;
-``python -m comments.bench --race`` reproduces it). Here the app is
-built for several processes (comments.isso_app) so the lock is a process-shared semaphore,
-and ``--preload`` makes every worker inherit that one lock from the master. What they must
-not inherit is an open SQLite connection: see release_database.
+``python -m comments.bench --race`` reproduces it). Isso's multiprocessing variant shares
+one semaphore instead, but a worker killed while holding it left every later write
+waiting forever. So every worker and thread takes one file lock beside the database
+(comments.locks), which the kernel releases when its holder dies: no answer carries
+another commenter's comment, and no dead worker stops the writes. ``--preload`` builds
+the app once, in the master; what the workers must not inherit from it is an open
+SQLite connection: see release_database.
 """
 
 import gc
@@ -23,7 +26,7 @@ import time
 
 import isso.core
 
-from comments import isso_app, settings, store
+from comments import isso_app, locks, settings, store
 from comments.cache import ThreadCache
 from comments.french import FrenchModerationPages
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
@@ -39,6 +42,9 @@ def create_app(conf):
     path = settings.dbpath(conf)
     store.prepare(path)
     shared = store.Store(path)
+    # Isso's views read instance.lock at each use (its purge thread has done its first
+    # pass: see wait_for_isso_purge), so from here on every write takes ours.
+    instance.lock = locks.beside(path, "writes")
 
     # Outermost first: refuse bad requests before anything else runs; escape before
     # caching so that the cache only ever holds escaped answers.
@@ -48,7 +54,8 @@ def create_app(conf):
     app = LoginThrottle(app, conf, shared)
     app = AdminLogout(app, secure_cookies=settings.production())
     # Isso's own signer: edit cookies and moderation keys are its signatures.
-    app = RequestGuard(app, conf, shared, instance.signer, secure_cookies=settings.production())
+    app = RequestGuard(app, conf, shared, instance.signer, locks.beside(path, "changes"),
+                       secure_cookies=settings.production())
     release_database(path)
     return app
 
