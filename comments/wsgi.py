@@ -29,6 +29,7 @@ import isso.core
 from comments import isso_app, locks, settings, store
 from comments.cache import ThreadCache
 from comments.french import FrenchModerationPages
+from comments.health import HealthCheck
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
 from comments.throttle import LoginThrottle
 
@@ -56,6 +57,8 @@ def create_app(conf):
     # Isso's own signer: edit cookies and moderation keys are its signatures.
     app = RequestGuard(app, conf, shared, instance.signer, locks.beside(path, "changes"),
                        secure_cookies=settings.production())
+    # Takes the write lock every new comment takes: a server that answers it can write.
+    app = HealthCheck(app, instance.lock, shared)
     release_database(path)
     return app
 
