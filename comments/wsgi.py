@@ -1,6 +1,7 @@
 """The comment server's WSGI ``application``: Isso built for several worker processes, behind our middleware.
 
-Run it with ``gunicorn --preload -w 2 comments.wsgi:application``. The configuration is
+Run it with ``gunicorn -c python:comments.gunicorn_conf --preload -w 2 comments.wsgi:application``
+(comments.gunicorn_conf: gunicorn's own refusals in French). The configuration is
 the file named by ``ISSO_SETTINGS`` (``comments/isso.cfg`` when unset) with the
 environment overrides of comments.settings; it refuses to start without a real
 ``ISSO_ADMIN_PASSWORD``, production or not (only the preview, comments.dev, has a default).
@@ -28,10 +29,12 @@ import isso.core
 
 from comments import isso_app, locks, settings, store
 from comments.cache import ThreadCache
+from comments.errors import FrenchErrors
 from comments.french import FrenchModerationPages
 from comments.health import HealthCheck
 from comments.hardening import AdminLogout, EscapeOutput, RequestGuard
 from comments.throttle import LoginThrottle
+from comments.validation import RequestValidation
 
 
 def create_app(conf):
@@ -47,8 +50,9 @@ def create_app(conf):
     # pass: see wait_for_isso_purge), so from here on every write takes ours.
     instance.lock = locks.beside(path, "writes")
 
-    # Outermost first: refuse bad requests before anything else runs; escape before
-    # caching so that the cache only ever holds escaped answers.
+    # Each layer wraps the ones above it, so a request meets them from the last up: bad
+    # requests are refused before anything else runs; escaping comes before caching so
+    # that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
     app = FrenchModerationPages(app)
     app = ThreadCache(app, conf, shared)
@@ -57,8 +61,12 @@ def create_app(conf):
     # Isso's own signer: edit cookies and moderation keys are its signatures.
     app = RequestGuard(app, conf, shared, instance.signer, locks.beside(path, "changes"),
                        secure_cookies=settings.production())
+    # Numbers, JSON bodies and field types checked before anything of ours or Isso's reads them.
+    app = RequestValidation(app)
     # Takes the write lock every new comment takes: a server that answers it can write.
     app = HealthCheck(app, instance.lock, shared)
+    # Outermost: every error answer, ours or Isso's, in French; no traceback to the client.
+    app = FrenchErrors(app)
     release_database(path)
     return app
 
