@@ -77,3 +77,16 @@ def test_the_health_units_are_valid_systemd_units(tmp_path):
     service = (DEPLOY / "zohe-comments-health.service").read_text(encoding="utf-8")
     assert "ExecStart=/srv/zohe/app/.venv/bin/python -m comments.health\n" in service
     assert "systemctl --no-block restart zohe-comments.service" in service
+
+
+def test_a_database_gone_bad_is_unhealthy(tmp_path):
+    with Server(tmp_path) as server:
+        # No worker has the database open yet (comments.wsgi.release_database).
+        server.dbpath.write_bytes(b"ceci n'est pas une base SQLite" * 200)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(f"{server.dbpath}{suffix}"):
+                os.remove(f"{server.dbpath}{suffix}")
+        r = server.client().get("/health")
+        assert r.status == 503
+        assert r.json() == {"message": health.MESSAGES["database"]}
+        assert check(server).returncode == 1
