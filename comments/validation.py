@@ -35,12 +35,14 @@ TEXT_FIELDS = ("text", "author", "email", "website", "title")
 COMMENT_NUMBER = re.compile(r"^/id/(\d+)(?:/|$)")
 # At most 19 digits: int() of a longer string is slow, then refused by the range anyway.
 INTEGER = re.compile(r"[+-]?\d{1,19}")
-# Query values Isso converts with int() or hands to SQLite as numbers, by route.
+# Query values Isso converts with int() or hands to SQLite as numbers, by route: their
+# type and, for integers, the largest SQLite takes.
 QUERY_NUMBERS = {
     "/": {"limit": int, "nested_limit": int, "offset": int, "parent": int, "after": float},
     "/feed": {"limit": int},
     "/latest": {"limit": int},
-    "/admin/": {"page": int, "mode": int, "asc": int},
+    # Isso multiplies the admin page's number by its page size, 100.
+    "/admin/": {"page": (int, SQLITE_MAX_INT // 100), "mode": int, "asc": int},
 }
 
 MESSAGES = {
@@ -132,8 +134,9 @@ def check_query(environ, path):
 
 
 def valid_number(value, kind):
+    kind, largest = kind if isinstance(kind, tuple) else (kind, SQLITE_MAX_INT)
     if kind is int:
-        return INTEGER.fullmatch(value) is not None and -SQLITE_MAX_INT - 1 <= int(value) <= SQLITE_MAX_INT
+        return INTEGER.fullmatch(value) is not None and -largest - 1 <= int(value) <= largest
     try:
         return math.isfinite(float(value))
     except ValueError:

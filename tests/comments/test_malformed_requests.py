@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from comments import store
-from isso_support import Server, cookie_pair
+from isso_support import ADMIN_PASSWORD, Server, cookie_pair
 import malformed
 from malformed import french_error, is_admin_session_case
 
@@ -58,6 +58,21 @@ def test_no_malformed_request_gets_a_5xx_or_an_english_answer(corpus):
     assert not found, "\n".join(found)
     # The server still takes comments after all that.
     assert server.client().new("/chroniques/corpus/", "Toujours là après le corpus.").status == 202
+
+
+def test_a_moderators_admin_page_numbers_get_no_5xx(corpus):
+    """Isso reads the admin page's query only for a moderator who is logged in: page 10**17 overflowed SQLite."""
+    server, _ = corpus
+    client = server.client(origin=server.base)
+    login = client.post("/login/", body=f"password={ADMIN_PASSWORD}",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    session = {b"Cookie": cookie_pair(login, "admin-session").encode()}
+    cases = [malformed.Case(f"admin {name}={value!r}", b"GET", b"/admin/?" + name + b"=" + value, session, b"")
+             for name in (b"page", b"mode", b"asc")
+             for value in (b"100000000000000000", malformed.HUGE, b"-99999999999999999999", b"x", b"%FF", b"")]
+    assert not failures(server, cases)
+    page = malformed.send(server.port, malformed.Case("admin", b"GET", b"/admin/?page=0&mode=2", session, b""))
+    assert page.status == 200 and b"Log Out" in page.body
 
 
 @pytest.mark.xfail(strict=True, reason="Isso's admin view takes any signed cookie's value for a session "
