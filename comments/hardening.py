@@ -18,7 +18,6 @@ import functools
 import html
 import json
 import math
-import multiprocessing
 import re
 from urllib.parse import urlsplit
 
@@ -26,7 +25,7 @@ from isso.utils.hash import sha1
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
-from comments import commenter, settings, store as stores, web
+from comments import commenter, settings, store as stores, validation, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
 # the login form and the e-mail links' pages (comments.moderation_pages) post a form,
@@ -36,14 +35,6 @@ LOGIN_PATH = re.compile(r"^/login/$")
 MODERATION_PATH = re.compile(r"^/id/\d+/(?:activate|delete|edit)/[^/]+$")
 WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
 
-# The JSON shape each write expects; anything else is a 400 before Isso sees it.
-OBJECT_BODY = [
-    ("POST", re.compile(r"^/new$")),
-    ("PUT", re.compile(r"^/id/\d+$")),
-    ("POST", re.compile(r"^/preview$")),
-    ("POST", re.compile(r"^/id/\d+/edit/[^/]+$")),
-]
-COUNT_PATH = re.compile(r"^/count$")
 COMMENT_PATH = re.compile(r"^/id/(\d+)$")
 MODERATION_LINK = re.compile(r"^/id/(\d+)/(?:activate|delete|edit)/([^/]+)$")
 # Isso signs moderation keys with this lifetime (isso/views/comments.py, API.moderate).
@@ -66,10 +57,6 @@ MESSAGES = {
     "forbidden_origin": "Requête refusée\u00a0: elle ne vient pas du site Zôhé.",
     "json_required": "Requête refusée\u00a0: le contenu doit être envoyé en JSON.",
     "form_required": "Requête refusée\u00a0: formulaire de connexion attendu.",
-    "too_large": "Requête trop volumineuse.",
-    "bad_json": "Requête invalide\u00a0: le contenu n’est pas du JSON lisible.",
-    "object_required": "Requête invalide\u00a0: un objet JSON est attendu.",
-    "list_required": "Requête invalide\u00a0: une liste d’adresses de pages est attendue.",
     "uri_invalid": "Requête invalide\u00a0: l’adresse de la page doit être un chemin du site, comme /chroniques/la-juste-mesure/.",
     "not_own_comment": "Accès refusé\u00a0: seul le navigateur qui a écrit ce commentaire peut le relire, peu après l’avoir écrit.",
     "published": "Ce commentaire est déjà publié\u00a0: il ne peut plus être modifié. Vous pouvez en écrire un nouveau.",
@@ -123,7 +110,7 @@ class RequestGuard:
     addresses, another's pending comment, edits of a published one, outdated moderation links.
     """
 
-    def __init__(self, app, conf, store, signer):
+    def __init__(self, app, conf, store, signer, change_lock):
         self.app = app
         self.store = store
         # Isso's own signer (Isso.signer): edit cookies and moderation keys are its signatures.
@@ -136,8 +123,8 @@ class RequestGuard:
         self.require_author = conf.getboolean("guard", "enabled") and conf.getboolean("guard", "require-author")
         # A commenter's edit and a moderator's decision on the same comment, in two
         # workers: each checks the comment then lets Isso act, and the other must not
-        # change it in between. Made before gunicorn --preload forks, so all workers share it.
-        self.change_lock = multiprocessing.Lock()
+        # change it in between. A comments.locks.FileLock: a dead holder releases it.
+        self.change_lock = change_lock
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -229,7 +216,7 @@ class RequestGuard:
 
         def answer(start_response):
             start_response("403 Forbidden", [("Content-Type", "text/html; charset=utf-8"),
-                                             ("Content-Length", str(len(body)))])
+                                             ("Content-Length", str(len(body))), web.FRENCH])
             return [body]
 
         return answer
@@ -292,26 +279,16 @@ class RequestGuard:
         if not moderation and content_type != "application/json":
             return "403 Forbidden", "json_required"
 
-        expects_object = any(method == m and rx.match(path) for m, rx in OBJECT_BODY)
-        expects_list = method == "POST" and COUNT_PATH.match(path)
-        if not (expects_object or expects_list):
+        shape = validation.body_shape(method, path)
+        if shape is None:
             return None
-        body = web.read_body(environ)
-        if body is None:
-            return "413 Request Entity Too Large", "too_large"
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return "400 Bad Request", "bad_json"
-        if expects_list:
-            if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
-                return "400 Bad Request", "list_required"
+        # Parsed, its shape and field types checked, by validation.RequestValidation outside.
+        data = environ[validation.PARSED_BODY]
+        if shape is list:
             # Counts create no thread, but our pages only ever ask for site paths.
             if not all(site_path(item) for item in data):
                 return "400 Bad Request", "uri_invalid"
             return None
-        if not isinstance(data, dict):
-            return "400 Bad Request", "object_required"
         if path == "/new":
             return self.check_new_comment(data)
         # PUT /id/N and the moderator's edit change the name too (comments.commenter).

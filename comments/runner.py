@@ -13,6 +13,8 @@ from comments import settings
 # An origin nobody listens on: Isso's start-up probe of the site fails at once. Callers
 # always give a thread title, so Isso never needs to fetch a page from it.
 UNREACHABLE_SITE = "http://127.0.0.1:9"
+# As zohe-comments.service runs it: gunicorn's own refusals in French.
+GUNICORN_CONFIG = "python:comments.gunicorn_conf"
 
 
 def free_port():
@@ -45,7 +47,7 @@ def write_config(directory, port, **sections):
 
 
 class Gunicorn:
-    """``gunicorn --preload -w N app`` on 127.0.0.1:port, output in ``directory/server.log``."""
+    """``gunicorn --config python:comments.gunicorn_conf --preload -w N app`` on 127.0.0.1:port, output in ``directory/server.log``."""
 
     def __init__(self, directory, port, config, app="comments.wsgi:application", workers=2, env=None):
         self.directory = Path(directory)
@@ -58,7 +60,7 @@ class Gunicorn:
     def start(self, wait=30.0):
         self.log = open(self.directory / "server.log", "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "-w", str(self.workers),
+            [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--preload", "-w", str(self.workers),
              "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.app],
             cwd=settings.REPO_ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )

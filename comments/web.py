@@ -45,12 +45,21 @@ def read_body(environ):
     return body
 
 
+def json_body(payload):
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+# Marks the answers written in French, ours: comments.errors gives every other error answer a French body.
+FRENCH = ("Content-Language", "fr")
+
+
 def json_response(start_response, status, payload, headers=()):
-    """Answer with a JSON body, shaped like Isso's own errors (``{"message": …}``)."""
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    """Answer with a JSON body, shaped like Isso's own errors (``{"message": …}``), in French."""
+    body = json_body(payload)
     start_response(
         status,
-        [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))] + list(headers),
+        [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body))), FRENCH]
+        + list(headers),
     )
     return [body]
 

@@ -1,6 +1,7 @@
 """The comment server's WSGI ``application``: Isso built for several worker processes, behind our middleware.
 
-Run it with ``gunicorn --preload -w 2 comments.wsgi:application``. The configuration is
+Run it with ``gunicorn -c python:comments.gunicorn_conf --preload -w 2 comments.wsgi:application``
+(comments.gunicorn_conf: gunicorn's own refusals in French). The configuration is
 the file named by ``ISSO_SETTINGS`` (``comments/isso.cfg`` when unset) with the
 environment overrides of comments.settings; it refuses to start without a real
 ``ISSO_ADMIN_PASSWORD``, production or not (only the preview, comments.dev, has a default).
@@ -8,10 +9,13 @@ environment overrides of comments.settings; it refuses to start without a real
 Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then has its
 own lock around "insert, then read back MAX(id)", and under two workers some ``POST /new``
 answers carry another commenter's comment and edit cookie (measured here: 15 in 1,200;
-``python -m comments.bench --race`` reproduces it). Here the app is
-built for several processes (comments.isso_app) so the lock is a process-shared semaphore,
-and ``--preload`` makes every worker inherit that one lock from the master. What they must
-not inherit is an open SQLite connection: see release_database.
+``python -m comments.bench --race`` reproduces it). Isso's multiprocessing variant shares
+one semaphore instead, but a worker killed while holding it left every later write
+waiting forever. So every worker and thread takes one file lock beside the database
+(comments.locks), which the kernel releases when its holder dies: no answer carries
+another commenter's comment, and no dead worker stops the writes. ``--preload`` builds
+the app once, in the master; what the workers must not inherit from it is an open
+SQLite connection: see release_database.
 """
 
 import gc
@@ -23,14 +27,17 @@ import time
 
 import isso.core
 
-from comments import isso_app, mail, settings, store
+from comments import isso_app, locks, mail, settings, store
 from comments.admin import AdminSessions
 from comments.cache import ThreadCache
 from comments.csp import ContentSecurityPolicy
+from comments.errors import FrenchErrors
 from comments.guard import PostLimits
 from comments.hardening import EscapeOutput, RequestGuard
+from comments.health import HealthCheck
 from comments.moderation_pages import ModerationPages
 from comments.throttle import LoginThrottle
+from comments.validation import RequestValidation
 
 
 def create_app(conf):
@@ -43,9 +50,13 @@ def create_app(conf):
     path = settings.dbpath(conf)
     store.prepare(path)
     shared = store.Store(path)
+    # Isso's views read instance.lock at each use (its purge thread has done its first
+    # pass: see wait_for_isso_purge), so from here on every write takes ours.
+    instance.lock = locks.beside(path, "writes")
 
-    # Outermost first: refuse bad requests before anything else runs; escape before
-    # caching so that the cache only ever holds escaped answers.
+    # Each layer wraps the ones above it, so a request meets them from the last up: bad
+    # requests are refused before anything else runs; escaping comes before caching so
+    # that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
     app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
@@ -56,8 +67,14 @@ def create_app(conf):
     # reader's allowance, and outside Isso so that a refusal writes nothing (comments.guard).
     app = PostLimits(app, conf, shared)
     # Isso's own signer: edit cookies and moderation keys are its signatures.
-    app = RequestGuard(app, conf, shared, instance.signer)
-    # Every answer carries its policy, the guard's refusals included.
+    app = RequestGuard(app, conf, shared, instance.signer, locks.beside(path, "changes"))
+    # Numbers, JSON bodies and field types checked before anything of ours or Isso's reads them.
+    app = RequestValidation(app)
+    # Takes the write lock every new comment takes: a server that answers it can write.
+    app = HealthCheck(app, instance.lock, shared)
+    # Every error answer, ours or Isso's, in French; no traceback to the client.
+    app = FrenchErrors(app)
+    # Every answer carries its policy, the French error pages and the guard's refusals included.
     app = ContentSecurityPolicy(app)
     if mail.enabled(conf):
         moderation_mail = mail.ModerationMail(conf, instance, shared)
