@@ -82,7 +82,7 @@ def unique_uri(name):
 
 
 def test_isso_answers_only_what_readers_and_moderators_need_under_its_own_policy(nginx):
-    for path in ("/isso/info", "/isso/info/", "/isso/demo/", "/isso/demo/index.html"):
+    for path in ("/isso/info", "/isso/info/", "/isso/demo/", "/isso/demo/index.html", "/isso/health"):
         status, headers, body = request(nginx, "GET", path)
         assert status == 404 and 'lang="fr"' in body, path
     status, headers, _ = request(nginx, "GET", "/isso/config")
