@@ -25,7 +25,7 @@ from isso.utils.hash import sha1
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
-from comments import commenter, settings, store as stores, validation, web
+from comments import commenter, pages, settings, store as stores, validation, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
 # the login form and the e-mail links' pages (comments.moderation_pages) post a form,
@@ -66,11 +66,6 @@ MESSAGES = {
 
 # What a moderator reads when a moderation link is refused (the links open in a browser;
 # relative to /id/N/<action>/<key>, "../../../admin/" is the admin page, proxy prefix included).
-MODERATION_PAGE = (
-    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>'
-    "<body><h1>{title}</h1><p>{text}</p>"
-    '<p><a href="../../../admin/">Ouvrir la page d’administration</a></p></body></html>'
-)
 MODERATION_REFUSALS = {
     "stale": (
         "Lien de modération périmé",
@@ -212,14 +207,7 @@ class RequestGuard:
     def moderation_page(reason, comment_id):
         """The answer (a function of start_response) that shows the moderator why nothing was done."""
         title, text = MODERATION_REFUSALS[reason]
-        body = MODERATION_PAGE.format(title=title, text=text.format(id=comment_id)).encode("utf-8")
-
-        def answer(start_response):
-            start_response("403 Forbidden", [("Content-Type", "text/html; charset=utf-8"),
-                                             ("Content-Length", str(len(body))), web.FRENCH])
-            return [body]
-
-        return answer
+        return lambda start_response: pages.answer(start_response, "403 Forbidden", title, text.format(id=comment_id))
 
     def changing(self, environ, start_response, refusal):
         """Run ``refusal()`` and, unless it returns an answer, Isso's change: no other edit or moderation in between."""

@@ -16,25 +16,13 @@ under which nothing changes N between the page's reading and Isso's decision.
 import html
 import re
 
-from comments import settings, store as stores, web
+from comments import pages, settings, store as stores, web
 from comments.hardening import clean_author
 
 PATH = re.compile(r"^/id/(\d+)/(activate|delete)/[^/]+$")
 # werkzeug routes HEAD to Isso's GET rule, where Isso takes any method but GET for the
 # decision: a HEAD of an e-mail link (a mail scanner checking it) published the comment.
 ANY_LINK = re.compile(r"^/id/\d+/(?:activate|delete|edit)/[^/]+$")
-# Relative to /id/N/<action>/<key>, whatever prefix the proxy gives.
-ADMIN_LINK = "../../../admin/"
-
-PAGE = (
-    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-    '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    # The address holds the moderation key: links and the form send the origin alone as
-    # Referer ("no-referrer" would also send "Origin: null", which the guard refuses).
-    '<meta name="referrer" content="strict-origin"><meta name="robots" content="noindex">'
-    "<title>{title}</title></head><body><main><h1>{title}</h1>{content}"
-    f'<p><a href="{ADMIN_LINK}">Ouvrir la page d’administration</a></p></main></body></html>'
-)
 QUESTIONS = {
     "activate": ("Publier ce commentaire\u202f?", "Publier"),
     "delete": ("Supprimer ce commentaire\u202f?", "Supprimer"),
@@ -89,7 +77,7 @@ class ModerationPages:
         comment_id, action = int(link.group(1)), link.group(2)
         comment = self.db.comments.get(comment_id)
         if comment is None:
-            return self.page(start_response, "404 Not Found", *MISSING)
+            return pages.answer(start_response, "404 Not Found", *MISSING)
         thread = self.db.threads.get(comment["tid"])
         if method == "GET":
             return self.question(start_response, action, comment, thread)
@@ -101,7 +89,7 @@ class ModerationPages:
         title, text = RESULTS[action, already]
         anchor = f"#isso-{comment_id}" if action == "activate" else ""
         content = f"<p>{text}</p><p>{self.thread_link(thread, anchor, 'Voir la discussion')}</p>"
-        return self.page(start_response, "200 OK", title, content=content)
+        return pages.answer(start_response, "200 OK", title, content=content)
 
     def question(self, start_response, action, comment, thread):
         question, button = QUESTIONS[action]
@@ -118,14 +106,8 @@ class ModerationPages:
             content += "<p>Rien à faire.</p>"
         else:
             content += f'<form method="post"><button type="submit">{button}</button></form>'
-        return self.page(start_response, "200 OK", question if not nothing else nothing.rstrip("."), content=content)
+        return pages.answer(start_response, "200 OK", question if not nothing else nothing.rstrip("."), content=content)
 
     def thread_link(self, thread, anchor, label):
         return f'<a href="{html.escape(self.site + thread["uri"] + anchor)}">{html.escape(label)}</a>'
 
-    @staticmethod
-    def page(start_response, status, title, text=None, content=None):
-        body = PAGE.format(title=html.escape(title, quote=False), content=content or f"<p>{text}</p>").encode("utf-8")
-        start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
-                                ("Content-Length", str(len(body)))])
-        return [body]
