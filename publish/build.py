@@ -104,7 +104,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
     import blinker
     from pelican import Pelican, signals
 
-    from publish import progress
+    from publish import content_cache, progress
     from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
     from publish.urls import frozen_while_writing
 
@@ -168,6 +168,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
+    if settings.get("CACHE_CONTENT") and not scratch_cache:
+        content_cache.mark_used(settings["CACHE_PATH"])
     return target
 
 
