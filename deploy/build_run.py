@@ -1,39 +1,86 @@
-"""The publishing hook's build as a child process: its output relayed to the author, its time limit.
+"""The hook's build of one release: the commit exported, built by its own code as a child process, stopped at its time limit.
 
 Python-Markdown is quadratic on some inputs (a line of 24,000 "[" took 67 s to read; 100 KB
 would take about twenty minutes), and the hook holds the publishing lock while it builds:
-meanwhile nothing could be published or rolled back. Past the limit the build's whole
-process group is killed (its reading pool and Pagefind with it), the lock is freed, the
-live site stays, and publish/progress.py tells which file the build was reading.
+meanwhile nothing could be published or rolled back. Past the limit (ZOHE_BUILD_TIME_LIMIT
+in deploy.env) the build's whole process group is killed (its reading pool and Pagefind
+with it), the lock is freed, the live site stays, and publish/progress.py tells which file
+the build was reading.
 """
 
+import hashlib
 import os
+from pathlib import Path
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 
-# The deploy.env setting, in seconds; absent or empty: the default.
-SETTING = "ZOHE_BUILD_TIME_LIMIT"
-DEFAULT_SECONDS = 600
+from deploy.messages import DeployError, say
+from deploy.releases import RELEASES, carry_over_assets, current_release, write_marker
+from deploy.settings import ENV_FILE, TIME_LIMIT, build_environment, time_limit
+from deploy.repository import export_commit
+from publish import progress
+
+CHECKOUT = Path(".build") / "site"
+READING = Path(".build") / "reading"
 
 
-def time_limit(env):
-    """The limit set in `env` (deploy.env read into the build's environment), in seconds.
-
-    Raises ValueError, with a French message, for anything but a positive number.
-    """
-    value = env.get(SETTING, "").strip()
-    if not value:
-        return DEFAULT_SECONDS
+def build_release(repo, webroot, commit, name, python=None, stream=None):
+    """Build `commit` with its own strict production build into releases/<name>; return the Release."""
+    python = python or sys.executable
+    target = Path(webroot) / RELEASES / name
+    started = time.time()
+    env = build_environment(webroot)
+    limit = time_limit(webroot, env)
+    reading = Path(webroot).resolve() / READING
+    env[progress.VARIABLE] = str(reading)
+    # Always the same folder: Pelican's reader cache is keyed by each source's absolute
+    # path, so only a stable checkout lets a push re-read just the files it changed.
+    # Callers hold the lock, so no other build is using it.
+    checkout = Path(webroot).resolve() / CHECKOUT
+    if checkout.exists():
+        shutil.rmtree(checkout)
+    checkout.mkdir(parents=True)
+    reading.unlink(missing_ok=True)
     try:
-        seconds = float(value.replace(",", "."))
-    except ValueError:
-        seconds = None
-    if seconds is None or not 0 < seconds < float("inf"):
-        raise ValueError(f"{SETTING} doit être un nombre de secondes positif, pas «\u00a0{value}\u00a0»")
-    return seconds
+        export_commit(repo, commit, checkout)
+        _check_requirements(checkout, python, stream)
+        # The pushed commit's own tasks.py and publish.build: one build path for everyone.
+        returncode, expired = run(
+            [python, "-m", "invoke", "build", "--prod", "--output", str(target)],
+            checkout, env, limit, stream,
+        )
+    finally:
+        shutil.rmtree(checkout, ignore_errors=True)
+    if expired:
+        # Killed: what the build had begun beside the release (releases/.<name>.new-…) stays
+        # half-written; under the lock no other build is running.
+        for leftover in target.parent.glob(f".{target.name}.*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        raise DeployError(stopped(commit, limit, progress.being_read(reading)))
+    if returncode != 0:
+        raise DeployError(
+            f"la construction de {commit[:12]} a échoué (voir ci-dessus) ; "
+            "le site en ligne n’a pas changé."
+        )
+    current = current_release(webroot)
+    carried = carry_over_assets(current.path, target) if current is not None else []
+    return write_marker(target, commit, started, carried)
+
+
+def _check_requirements(checkout, python, stream):
+    """Warn when the pushed requirements differ from those the server's venv was made from."""
+    stamp = Path(python).parent.parent / ".requirements.sha256"
+    wanted = checkout / "requirements.txt"
+    if stamp.is_file() and wanted.is_file():
+        digest = hashlib.sha256(wanted.read_bytes()).hexdigest()
+        if digest != stamp.read_text().strip():
+            say("attention, requirements.txt a changé : lancez ./dev sur le serveur "
+                "pour mettre l’environnement à jour.", stream)
 
 
 def duration(seconds):
@@ -45,12 +92,12 @@ def duration(seconds):
     return " ".join(parts)
 
 
-def stopped(commit, limit, files, settings_file):
+def stopped(commit, limit, files):
     """The author's message for a build stopped at its limit, naming the files it was reading."""
     where = f", pendant la lecture de {' et de '.join(files)}, que Markdown met trop de temps à lire" if files else ""
     return (
         f"la construction de {commit[:12]} a été arrêtée au bout de {duration(limit)} "
-        f"(limite {SETTING} dans {settings_file}){where}\u202f; le site en ligne n’a pas changé."
+        f"(limite {TIME_LIMIT} dans {ENV_FILE}){where}\u202f; le site en ligne n’a pas changé."
     )
 
 
