@@ -19,8 +19,6 @@ from deploy.settings import ENV_FILE, build_environment, time_limit
 from publish import content_cache
 from pruning import keep_first
 
-# Reader caches kept in DIR/cache: the one the last build used, and the one before.
-KEEP_CONTENT_CACHES = 2
 
 
 def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
@@ -113,11 +111,10 @@ def rollback(webroot, stream=None):
     return previous
 
 
-def prune_reader_caches(cache, keep=KEEP_CONTENT_CACHES):
+def prune_reader_caches(cache, keep=content_cache.KEEP):
     """Remove all but the `keep` reader caches under `cache` that builds used last; return the removed folders.
 
     Each change of the code or settings starts one (about 30 MB at 1,000 chronicles):
-    without this they would pile up for good. Two by default: the last build's, and the
-    one before, should a push go back. Which were used last, the cache layer says.
+    without this they would pile up for good. Which were used last, the cache layer says.
     """
     return keep_first(content_cache.newest_first(cache), keep)

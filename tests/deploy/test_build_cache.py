@@ -7,6 +7,7 @@ from pathlib import Path
 import pickle
 
 from deploy import build_run, lock as publishing_lock, releases, settings
+from publish import content_cache
 
 CHRONICLE = "content/chroniques/la-juste-mesure.md"
 
@@ -41,6 +42,9 @@ def test_a_push_reuses_the_cache_and_publishes_what_a_build_without_it_would(mak
     checkout = (site.webroot / build_run.CHECKOUT).resolve()
     first_keys = reader_cache_keys(cache)
     assert set(first_keys) == {"ArticlesGenerator-Readers", "PagesGenerator-Readers"}
+    # The build marked the folder it used: the one the next publication keeps first.
+    used = content_cache.newest_first(cache)
+    assert len(used) == 1 and (used[0] / content_cache.USED).is_file()
     # Keyed by the stable checkout, so the next build finds them.
     assert all(Path(key).is_relative_to(checkout) for keys in first_keys.values() for key in keys)
     assert str(checkout / CHRONICLE) in first_keys["ArticlesGenerator-Readers"]
