@@ -44,23 +44,12 @@ TEMPLATE_PAGES = {  # noqa: F405
 
 # A cache kept from one production build to the next (the deployment hook keeps one beside
 # the releases): Markdown parsed by an earlier build, and files it compressed, are reused
-# when their bytes have not changed. A parsed document keeps the settings it was read with
-# (its tags' and author's URLs among them), so the cache has a folder per version of
-# Pelican and Markdown, of the settings files, of the plugins and of the values read from
-# the environment above.
+# when their bytes have not changed; the reader cache has a folder per version of the code
+# and of the values read from the environment above (publish/content_cache.py).
 if os.environ.get("ZOHE_CACHE_PATH"):
-    import glob
-    import hashlib
+    from publish import content_cache
 
-    import markdown
-    import pelican
-
-    _key = hashlib.sha256(repr((pelican.__version__, markdown.__version__, SITEURL, COMMENTS_URL)).encode())
-    _here = os.path.dirname(os.path.abspath(__file__))
-    for _source in ["pelicanconf.py", "publishconf.py", *sorted(glob.glob("plugins/*/*.py", root_dir=_here))]:
-        with open(os.path.join(_here, _source), "rb") as _file:
-            _key.update(_source.encode() + b"\0" + _file.read())
-    CACHE_PATH = os.path.join(os.environ["ZOHE_CACHE_PATH"], "content-" + _key.hexdigest()[:16])
+    CACHE_PATH = content_cache.folder(os.environ["ZOHE_CACHE_PATH"], SITEURL, COMMENTS_URL)
     CACHE_CONTENT = True
     LOAD_CONTENT_CACHE = True
     CONTENT_CACHING_LAYER = "reader"

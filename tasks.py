@@ -88,7 +88,7 @@ def clean(c):
 
 
 from comments import tasks as comments_tasks  # noqa: E402
-from publish import deploy_tasks  # noqa: E402
+from deploy import tasks as deploy_tasks  # noqa: E402
 
 ns = Collection(build, check, serve, new, test, bench, clean)
 ns.add_collection(Collection.from_module(comments_tasks), name="comments")

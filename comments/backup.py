@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from comments import settings, store
+from pruning import keep_first
 
 KEEP = 14
 # How long a restore waits for the writers to let it have the database, in seconds.
@@ -113,12 +114,10 @@ def create_private(path):
 
 
 def rotate(directory, keep=KEEP):
-    """Delete all but the ``keep`` newest snapshots; return the deleted paths."""
-    snapshots = sorted(Path(directory).glob(f"{PREFIX}*.db"))
-    doomed = snapshots[: max(0, len(snapshots) - keep)]
-    for path in doomed:
-        path.unlink()
-    return doomed
+    """Delete all but the ``keep`` newest snapshots; return the deleted paths, oldest first."""
+    # Named by their UTC time to the microsecond: the names sort as the snapshots were taken.
+    newest_first = sorted(Path(directory).glob(f"{PREFIX}*.db"), reverse=True)
+    return sorted(keep_first(newest_first, keep))
 
 
 def check(path):

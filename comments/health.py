@@ -4,7 +4,7 @@ A master process that stays up while its workers cannot write looks healthy to s
 when a worker died holding Isso's old lock, every ``POST /new`` waited forever and
 nothing restarted. ``GET /health`` takes the write lock every new comment takes, with a
 short wait, and reads the database; ``python -m comments.health`` asks it and exits 1
-when it does not answer 200, and zohe-comments-health.service (comments/deploy/, run by
+when it does not answer 200, and zohe-comments-health.service (deploy/systemd/, run by
 its timer) then restarts the server.
 """
 

@@ -104,7 +104,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
     import blinker
     from pelican import Pelican, signals
 
-    from publish import progress
+    from publish import content_cache, progress
     from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
     from publish.urls import frozen_while_writing
 
@@ -123,7 +123,6 @@ def build(prod=False, output=None, overrides=None, generators=None):
         settings = load_settings(prod, overrides)
         collector.base = os.path.dirname(os.path.abspath(settings["PATH"]))
         parallel = settings.get("PARALLEL_BUILD", False)
-        _drop_gzipped_cache(settings)
         if parallel:
             settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
         if parallel and not settings["CACHE_CONTENT"]:
@@ -168,6 +167,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
+    if settings.get("CACHE_CONTENT") and not scratch_cache:
+        content_cache.mark_used(settings["CACHE_PATH"])
     return target
 
 
@@ -175,9 +176,9 @@ def forget_read_content(prod=False, overrides=None):
     """Drop Pelican's reader cache, so that the next build reads every document again.
 
     After a failed build: Pelican caches what a reader returned even when reading
-    logged a warning, and a later build would load it silently and pass. After a
-    change of settings or plugins: a cached document keeps the settings it was read
-    with, and so do its tags, category and author (their URLs among them).
+    logged a warning, and a later build would load it silently and pass. (A change
+    of settings or plugins needs nothing here: it gets a cache folder of its own,
+    publish/content_cache.py.)
     """
     try:
         settings = load_settings(prod, overrides)
@@ -201,21 +202,6 @@ def _forget_rendered_content():
 
     for name in ("get_content", "get_summary"):
         vars(Content)[name].cache.clear()
-
-
-def _drop_gzipped_cache(settings):
-    """Delete a reader cache written gzipped when GZIP_CACHE is now off.
-
-    Pelican would log that it cannot unpickle it, failing a strict build, where
-    the cache is only there to save time (a preview cache from before the switch).
-    """
-    if settings.get("GZIP_CACHE") or not settings.get("LOAD_CONTENT_CACHE"):
-        return
-    for cache in Path(settings["CACHE_PATH"]).glob("*Generator*"):
-        with contextlib.suppress(OSError), open(cache, "rb") as file:
-            gzipped = file.read(2) == b"\x1f\x8b"
-        if gzipped:
-            cache.unlink(missing_ok=True)
 
 
 def _swap_into_place(staging, target):

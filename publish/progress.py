@@ -1,6 +1,6 @@
 """Which source file a build is reading, written down for a supervisor that may have to kill it.
 
-The publishing hook stops a build past its time limit (publish/build_limit.py): a build
+The publishing hook stops a build past its time limit (deploy/build_run.py): a build
 stuck in one file (Python-Markdown is quadratic on some inputs) could not say which once
 killed. When the variable named by VARIABLE gives a file, every reading of a source, in the
 build's own process or in its reading pool, appends a line as it starts and another as it

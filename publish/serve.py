@@ -27,7 +27,9 @@ import threading
 import traceback
 
 from publish import plugin_module, urls
-from publish.build import ROOT, BuildError, Collector, build, forget_read_content
+from publish import content_cache
+from publish.build import ROOT, BuildError, Collector, build
+from pruning import keep_first
 
 # The content cache spares each full build from parsing unchanged Markdown again.
 PREVIEW_OVERRIDES = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
@@ -36,11 +38,6 @@ WATCHED = ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py")
 POLL_MS = 100
 
 logger = logging.getLogger(__name__)
-
-# Watched files whose change makes cached documents stale (pelicanconf.py, a plugin): those
-# keep the settings they were read with.
-_SETTINGS_CHANGES = (".py",)
-
 
 class _OnlyThese:
     """A Pelican writer that renders only the files named, and no feed."""
@@ -95,11 +92,11 @@ class Preview:
         # that a preview of other content never shares one.
         self.overrides = {**PREVIEW_OVERRIDES, "CACHE_PATH": str(self.output.parent / "cache"),
                           **(overrides or {})}
+        self.cache = self.overrides.pop("CACHE_PATH")
         self.on_update = on_update or (lambda: None)
         self.generators = []
         self._pending = set()
         self._full_pending = False
-        self._settings_changed = False
         self._stopping = False
         self._wake = threading.Condition()
         self._worker = None
@@ -113,8 +110,11 @@ class Preview:
         preview shows as saved even if this build fails.
         """
         generators = []
+        # Computed at each build: an edit of pelicanconf.py or of a plugin gets a cache of its
+        # own (publish/content_cache.py), never documents read with the former settings.
+        cache = content_cache.folder(self.cache, sorted(self.overrides.items()))
         try:
-            build(output=self.output, overrides=self.overrides, generators=generators)
+            build(output=self.output, overrides={**self.overrides, "CACHE_PATH": cache}, generators=generators)
         except BuildError as error:
             kept = "the previous version"
             if shown_alone:
@@ -122,6 +122,7 @@ class Preview:
             print(f"\nBuild failed, still serving {kept}:\n{error}\n", flush=True)
             return False
         self.generators = generators
+        keep_first(content_cache.newest_first(self.cache), content_cache.KEEP)
         print("Site rebuilt.", flush=True)
         return True
 
@@ -230,7 +231,6 @@ class Preview:
         with self._wake:
             # Every change ends in a full build; edited Markdown is shown on its own before it.
             self._pending.update(path for path in paths or () if path.endswith((".md", ".markdown")))
-            self._settings_changed |= any(str(path).endswith(_SETTINGS_CHANGES) for path in paths or ())
             self._full_pending = True
             self._wake.notify()
 
@@ -269,9 +269,6 @@ class Preview:
             if self._pending:
                 return  # Another save came meanwhile: show it before the full build.
             self._full_pending = False
-            settings_changed, self._settings_changed = self._settings_changed, False
-        if settings_changed:
-            forget_read_content(overrides=self.overrides)
         if self.full_build(shown_alone):
             self.on_update()
 

@@ -166,10 +166,34 @@ def test_an_edited_template_is_compiled_again_although_compiled_templates_are_ke
         assert "Marque de test" in (second / name).read_text(encoding="utf-8"), name
 
 
-def test_a_reader_cache_written_gzipped_is_dropped_rather_than_failing_the_build(corpus, tmp_path):
-    overrides = {"PATH": str(corpus), "CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-    build(output=tmp_path / "out", overrides={**overrides, "GZIP_CACHE": True})
-    cached = sorted((tmp_path / "cache").glob("*Generator*"))
+def test_a_reader_cache_written_gzipped_is_left_behind_rather_than_failing_the_build(corpus, tmp_path):
+    """Settings that change how the cache is written get a folder of their own (publish/content_cache.py)."""
+    from publish import content_cache
+    from publish.serve import Preview
+
+    overrides = {"PATH": str(corpus), "CACHE_PATH": str(tmp_path / "cache")}
+    assert Preview(tmp_path / "out", overrides={**overrides, "GZIP_CACHE": True}).full_build()
+    cached = sorted((tmp_path / "cache").glob("content-*/*Generator*"))
     assert cached and all(path.read_bytes()[:2] == b"\x1f\x8b" for path in cached)
-    build(output=tmp_path / "out", overrides=overrides)  # GZIP_CACHE is off in pelicanconf.py
-    assert all(path.read_bytes()[:2] != b"\x1f\x8b" for path in (tmp_path / "cache").glob("*Generator*"))
+    assert Preview(tmp_path / "out", overrides=overrides).full_build()  # GZIP_CACHE is off in pelicanconf.py
+    plain = sorted(content_cache.newest_first(tmp_path / "cache")[0].glob("*Generator*"))
+    assert plain and all(path.read_bytes()[:2] != b"\x1f\x8b" for path in plain)
+
+
+def test_an_edit_of_the_settings_or_a_plugin_gets_a_reader_cache_of_its_own(tmp_path):
+    """What the live preview used to forget by hand when a .py file changed, the folder's name now says."""
+    import shutil
+
+    from publish import content_cache
+
+    for source in ["pelicanconf.py", "publishconf.py", "plugins/zohe_checks/zohe_checks.py"]:
+        (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / source, tmp_path / source)
+    first = content_cache.folder("cache", root=tmp_path)
+    assert content_cache.folder("cache", root=tmp_path) == first
+    assert content_cache.folder("cache", "https://autre.example", root=tmp_path) != first
+    for source in ["pelicanconf.py", "plugins/zohe_checks/zohe_checks.py"]:
+        (tmp_path / source).write_text((tmp_path / source).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        edited = content_cache.folder("cache", root=tmp_path)
+        assert edited != first and edited.startswith("cache/" + content_cache.PREFIX), source
+        first = edited

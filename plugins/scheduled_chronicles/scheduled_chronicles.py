@@ -2,7 +2,7 @@
 
 With WITH_FUTURE_DATES off, Pelican turns a chronicle dated in the future into
 a draft, and only a later build publishes it. The deployment's refresh
-(publish/deploy.py) reads this file from a release to rebuild as soon as
+(deploy/freshness.py) reads this file from a release to rebuild as soon as
 that date has passed, rather than at some later moderation or push.
 
 The file is a dotfile (nginx never serves one) holding one ISO 8601 date with

@@ -115,7 +115,7 @@ def test_stopping_the_preview_mid_build_leaves_its_cache_whole(live_preview):
     process = live_preview["process"]
     process.terminate()  # while the full build runs
     assert process.wait(timeout=60) == 0
-    caches = sorted(live_preview["cache"].glob("*Generator-Readers"))
+    caches = sorted(live_preview["cache"].glob("content-*/*Generator-Readers"))
     assert caches
     for cache in caches:
         with open(cache, "rb") as handle:  # GZIP_CACHE is off

@@ -12,7 +12,7 @@ from isso_support import ADMIN_PASSWORD, Server
 
 pytestmark = pytest.mark.timeout(120)
 
-DEPLOY = settings.REPO_ROOT / "comments" / "deploy"
+DEPLOY = settings.REPO_ROOT / "deploy" / "systemd"
 
 
 @pytest.fixture(scope="module")

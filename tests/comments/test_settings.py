@@ -188,6 +188,6 @@ def test_dev_server_accepts_writes_from_the_preview_origin_it_is_given(tmp_path)
 def test_the_units_that_write_the_database_leave_it_to_their_user_alone(unit):
     """The database and its snapshots hold e-mail addresses and the key that signs moderation links."""
     parser = configparser.ConfigParser(interpolation=None, strict=False)
-    parser.read(ROOT / "comments" / "deploy" / unit, encoding="utf-8")
+    parser.read(ROOT / "deploy" / "systemd" / unit, encoding="utf-8")
     assert parser["Service"]["User"] == "zohe"
     assert parser["Service"]["UMask"] == "0077"

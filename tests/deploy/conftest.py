@@ -12,7 +12,8 @@ import pytest
 from invoke import Context
 
 from support import ROOT, Sink, free_port
-from publish import deploy, deploy_tasks
+from deploy import releases, settings
+from deploy import tasks as deploy_tasks
 
 NGINX = "/usr/sbin/nginx"
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
@@ -57,7 +58,7 @@ class Site:
         git("init", "--quiet", "--bare", "--initial-branch=main", str(self.repo))
         # The task itself, as `invoke deploy.install --repo --webroot` runs it.
         deploy_tasks.install(Context(), repo=str(self.repo), webroot=str(self.webroot))
-        (self.webroot / deploy.ENV_FILE).write_text(
+        (self.webroot / settings.ENV_FILE).write_text(
             "# Production settings of the test site\n"
             f"ZOHE_SITEURL={siteurl}\n"
             f"ZOHE_COMMENTS_DB={self.base / 'no-comments.db'}\n",
@@ -96,7 +97,7 @@ class Site:
 
     def current(self):
         """The release `current` points at (None when there is none)."""
-        return deploy.current_release(self.webroot)
+        return releases.current_release(self.webroot)
 
     def main_tip(self):
         return git("--git-dir", str(self.repo), "rev-parse", "refs/heads/main").stdout.strip()
@@ -176,7 +177,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;
-        root {webroot / deploy.CURRENT};
+        root {webroot / releases.CURRENT};
         include {SITE_CONF};
     }}
 }}

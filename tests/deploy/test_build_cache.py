@@ -6,15 +6,16 @@ import os
 from pathlib import Path
 import pickle
 
-from publish import deploy
+from deploy import build_run, lock as publishing_lock, releases, settings
+from publish import content_cache
 
 CHRONICLE = "content/chroniques/la-juste-mesure.md"
 
 
 def files(release):
     """Every file of a release as {relative path: bytes}, without what only a deployment adds."""
-    marker = json.loads((release / deploy.MARKER).read_text(encoding="utf-8"))
-    left_out = {deploy.MARKER, *marker["carried"]}
+    marker = json.loads((release / releases.MARKER).read_text(encoding="utf-8"))
+    left_out = {releases.MARKER, *marker["carried"]}
     found = {
         path.relative_to(release).as_posix(): path.read_bytes()
         for path in sorted(release.rglob("*"))
@@ -34,13 +35,16 @@ def reader_cache_keys(cache):
 
 def test_a_push_reuses_the_cache_and_publishes_what_a_build_without_it_would(make_site):
     site = make_site()
-    cache = site.webroot / deploy.CACHE
+    cache = site.webroot / settings.CACHE
     assert site.push().returncode == 0
     index = json.loads(next((cache / "precompressed").glob("*/index.json")).read_text(encoding="utf-8"))
     assert index["build"] == 1
-    checkout = (site.webroot / deploy.CHECKOUT).resolve()
+    checkout = (site.webroot / build_run.CHECKOUT).resolve()
     first_keys = reader_cache_keys(cache)
     assert set(first_keys) == {"ArticlesGenerator-Readers", "PagesGenerator-Readers"}
+    # The build marked the folder it used: the one the next publication keeps first.
+    used = content_cache.newest_first(cache)
+    assert len(used) == 1 and (used[0] / content_cache.USED).is_file()
     # Keyed by the stable checkout, so the next build finds them.
     assert all(Path(key).is_relative_to(checkout) for keys in first_keys.values() for key in keys)
     assert str(checkout / CHRONICLE) in first_keys["ArticlesGenerator-Readers"]
@@ -68,13 +72,13 @@ def test_a_push_reuses_the_cache_and_publishes_what_a_build_without_it_would(mak
     # The same commit built with no cache at all, in a web root of its own.
     reference = site.base / "reference"
     reference.mkdir()
-    (reference / deploy.ENV_FILE).write_text(
-        (site.webroot / deploy.ENV_FILE).read_text(encoding="utf-8") + "ZOHE_CACHE_PATH=\n",
+    (reference / settings.ENV_FILE).write_text(
+        (site.webroot / settings.ENV_FILE).read_text(encoding="utf-8") + "ZOHE_CACHE_PATH=\n",
         encoding="utf-8",
     )
-    with deploy.Lock(reference):
-        built = deploy.build_release(site.repo, reference, commit, "sans-cache", stream=io.StringIO())
-    assert not (reference / deploy.CACHE).exists()
+    with publishing_lock.Lock(reference):
+        built = build_run.build_release(site.repo, reference, commit, "sans-cache", stream=io.StringIO())
+    assert not (reference / settings.CACHE).exists()
     expected, actual = files(built.path), files(release.path)
     assert sorted(actual) == sorted(expected)
     differing = [name for name in expected if actual[name] != expected[name]]

@@ -7,7 +7,8 @@ import time
 
 from invoke import Context
 
-from publish import deploy, deploy_tasks
+from deploy import lock as publishing_lock, releases
+from deploy import tasks as deploy_tasks
 from support import UNTITLED_CHRONICLE
 
 
@@ -91,7 +92,7 @@ def test_two_pushes_at_once_end_on_a_complete_release_of_mains_last_commit(make_
     commit_b = site.commit(other_work, "Chronicle B", {"content/chroniques/b.md": chronicle("chronique-b", "Chronique B")})
 
     # Hold the deployment lock so that both hooks are running (and waiting) at the same time.
-    with open(site.webroot / deploy.LOCK, "a") as lock:
+    with open(site.webroot / publishing_lock.LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         push_a = site.push(background=True)
         _wait_for(lambda: site.main_tip() == commit_a)
@@ -107,7 +108,7 @@ def test_two_pushes_at_once_end_on_a_complete_release_of_mains_last_commit(make_
     release = site.current()
     assert release.commit == commit_b == site.main_tip()
     current = site.webroot / "current"
-    marker = json.loads((current / deploy.MARKER).read_text())
+    marker = json.loads((current / releases.MARKER).read_text())
     assert marker["commit"] == commit_b
     assert (current / "chroniques" / "chronique-b" / "index.html").is_file()
     assert not (current / "chroniques" / "chronique-a").exists()

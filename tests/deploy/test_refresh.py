@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 import io
-import json
 import time
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,7 @@ from isso import config
 import pytest
 from isso.db import SQLite3
 
-from publish import deploy
+from deploy import freshness, messages, publishing, releases
 from support import ROOT, UNTITLED_CHRONICLE
 
 URI = "/chroniques/la-juste-mesure/"
@@ -34,7 +33,7 @@ def add_comment(database, text, mode):
 
 def refresh(site, **kwargs):
     out = io.StringIO()
-    release = deploy.refresh(site.repo, site.webroot, stream=out, **kwargs)
+    release = publishing.refresh(site.repo, site.webroot, stream=out, **kwargs)
     return release, out.getvalue()
 
 
@@ -75,7 +74,7 @@ def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):
     assert site.push().returncode == 0
     site.commit(site.work, "A second chronicle", {"content/chroniques/seconde.md": SECOND})
     assert site.push().returncode == 0
-    back = deploy.rollback(site.webroot, stream=io.StringIO())
+    back = publishing.rollback(site.webroot, stream=io.StringIO())
     assert back.commit == site.first_commit
     database = isso_database(site.base / "no-comments.db")
 
@@ -108,7 +107,7 @@ def test_rollback_from_a_refreshed_release_goes_to_what_was_live_before_it(make_
     site.commit(site.work, "A third chronicle", {"content/chroniques/troisieme.md": THIRD})
     assert site.push().returncode == 0
     rolled_away_from = site.current()
-    assert deploy.rollback(site.webroot, stream=io.StringIO()).name == rolled_to.name
+    assert publishing.rollback(site.webroot, stream=io.StringIO()).name == rolled_to.name
 
     # A comment approved while rolled back: the refresh builds the live commit anew.
     database = isso_database(site.base / "no-comments.db")
@@ -120,13 +119,13 @@ def test_rollback_from_a_refreshed_release_goes_to_what_was_live_before_it(make_
     # The refreshed release stands in for the one rolled back to: going back once more
     # reaches what was live before it, never the release just rolled away from (newer by
     # build time than the first two).
-    back = deploy.rollback(site.webroot, stream=io.StringIO())
+    back = publishing.rollback(site.webroot, stream=io.StringIO())
     assert back.name == before.name != rolled_away_from.name
     assert not (site.webroot / "current" / "chroniques" / "seconde").exists()
     assert not (site.webroot / "current" / "chroniques" / "troisieme").exists()
-    assert deploy.live_history(site.webroot) == [before.name]
-    with pytest.raises(deploy.DeployError, match="aucune version précédente"):
-        deploy.rollback(site.webroot, stream=io.StringIO())
+    assert releases.live_history(site.webroot) == [before.name]
+    with pytest.raises(messages.DeployError, match="aucune version précédente"):
+        publishing.rollback(site.webroot, stream=io.StringIO())
 
 
 THIRD = """Title: Une troisième chronique
@@ -164,8 +163,7 @@ def test_a_scheduled_chronicle_goes_out_at_its_date_not_a_day_later(make_site):
     assert site.push().returncode == 0
     page = site.webroot / "current" / "chroniques" / "programmee" / "index.html"
     assert time.time() < due.timestamp() and not page.exists(), "the build took longer than the lead"
-    marker = json.loads((site.webroot / "current" / deploy.MARKER).read_text(encoding="utf-8"))
-    assert marker["next_chronicle"] == due.timestamp()
+    assert freshness.next_chronicle(releases.current_release(site.webroot)) == due
 
     # The injected clock: one second early changes nothing, the due second republishes.
     assert refresh(site, now=due.timestamp() - 1)[0] is None
@@ -175,9 +173,8 @@ def test_a_scheduled_chronicle_goes_out_at_its_date_not_a_day_later(make_site):
     assert release.commit == commit
     assert "Une chronique programmée" in page.read_text(encoding="utf-8")
     assert not (site.webroot / "current" / "chroniques" / "plus-tard").exists()
-    # The next one waits in the new release's metadata; until then nothing is due.
-    marker = json.loads((site.webroot / "current" / deploy.MARKER).read_text(encoding="utf-8"))
-    assert marker["next_chronicle"] == later.timestamp()
+    # The next one's date is in the new release; until then nothing is due.
+    assert freshness.next_chronicle(releases.current_release(site.webroot)) == later
     assert refresh(site)[0] is None
 
 

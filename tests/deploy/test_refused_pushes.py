@@ -3,7 +3,7 @@
 import fcntl
 import os
 
-from publish import build_process, deploy
+from deploy import lock as publishing_lock, releases, settings
 
 # Python-Markdown reads a line of n "[" in about 3e-7 n² s here (8,000: 19 s): 14,000 take
 # about a minute, far past the limit, which leaves the build a few seconds to start reading.
@@ -20,16 +20,16 @@ def chronicle(text):
 
 def set_limit(site, seconds):
     """Set the build's time limit in the site's deploy.env; None takes the line out (the default)."""
-    settings = site.webroot / deploy.ENV_FILE
-    lines = [line for line in settings.read_text(encoding="utf-8").splitlines()
-             if not line.startswith(f"{build_process.SETTING}=")]
+    env_file = site.webroot / settings.ENV_FILE
+    lines = [line for line in env_file.read_text(encoding="utf-8").splitlines()
+             if not line.startswith(f"{settings.TIME_LIMIT}=")]
     if seconds is not None:
-        lines.append(f"{build_process.SETTING}={seconds}")
-    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines.append(f"{settings.TIME_LIMIT}={seconds}")
+    env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def lock_is_free(site):
-    with open(site.webroot / deploy.LOCK, "a") as lock:
+    with open(site.webroot / publishing_lock.LOCK, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -53,14 +53,14 @@ def test_a_build_past_its_time_limit_is_stopped_naming_the_file_and_frees_the_lo
     assert site.main_tip() == slow
     assert (
         f"remote: Zôhé : la construction de {slow[:12]} a été arrêtée au bout de 8 s "
-        f"(limite {build_process.SETTING} dans deploy.env), pendant la lecture de content/chroniques/crochets.md, "
+        f"(limite {settings.TIME_LIMIT} dans deploy.env), pendant la lecture de content/chroniques/crochets.md, "
         "que Markdown met trop de temps à lire\u202f; le site en ligne n’a pas changé."
     ) in result.stdout
     assert "Traceback" not in result.stdout
     assert site.current() == live
     assert (site.webroot / "current" / "index.html").read_text(encoding="utf-8") == home
     # Nothing half-built is left beside the releases.
-    assert sorted(p.name for p in (site.webroot / deploy.RELEASES).iterdir()) == [live.name]
+    assert sorted(p.name for p in (site.webroot / releases.RELEASES).iterdir()) == [live.name]
 
     assert lock_is_free(site)
     # The author's fix is published. The limit is back to its default here: on a busy
@@ -114,7 +114,7 @@ def test_a_time_limit_that_is_not_a_number_of_seconds_is_named_before_anything_i
     result = site.push()
     assert result.returncode == 0, result.stdout
     assert (
-        f"remote: Zôhé : {site.webroot / deploy.ENV_FILE}\u00a0: {build_process.SETTING} doit être "
+        f"remote: Zôhé : {site.webroot / settings.ENV_FILE}\u00a0: {settings.TIME_LIMIT} doit être "
         "un nombre de secondes positif, pas «\u00a0dix minutes\u00a0»."
     ) in result.stdout
     assert "construction de la version" not in result.stdout

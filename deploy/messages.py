@@ -1,0 +1,17 @@
+"""What the author reads from the deployment: its one error type and its one-line messages."""
+
+import sys
+
+
+class DeployError(Exception):
+    """Publishing could not go on; the message is for the author, in French."""
+
+
+def say(message, stream=None):
+    """One line for the author; in the hook it shows as a `remote:` line."""
+    print(f"Zôhé : {message}", file=stream or sys.stdout, flush=True)
+
+
+def milliseconds(value):
+    """A duration in seconds as an author reads it in milliseconds: "0,12 ms"."""
+    return f"{value * 1000:.2f}".replace(".", ",") + " ms"
