@@ -9,7 +9,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 import malformed
 from comments import store
-from comments.runner import UNREACHABLE_SITE
+from bench.gunicorn_server import UNREACHABLE_SITE
 
 pytestmark = pytest.mark.timeout(180)
 
