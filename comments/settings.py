@@ -6,8 +6,9 @@ ENV_OVERRIDES below for where each one goes):
 
 - ``ZOHE_ENV=production`` turns on the production checks and the ``Secure`` flag on the
   admin session cookie;
-- ``ISSO_ADMIN_PASSWORD``: required by every server but the live preview (``comments.dev``),
-  which falls back to a development password; 12 characters or more in production;
+- ``ISSO_ADMIN_PASSWORD``: required by every server but the live preview
+  (``publish.preview_comments``), which falls back to a development password; 12 characters
+  or more in production;
 - ``ZOHE_SITEURL`` (the site origin allowed to write), ``ZOHE_COMMENTS_URL`` (Isso's public
   URL, used in moderation links), ``ZOHE_COMMENTS_DB`` (relative: from the repository);
 - ``ISSO_NOTIFY``, ``ISSO_TRUSTED_PROXIES`` (comma separated), ``ISSO_HASH_SALT``;
@@ -27,7 +28,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 DEFAULT_SETTINGS = PACKAGE_DIR / "isso.cfg"
 
-# Used only by the live preview (comments.dev) so that `invoke serve` works on a fresh clone.
+# Used only by the live preview (publish.preview_comments), so that `invoke serve` works on a
+# fresh clone.
 DEV_ADMIN_PASSWORD = "dev-only-not-for-production"
 # Passwords that must never guard a production admin page.
 KNOWN_DEFAULT_PASSWORDS = {"", DEV_ADMIN_PASSWORD, "please_choose_a_strong_password"}
@@ -136,7 +138,7 @@ def resolve_dbpath(value):
 def load(path=None, environ=None, preview=False, create_folder=True):
     """Return Isso's parsed configuration with environment overrides applied and checked.
 
-    ``preview`` (comments.dev only) lets an unset admin password fall back to the
+    ``preview`` (publish.preview_comments only) lets an unset admin password fall back to the
     development one; anywhere else it stays empty, and check_server_password refuses it.
     ``create_folder`` makes the database's folder, so that the server can create the
     database on its first start; the moderation commands leave it False, so that a
@@ -200,12 +202,13 @@ def check_server_password(conf):
     """Refuse to serve an admin page guarded by no password or by one committed to this repository.
 
     Whatever ``ZOHE_ENV`` says: a server started without it must not fall back to the
-    development password. Only the live preview (comments.dev) may use that one.
+    development password. Only the live preview (publish.preview_comments) may use that one.
     """
     if conf.getboolean("admin", "enabled") and conf.get("admin", "password") in KNOWN_DEFAULT_PASSWORDS:
         raise ConfigurationError(
             "Le serveur de commentaires demande ISSO_ADMIN_PASSWORD (vide ou mot de passe de développement "
-            "connu refusé\u202f; seul l’aperçu, python -m comments, en a un par défaut)."
+            "connu refusé\u202f; seul l’aperçu, python -m publish.preview_comments, "
+            "en a un par défaut)."
         )
 
 

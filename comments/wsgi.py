@@ -4,12 +4,13 @@ Run it with ``gunicorn -c python:comments.gunicorn_conf --preload -w 2 comments.
 (comments.gunicorn_conf: gunicorn's own refusals in French). The configuration is
 the file named by ``ISSO_SETTINGS`` (``comments/isso.cfg`` when unset) with the
 environment overrides of comments.settings; it refuses to start without a real
-``ISSO_ADMIN_PASSWORD``, production or not (only the preview, comments.dev, has a default).
+``ISSO_ADMIN_PASSWORD``, production or not (only the preview, publish.preview_comments,
+has a default).
 
 Isso's own ``isso.run`` builds the app with ``threading=True``: each worker then has its
 own lock around "insert, then read back MAX(id)", and under two workers some ``POST /new``
 answers carry another commenter's comment and edit cookie (measured here: 15 in 1,200;
-``python -m comments.bench --race`` reproduces it). Isso's multiprocessing variant shares
+``python -m bench.comment_server --race`` reproduces it). Isso's multiprocessing variant shares
 one semaphore instead, but a worker killed while holding it left every later write
 waiting forever. So every worker and thread takes one file lock beside the database
 (comments.locks), which the kernel releases when its holder dies: no answer carries

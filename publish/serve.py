@@ -300,7 +300,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     from livereload.handlers import LiveReloadHandler
     from tornado import ioloop
 
-    from comments.dev import start as start_comments
+    from publish.preview_comments import start as start_comments
 
     output = Path(output or ROOT / "output")
     # The pages talk to the comment server on its port, which accepts comments from this origin.

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from bs4 import BeautifulSoup
 import pytest
 
-from publish.weight import CRITICAL_BUDGET, TOTAL_BUDGET, page_weight
+from bench.weight import CRITICAL_BUDGET, TOTAL_BUDGET, page_weight
 from support import PROD_SITEURL, ROOT, build_prod, environment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -265,7 +265,7 @@ def test_replies_isso_never_shows_are_not_baked(tmp_path):
     """Replies to pending, purged or nested comments: the page holds exactly the tree Isso's API returns."""
     import urllib.request
 
-    from comments.runner import Gunicorn, free_port, write_config
+    from bench.gunicorn_server import Gunicorn, free_port, write_config
 
     port = free_port()
     config = write_config(tmp_path, port)
@@ -476,7 +476,7 @@ def posted(tmp_path_factory):
     """A site baked from a database a real comment server wrote, and that server's answer for the thread."""
     import urllib.request
 
-    from comments.runner import Gunicorn, free_port, write_config
+    from bench.gunicorn_server import Gunicorn, free_port, write_config
 
     base = tmp_path_factory.mktemp("posted")
     port = free_port()

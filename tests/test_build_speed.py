@@ -6,8 +6,8 @@ import os
 import pytest
 
 from support import ROOT, build  # noqa: F401
+from bench.corpus import make_content
 from publish.build import BuildError
-from publish.corpus import generate, make_content
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
@@ -43,19 +43,6 @@ def test_parallel_build_is_byte_identical_to_a_single_process_build(corpus, tmp_
         if open(path, "rb").read() != open(fast_files[name], "rb").read()
     ]
     assert different == []
-
-
-def test_the_corpus_is_deterministic_and_french(tmp_path):
-    first = generate(5, tmp_path / "a")
-    second = generate(5, tmp_path / "b")
-    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
-    texts = [path.read_text(encoding="utf-8") for path in first]
-    for text in texts:
-        body = text.split("\n\n", 1)[1]
-        words = [w for w in body.split() if any(c.isalpha() for c in w)]
-        assert 800 <= len(words) <= 1200
-    for mark in ("\n## ", "\n- ", "\n> ", "« ", "]({filename}/chroniques/", "](https://"):
-        assert any(mark in text for text in texts), mark
 
 
 def warning_date(value, pattern="d MMMM y"):
@@ -94,7 +81,7 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     """What the server's cache (ZOHE_CACHE_PATH) reuses, parsed Markdown and compressed copies, changes no byte."""
     import shutil
 
-    from publish.corpus import edit
+    from bench.corpus import edit
 
     monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
     monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from comments.runner import Gunicorn, write_config
+from bench.gunicorn_server import Gunicorn, write_config
 from support import ROOT, free_port, serve_directory
 from test_baked_comments import make_isso_database
 

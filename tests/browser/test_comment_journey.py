@@ -10,7 +10,7 @@ import re
 from aiosmtpd.controller import Controller
 import pytest
 
-from comments import runner
+from bench import gunicorn_server
 from support import Sink, build, environment, free_port, moderation_links, serve_directory
 
 CHRONICLE = "chroniques/la-juste-mesure/"
@@ -26,14 +26,14 @@ def discussion(tmp_path_factory):
     mailbox = Sink()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    config = runner.write_config(
+    config = gunicorn_server.write_config(
         base,
         comments_port,
         general={"host": site_url, "notify": "smtp"},
         moderation={"enabled": "true"},
         smtp={"host": "127.0.0.1", "port": smtp.port, "security": "none", "to": "moderation@zohe.test"},
     )
-    server = runner.Gunicorn(
+    server = gunicorn_server.Gunicorn(
         base, comments_port, config, env={"ISSO_ADMIN_PASSWORD": "journey-admin-password"}
     ).start()
     try:

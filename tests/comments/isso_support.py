@@ -12,11 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 
-from comments import runner, settings
-from comments.runner import free_port, write_config
+from bench import gunicorn_server
+from bench.gunicorn_server import free_port, write_config
+from comments import settings
 from support import Sink, moderation_links  # noqa: F401  (re-exported for the fixtures and tests)
 
-SITE = runner.UNREACHABLE_SITE
+SITE = gunicorn_server.UNREACHABLE_SITE
 ADMIN_PASSWORD = "test-admin-password-long-enough"
 
 
@@ -97,7 +98,7 @@ def admin_page_key(page, comment_id):
     raise AssertionError(f"no Validate button for comment {comment_id}")
 
 
-class Server(runner.Gunicorn):
+class Server(gunicorn_server.Gunicorn):
     """The comment server under gunicorn, in production mode, with a test configuration in ``directory``."""
 
     def __init__(self, directory, app="comments.wsgi:application", workers=2, env=None, **sections):

@@ -9,7 +9,8 @@ import time
 import pytest
 from invoke import Context
 
-from comments import backup, runner, settings, tasks
+from bench import gunicorn_server
+from comments import backup, settings, tasks
 from isso_support import Server
 from test_moderation import invoke, read_only
 
@@ -294,7 +295,7 @@ def test_restore_under_writes_loses_no_acknowledged_comment(tmp_path, uri):
 def isso_database(source, path):
     """A database of its own at ``path``, restored from a snapshot of the server ``source``, with a configuration naming it."""
     backup.restore(backup.backup(source.dbpath, path.parent / "origin"), path)
-    return runner.write_config(path.parent, runner.free_port())
+    return gunicorn_server.write_config(path.parent, gunicorn_server.free_port())
 
 
 def test_restore_refuses_while_writers_keep_the_database(unmoderated, tmp_path, monkeypatch):
@@ -335,7 +336,7 @@ def test_folders_whose_names_hold_uri_characters(unmoderated, uri, tmp_path, mon
     assert ids_in(live, uri) == ids_in(unmoderated.dbpath, uri)
 
     # Through the moderator's commands: their database and folders too.
-    monkeypatch.setenv("ISSO_SETTINGS", str(runner.write_config(live.parent, runner.free_port())))
+    monkeypatch.setenv("ISSO_SETTINGS", str(gunicorn_server.write_config(live.parent, gunicorn_server.free_port())))
     tasks.backup(Context(), directory=str(snapshots))
     tasks.restore(Context(), str(snapshot))
     (safety,) = (live.parent / "backups").glob("comments-*.db")

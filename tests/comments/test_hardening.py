@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from comments import runner
+from bench import gunicorn_server
 from comments.hardening import MESSAGES
 from isso_support import ADMIN_PASSWORD, SITE, admin_page_key, cookie_pair, mailed_links
 
@@ -483,7 +483,7 @@ def test_isso_import_of_a_foreign_thread_address_fails_loudly(tmp_path):
     export.write_text(json.dumps([{"id": "/chroniques/la-juste-mesure/", "title": "T", "comments": [comment]},
                                   {"id": "javascript:alert(1)", "title": "T", "comments": [{**comment, "id": 2}]}]))
     isso = Path(sys.executable).with_name("isso")
-    config = runner.write_config(tmp_path, runner.free_port())
+    config = gunicorn_server.write_config(tmp_path, gunicorn_server.free_port())
     run = subprocess.run([str(isso), "-c", str(config), "import", "--type", "generic", str(export)],
                          capture_output=True, text=True, timeout=30)
     assert run.returncode != 0 and "a thread uri must be a path on the site" in run.stderr

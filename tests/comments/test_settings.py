@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from comments import dev, settings
+from comments import settings
 from isso_support import Server, free_port, write_config
+from publish import preview_comments
 from support import ROOT
 
 pytestmark = pytest.mark.timeout(60)
@@ -139,7 +140,7 @@ def test_gunicorn_does_not_start_in_production_without_password(tmp_path):
 def test_dev_server_starts_for_the_preview(tmp_path):
     port = free_port()
     config = write_config(tmp_path, port)
-    process = dev.start(port, env={"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)})
+    process = preview_comments.start(port, env={"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)})
     try:
         import json
         import urllib.request
@@ -162,7 +163,7 @@ def test_dev_server_accepts_writes_from_the_preview_origin_it_is_given(tmp_path)
     port = free_port()
     config = write_config(tmp_path, port)
     site = f"http://127.0.0.1:{free_port()}"
-    process = dev.start(port, env={"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)}, site=site)
+    process = preview_comments.start(port, env={"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config)}, site=site)
 
     def post(origin):
         body = {"text": "Depuis l’aperçu.", "author": "Camille", "email": "camille@exemple.fr", "title": "Aperçu"}

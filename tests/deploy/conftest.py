@@ -140,7 +140,7 @@ def comment_server(tmp_path_factory, served_port, moderation_mail):
     The site nginx serves (see `nginx`) is the origin allowed to post, its /isso/ the public
     address the moderation e-mails link to, and those e-mails go to `moderation_mail`.
     """
-    from comments.runner import Gunicorn, write_config
+    from bench.gunicorn_server import Gunicorn, write_config
 
     directory = tmp_path_factory.mktemp("isso")
     port = free_port()

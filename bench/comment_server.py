@@ -1,6 +1,6 @@
 """Benchmark of thread reads (a 20-comment thread) and of `POST /count` (a listing's ten chronicles), through gunicorn with 2 workers: our server against stock Isso.
 
-Run: ``.venv/bin/python -m comments.bench`` (``invoke bench`` calls :func:`run`).
+Run: ``.venv/bin/python -m bench.comment_server`` (``invoke bench`` calls :func:`run`).
 Both servers run the same gunicorn command (``--preload -w 2``) on loopback with a
 fresh database holding the same 20 published comments; the load comes from a few
 client processes that open one connection per request, as gunicorn's sync workers
@@ -18,7 +18,7 @@ import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from comments import runner
+from bench import gunicorn_server
 
 URI = "/chroniques/banc-d-essai/"
 # What a listing page asks: the counts of its chronicles (the benchmark thread among them).
@@ -111,6 +111,16 @@ def measure(port, kind="thread", duration=5.0, processes=2, threads=4, warmup=1.
 
 
 KINDS = ("thread", "count")
+ADMIN_PASSWORD = "bench-only-password"
+
+
+def _server(directory, app, workers):
+    """A throwaway gunicorn of ``APPS[app]`` in ``directory``, moderation off so that comments publish at once."""
+    port = gunicorn_server.free_port()
+    config = gunicorn_server.write_config(directory, port, moderation={"enabled": "false"},
+                                          admin={"password": ADMIN_PASSWORD})
+    return gunicorn_server.Gunicorn(Path(directory), port, config, app=APPS[app], workers=workers,
+                                    env={"ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD})
 
 
 def run(duration=5.0, comments=20, workers=2, processes=2, threads=4, apps=("ours", "stock")):
@@ -118,11 +128,7 @@ def run(duration=5.0, comments=20, workers=2, processes=2, threads=4, apps=("our
     figures = {kind: {} for kind in KINDS}
     for name in apps:
         with tempfile.TemporaryDirectory(prefix=f"zohe-bench-{name}-") as directory:
-            port = runner.free_port()
-            config = runner.write_config(directory, port, moderation={"enabled": "false"},
-                                         admin={"password": "bench-only-password"})
-            env = {"ISSO_ADMIN_PASSWORD": "bench-only-password"}
-            with runner.Gunicorn(Path(directory), port, config, app=APPS[name], workers=workers, env=env) as server:
+            with _server(directory, name, workers) as server:
                 populate(server.base, comments)
                 with urllib.request.urlopen(f"{server.base}/?uri={URI}", timeout=30) as r:
                     served = len(json.load(r)["replies"])
@@ -132,7 +138,7 @@ def run(duration=5.0, comments=20, workers=2, processes=2, threads=4, apps=("our
                 with urllib.request.urlopen(counted, timeout=30) as r:
                     assert json.load(r)[0] == comments, f"{name} counts the thread wrong"
                 for kind in KINDS:
-                    figures[kind][name] = measure(port, kind, duration, processes, threads)
+                    figures[kind][name] = measure(server.port, kind, duration, processes, threads)
                     figures[kind][name]["command"] = f"gunicorn --preload -w {workers} {APPS[name]}"
     return figures
 
@@ -146,11 +152,7 @@ def race(app="stock", comments=400, clients=16, workers=2):
     from concurrent.futures import ThreadPoolExecutor
 
     with tempfile.TemporaryDirectory(prefix=f"zohe-race-{app}-") as directory:
-        port = runner.free_port()
-        config = runner.write_config(directory, port, moderation={"enabled": "false"},
-                                     admin={"password": "bench-only-password"})
-        env = {"ISSO_ADMIN_PASSWORD": "bench-only-password"}
-        with runner.Gunicorn(Path(directory), port, config, app=APPS[app], workers=workers, env=env) as server:
+        with _server(directory, app, workers) as server:
 
             def post(n):
                 body = json.dumps({"text": f"Commentaire {n}.", "author": f"Auteur {n}",
@@ -166,7 +168,7 @@ def race(app="stock", comments=400, clients=16, workers=2):
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="python -m comments.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.comment_server", description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per server")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--threads", type=int, default=4, help="client threads per process")

@@ -1,5 +1,11 @@
-"""Runs the comment server for the live preview on 127.0.0.1, with the development configuration."""
+"""Runs the comment server for the live preview on 127.0.0.1, with the development configuration.
 
+``python -m publish.preview_comments [--port 8080]`` serves it in the foreground; ``invoke
+serve`` starts it beside the preview (`start`). It belongs with the preview, not in comments/
+(what production runs): it is the one server allowed the development admin password.
+"""
+
+import argparse
 import os
 import subprocess
 import sys
@@ -12,7 +18,7 @@ DEFAULT_PORT = 8080
 
 
 def serve(port=DEFAULT_PORT, host="127.0.0.1"):
-    """Serve in the foreground with Werkzeug (what ``python -m comments`` does).
+    """Serve in the foreground with Werkzeug (what ``python -m publish.preview_comments`` does).
 
     The preview is the one server allowed the development admin password when
     ``ISSO_ADMIN_PASSWORD`` is unset.
@@ -36,7 +42,7 @@ def start(port=DEFAULT_PORT, env=None, wait=10.0, site=None):
         # Through the environment override every server reads (comments.settings).
         environ["ZOHE_SITEURL"] = site
     process = subprocess.Popen(
-        [sys.executable, "-m", "comments", "--port", str(port)],
+        [sys.executable, "-m", "publish.preview_comments", "--port", str(port)],
         cwd=settings.REPO_ROOT,
         env=environ,
     )
@@ -51,3 +57,9 @@ def start(port=DEFAULT_PORT, env=None, wait=10.0, site=None):
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError(f"the comment server did not answer on port {port} within {wait} s")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m publish.preview_comments", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve(parser.parse_args().port)

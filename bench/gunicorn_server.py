@@ -1,4 +1,10 @@
-"""Starts a throwaway comment server under gunicorn on a free loopback port, for the tests and the benchmark."""
+"""Starts a throwaway comment server under gunicorn on a free loopback port, for the tests and the benchmark.
+
+It lives in bench/, the team's room, rather than in comments/ (the server and moderation
+only, what production runs) or in tests/ (which no room imports): the comment-server
+benchmark needs it, and the tests may import any room they test, so both use this one
+module and neither reaches into the other.
+"""
 
 import configparser
 import os

@@ -1,0 +1,29 @@
+"""Measurement, for the team: what each user waits for, and what each page weighs.
+
+`invoke bench` (`bench.report.run`) runs every benchmark and writes BENCHMARKS.md. Where a
+change goes:
+
+- `corpus.py`: the synthetic chronicles every build figure is measured on (tests use them too);
+- `weight.py`: a page's weight as a browser pays it, and the budgets the tests assert;
+- `site_build.py`: production and preview builds of the corpus, one child process per size;
+- `preview_wait.py`: from saving a chronicle to its new text served by `invoke serve`;
+- `typography_timer.py`: French typography's own share of a build;
+- `comparisons.py`: Hugo on the same corpus, and Pagefind alone on our pages;
+- `pages.py`: the real site's page weights, by page type;
+- `comment_server.py`: thread reads and counts, ours against stock Isso;
+- `gunicorn_server.py`: a throwaway comment server under gunicorn (the tests start theirs with it);
+- `report.py`: BENCHMARKS.md's text, and `run`;
+- `hugo/`: the Hugo layout built beside ours.
+"""
+
+from pathlib import Path
+
+# Figures from one run are compared with each other as ratios (these machines are shared
+# and noisy); absolute numbers are reported for the record only.
+BENCH_SITEURL = "https://zohe.example"
+# Corpus sizes of the build benchmark; Hugo builds the 1,000-chronicle one beside ours.
+DEFAULT_SIZES = (100, 1000, 5000)
+COMPARED_SIZE = 1000
+# Runs of each repeatable build figure at that size (ours and Hugo's); the fastest is reported.
+BEST_OF = 3
+HUGO_SITE = Path(__file__).resolve().parent / "hugo"

@@ -1,0 +1,183 @@
+"""`invoke bench`: measure what each user waits for and write it, with the commands, to BENCHMARKS.md.
+
+`run` takes every figure (bench.site_build, bench.pages, bench.comment_server); `report`
+and `build_report` write them as the file's sections.
+"""
+
+from datetime import date
+import os
+import platform
+from pathlib import Path
+
+from bench import BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, pages, site_build
+from bench.weight import CRITICAL_BUDGET, TOTAL_BUDGET
+from publish.build import ROOT
+
+NOTES_MARKER = "<!-- Notes written by hand: invoke bench keeps what follows. -->"
+
+
+def _kb(n):
+    return f"{n / 1024:.1f}"
+
+
+def report(seconds, weights, comment_figures):
+    today = date.today().isoformat()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured on {today}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        "by `invoke bench` (`.venv/bin/invoke bench`). Figures of one run are meant to be "
+        "compared with each other; absolute times vary with the machine's load.",
+        "",
+        "## Pages",
+        "",
+        f"Production build of the real site: {seconds:.2f} s. Sizes in KB; budgets: critical "
+        f"path (HTML + render-blocking CSS) ≤ {_kb(CRITICAL_BUDGET)} KB brotli, everything the "
+        f"page loads (the comment script excepted) ≤ {_kb(TOTAL_BUDGET)} KB brotli.",
+        "",
+        "| page | critical raw | critical gzip | critical brotli | total raw | total gzip | total brotli | within budget |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, weight in weights.items():
+        ok = weight.critical["brotli"] <= CRITICAL_BUDGET and weight.total["brotli"] <= TOTAL_BUDGET
+        lines.append(
+            f"| {name} | {_kb(weight.critical['raw'])} | {_kb(weight.critical['gzip'])} | "
+            f"{_kb(weight.critical['brotli'])} | {_kb(weight.total['raw'])} | "
+            f"{_kb(weight.total['gzip'])} | {_kb(weight.total['brotli'])} | {'yes' if ok else 'NO'} |"
+        )
+    lines += [
+        "",
+        "## Comment server",
+        "",
+        "Through gunicorn with 2 workers (`--preload -w 2`), ours (`comments.wsgi:application`) "
+        "against stock Isso (`isso.run:application`) served the same way, from a bounded load "
+        "generator on loopback: reads of a 20-comment thread (`GET /?uri=…`), and the counts a "
+        "listing page asks for (`POST /count` of ten chronicles).",
+        "",
+        "| request | server | requests/s | p50 (ms) | p99 (ms) | requests | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    labels = {"thread": "thread read", "count": "`POST /count`"}
+    ratios = []
+    for kind, by_app in comment_figures.items():
+        for name, figures in by_app.items():
+            lines.append(
+                f"| {labels.get(kind, kind)} | {name} | {figures.get('requests_per_second', 0):.0f} | "
+                f"{figures.get('p50_ms', 0):.1f} | {figures.get('p99_ms', 0):.1f} | {figures['requests']} | "
+                f"{figures['errors']} |"
+            )
+        if {"ours", "stock"} <= by_app.keys():
+            ratio = by_app["ours"].get("requests_per_second", 0) / max(by_app["stock"].get("requests_per_second", 0), 1e-9)
+            ratios.append(f"{ratio:.0f}× for the {labels.get(kind, kind)}")
+    if ratios:
+        lines += ["", f"Ours serves {' and '.join(ratios)} the requests per second of stock Isso in the same run."]
+    lines += [
+        "",
+        "Reproduce: `.venv/bin/invoke bench` (everything above), or "
+        "`.venv/bin/python -m bench.comment_server` (the comment server alone; `--race` counts "
+        "`POST /new` answers that carry another commenter's comment).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def build_report(results, hugo, load):
+    """The build section of BENCHMARKS.md."""
+    sizes = ",".join(str(r["size"]) for r in results)
+    lines = [
+        "## Build",
+        "",
+        f"Synthetic French chronicles (`bench/corpus.py`, seed 1871, 800–1,200 words each) added to "
+        f"a copy of the real content. Full production build (`publishconf.py`: image variants, hashed "
+        f"assets, Pagefind index, gzip and brotli copies of every text file), cold, into a fresh folder, "
+        f"in a child process. Load average before the run: {load}. "
+        f"Reproduce: `.venv/bin/invoke bench --sizes {sizes}`.",
+        "",
+        "| chronicles | production build (s) | per chronicle (ms) | HTML pages | peak memory of the cold build (MB) | typography (% of build) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['size']:,} | {r['production']:.2f} | {1000 * r['production'] / r['size']:.1f} | "
+            f"{r['production_pages']:,} | {r['max_rss_mb']:.0f} | {100 * r['typography'] / r['production']:.1f} |"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = (last["production"] / first["production"]) / (last["size"] / first["size"])
+        lines += ["", f"From {first['size']:,} to {last['size']:,} chronicles the build time grows "
+                  f"{last['production'] / first['production']:.1f}× for {last['size'] / first['size']:.0f}× the "
+                  f"chronicles ({growth:.2f} of linear; a fixed start-up cost makes small sites dearer per chronicle)."]
+    compared = next((r for r in results if r["size"] == COMPARED_SIZE), None)
+    if compared:
+        base = compared["production"]
+        rows = [
+            ("production build, cold, both cores (default)", compared["production"]),
+            ("production build, cold, one process (`PARALLEL_BUILD = False`)", compared["production_single_process"]),
+            ("production build, kept cache empty (`ZOHE_CACHE_PATH`, first push)", compared["production_filling_cache"]),
+            (f"production build, kept cache, nothing changed, best of {BEST_OF}", compared["production_warm"]),
+            (f"production build, kept cache, one chronicle edited (a push), best of {BEST_OF} (a new edit each)",
+             compared["production_warm_one_edit"]),
+        ]
+        rows += [
+            (f"Pagefind alone on the chronicles of the cold build, from nothing (as in a cold build), best of {BEST_OF}",
+             compared["pagefind_alone"]["fresh"]),
+            (f"Pagefind alone on them, given a kept bundle's files (as in a push: the least a build spends "
+             f"when an indexed text changed), best of {BEST_OF}", compared["pagefind_alone"]["seeded"]),
+        ]
+        if hugo:
+            rows.append((f"Hugo {hugo['version']} (Debian), `bench/hugo` layout, best of {BEST_OF} "
+                         f"({hugo['pages']:,} HTML pages)", hugo["seconds"]))
+            rows.append((f"Hugo, then Pagefind with the site's options (the same search index), best of {BEST_OF}",
+                         hugo["with_search"]))
+        lines += [
+            "",
+            f"### {COMPARED_SIZE:,} chronicles, side by side",
+            "",
+            "| measure | seconds | ratio to the cold build |" + (" ratio to Hugo |" if hugo else ""),
+            "| --- | --- | --- |" + (" --- |" if hugo else ""),
+        ]
+        for label, seconds in rows:
+            line = f"| {label} | {seconds:.2f} | {seconds / base:.2f} |"
+            if hugo:
+                line += f" {seconds / hugo['seconds']:.1f} |"
+            lines.append(line)
+        visible = compared["preview_visible"]
+        lines += [
+            "",
+            "| live preview (`invoke serve`) | seconds |",
+            "| --- | --- |",
+            f"| full preview build, first (fills the content cache) | {compared['preview_cold']:.2f} |",
+            f"| full preview build, nothing changed | {compared['preview_unchanged']:.2f} |",
+            f"| full preview build, one chronicle edited | {compared['preview_one_edit']:.2f} |",
+            f"| from saving a chronicle to its new text served (the page alone, then the browser reloads; "
+            f"{compared.get('preview_dropped', 0)} of the polling requests cut while the page was replaced) | "
+            f"{'never' if visible is None else f'{visible:.2f}'} |",
+            f"| from saving a chronicle to the end of the full build (second reload) | {compared['preview_full_after_save']:.2f} |",
+        ]
+        if hugo:
+            push = compared["production_warm_one_edit"]
+            lines += ["", f"In this run, a push of one edited chronicle builds in "
+                      f"{push / hugo['seconds']:.1f}× Hugo's time ({push / hugo['with_search']:.1f}× Hugo's "
+                      f"followed by Pagefind's), a cold production build in "
+                      f"{compared['production'] / hugo['seconds']:.1f}× (target: 1.5× Hugo's). "
+                      f"Pagefind alone, on our chronicles, takes "
+                      f"{compared['pagefind_alone']['seeded'] / hugo['seconds']:.1f}× Hugo's whole build as a push "
+                      f"runs it, {compared['pagefind_alone']['fresh'] / hugo['seconds']:.1f}× from nothing."]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def run(duration=5.0, path=ROOT / "BENCHMARKS.md", sizes=DEFAULT_SIZES):
+    """Every benchmark, written to `path` (BENCHMARKS.md) and returned as text."""
+    load = "{:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
+    results, hugo = site_build.build_figures(sizes)
+    seconds, weights = pages.page_weights()
+    comment_figures = comment_server.run(duration=duration)
+    text = report(seconds, weights, comment_figures) + "\n" + build_report(results, hugo, load)
+    path = Path(path)
+    # What people wrote below the marker (profiles, what is left to do) survives a new run.
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    if NOTES_MARKER in previous:
+        text += "\n" + NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1]
+    path.write_text(text, encoding="utf-8")
+    return text
