@@ -1,6 +1,5 @@
 """The one entry point for people: build, preview, check, test and publish the Zôhé site."""
 
-import os
 from pathlib import Path
 import sys
 
