@@ -13,13 +13,14 @@ import html
 import json
 import logging
 import os
-import sqlite3
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed
 from markupsafe import Markup, escape
 from pelican import signals
+
+import comments_database
 
 from .settings import get_settings
 
@@ -72,33 +73,9 @@ def _safe_website(value):
 
 def _query(database, sql, parameters=()):
     """Rows of `sql` on Isso's database opened read-only; none when there is no database yet."""
-    database = os.fspath(database) if database else ""
     if not database or not os.path.exists(database):
         return []
-    uri = f"file:{quote(os.path.abspath(database))}?mode=ro"
-    try:
-        return _read(uri, sql, parameters)
-    except sqlite3.OperationalError:
-        if not _self_contained(database):
-            raise
-    # A WAL database read with mode=ro still needs its -shm file, which SQLite cannot create
-    # in a read-only directory (zohe-refresh.service mounts /var/lib/zohe read-only) while
-    # the server is stopped. With no -wal or journal beside it the file holds every
-    # committed change, so reading it as immutable gives exactly the same rows.
-    return _read(uri + "&immutable=1", sql, parameters)
-
-
-def _self_contained(database):
-    """True when no write-ahead log or rollback journal holds changes the file lacks."""
-    return not any(os.path.exists(database + suffix) for suffix in ("-wal", "-journal"))
-
-
-def _read(uri, sql, parameters):
-    connection = sqlite3.connect(uri, uri=True)
-    try:
-        return connection.execute(sql, parameters).fetchall()
-    finally:
-        connection.close()
+    return comments_database.read(database, sql, parameters)
 
 
 # What a page shows of the comments: approved ones, and deleted ones (mode 4, their text
@@ -218,9 +195,9 @@ class _Renderer:
     def __init__(self, config_path):
         from isso.html import Markup as IssoMarkup
 
-        from comments.settings import read_isso_file
+        from comments.settings import read_isso_file, settings_path
 
-        conf = read_isso_file(config_path)
+        conf = read_isso_file(config_path or settings_path())
         self.markup = IssoMarkup(conf)
 
     def __call__(self, text):
