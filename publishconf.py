@@ -48,7 +48,8 @@ TEMPLATE_PAGES = {  # noqa: F405
 # the releases): Markdown parsed by an earlier build, and files it compressed, are reused
 # when their bytes have not changed. A parsed document keeps the settings it was read with
 # (its tags' and author's URLs among them), so the cache has a folder per version of
-# Pelican and Markdown, of the settings files, of the plugins and of the values read from
+# Pelican and Markdown, of the settings files, of the plugins (and the metadata keys they
+# accept) and of the values read from
 # the environment above.
 if os.environ.get("ZOHE_CACHE_PATH"):
     import glob
@@ -59,7 +60,8 @@ if os.environ.get("ZOHE_CACHE_PATH"):
 
     _key = hashlib.sha256(repr((pelican.__version__, markdown.__version__, SITEURL, COMMENTS_URL)).encode())
     _here = os.path.dirname(os.path.abspath(__file__))
-    for _source in ["pelicanconf.py", "publishconf.py", *sorted(glob.glob("plugins/*/*.py", root_dir=_here))]:
+    _sources = ["pelicanconf.py", "publishconf.py", "metadata_keys.py", *sorted(glob.glob("plugins/*/*.py", root_dir=_here))]
+    for _source in _sources:
         with open(os.path.join(_here, _source), "rb") as _file:
             _key.update(_source.encode() + b"\0" + _file.read())
     CACHE_PATH = os.path.join(os.environ["ZOHE_CACHE_PATH"], "content-" + _key.hexdigest()[:16])
