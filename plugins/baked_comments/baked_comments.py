@@ -52,7 +52,8 @@ class Comment:
 
 
 def thread_uri(article):
-    """The one name of a chronicle's thread: its path, as the page's data-isso-id says."""
+    """The one name of a chronicle's thread: its path. bake() gives it to the theme as
+    `article.thread_uri`, which partials/comments.html writes in data-isso-id."""
     return "/" + article.url
 
 
@@ -286,8 +287,21 @@ def write_feeds(generator, writer=None):
 
 
 def replies(count):
-    """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular."""
+    """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular.
+
+    The one definition: the feeds' line (count_in_feeds) and the theme's `replies` filter
+    (add_jinja_filter) both use it; theme/static/js/discussion.js keeps a copy for the
+    browser, checked against this one by tests/browser/test_discussion.py. No count (a
+    chronicle no plugin counted) is 0.
+    """
+    count = int(count or 0)
     return f"{count} réponse{'s' if count > 1 else ''}"
+
+
+def add_jinja_filter(generator):
+    """Offer `|replies` to the theme, so that the pages count replies in the feeds' words."""
+    if hasattr(generator, "env"):
+        generator.env.filters.setdefault("replies", replies)
 
 
 def count_in_feeds(context, feed):
@@ -323,3 +337,4 @@ def register():
     signals.article_writer_finalized.connect(write_fingerprint)
     signals.article_writer_finalized.connect(write_feeds)
     signals.feed_generated.connect(count_in_feeds)
+    signals.generator_init.connect(add_jinja_filter)
