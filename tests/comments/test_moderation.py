@@ -196,6 +196,22 @@ def test_commands_refuse_a_settings_file_that_does_not_exist(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("content, reason", [
+    (b"Des notes, pas une base.\n", "{} n’est pas une base SQLite"),
+    (None, "{} n’est pas une base de commentaires d’Isso"),  # SQLite, but no table of Isso's
+])
+def test_the_wrong_file_named_as_the_database_is_named_and_said_why(tmp_path, content, reason):
+    """What SQLite reports is read from its result code (sqlite_errorcode), not from its English words."""
+    database = tmp_path / "comments.db"
+    if content is None:
+        sqlite3.connect(database).execute("CREATE TABLE notes (text)").connection.close()
+    else:
+        database.write_bytes(content)
+    r = invoke("comments.pending", env={"ZOHE_COMMENTS_DB": str(database)})
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"Liste impossible\u00a0: {reason.format(database)}.\n"
+
+
 @contextlib.contextmanager
 def read_only(path):
     """``path``, a file or a folder, made read-only for this process: chmod for a user, the immutable attribute for root."""
