@@ -11,7 +11,8 @@ import pytest
 from invoke import Context
 
 from comments import moderation, settings, tasks
-from isso_support import SITE, Server, moderation_links
+import isso_support
+from isso_support import SITE, Server
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -21,13 +22,8 @@ def counts(client, *uris):
 
 
 def mail_about(sink, comment_id, text):
-    """The message, delete and activate links of the moderation e-mail about ``comment_id`` saying ``text``.
-
-    The text tells apart two comments that had the same number (Isso gives a deleted
-    comment's number to the next one, and other modules' tests delete on this server).
-    """
-    _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content() and text in msg.get_content())
-    links = moderation_links(message.get_content())
+    """The message, delete and activate links of the moderation e-mail about ``comment_id`` saying ``text``."""
+    message, links = isso_support.mail_about(sink, comment_id, text)
     return message, links["delete"], links["activate"]
 
 
