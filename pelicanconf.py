@@ -1,7 +1,6 @@
 """Pelican settings for writing and previewing the Zôhé site on one's own machine."""
 
 from functools import lru_cache
-import os
 from pathlib import Path
 
 from babel.dates import format_date
@@ -137,10 +136,9 @@ JINJA_ENVIRONMENT = {"auto_reload": False}
 
 # The comment server (Isso) the pages talk to; `invoke serve` starts it here.
 COMMENTS_URL = "http://127.0.0.1:8080"
-# Approved comments are read from Isso's database at build time (missing: none yet).
-# The preview's comment server (comments/isso.cfg) keeps them there too, or where
-# ZOHE_COMMENTS_DB says, as in production.
-BAKED_COMMENTS = {"database": os.environ.get("ZOHE_COMMENTS_DB") or HERE / "var" / "comments.db"}
+# Approved comments are read from Isso's database at build time (missing: none yet): the
+# preview's comment server's, where comments_database finds it (ZOHE_COMMENTS_DB, else
+# var/comments.db). A BAKED_COMMENTS dict here would override plugins/baked_comments/settings.py.
 
 # Previews show drafts and chronicles dated in the future; production does not.
 WITH_FUTURE_DATES = True

@@ -5,13 +5,15 @@ import sys
 
 sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: E402,F401,F403
+import comments_database  # noqa: E402
 
 SITEURL = os.environ.get("ZOHE_SITEURL", "https://zohe.fr").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
 COMMENTS_URL = os.environ.get("ZOHE_COMMENTS_URL", SITEURL + "/isso").rstrip("/")
-BAKED_COMMENTS = {"database": os.environ.get("ZOHE_COMMENTS_DB", "/var/lib/zohe/comments.db")}
+# The comment server's database (ZOHE_COMMENTS_DB, else its production place).
+BAKED_COMMENTS = {"database": comments_database.path(default=comments_database.PRODUCTION)}
 
 # Drafts are never written; a chronicle dated in the future stays a draft until
 # the first production build on or after its date. They keep their preview URL, so

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import comments_database
 from bench import BENCH_SITEURL, BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, corpus
 from bench.comparisons import hugo_build, pagefind_alone
 from bench.preview_wait import preview_wait
@@ -41,7 +42,7 @@ def build_child(size, scratch):
     scratch = Path(scratch)
     content = corpus.make_content(size, scratch / "content")
     os.environ["ZOHE_SITEURL"] = BENCH_SITEURL
-    os.environ["ZOHE_COMMENTS_DB"] = str(scratch / "no-comments.db")
+    os.environ[comments_database.VARIABLE] = str(scratch / "no-comments.db")
     os.environ.pop("ZOHE_CACHE_PATH", None)
     figures = {"size": size}
     edited = content / corpus.FOLDER / f"{corpus.PREFIX}{size // 2:05d}.md"

@@ -5,8 +5,8 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import quote
 
+import comments_database
 from comments import settings, store
 from pruning import keep_first
 
@@ -84,19 +84,10 @@ def _snapshot(source, directory):
     return target
 
 
-def sqlite_uri(path, mode):
-    """The SQLite URI of ``path`` opened with ``mode`` (ro, rw, rwc).
-
-    The path is percent-encoded: in a URI, a "#" or "?" in a folder's name would end the
-    path and a "%" would start an escape, so SQLite would open another file.
-    """
-    return f"file:{quote(os.path.abspath(path))}?mode={mode}"
-
-
 def connect(path, mode, **options):
-    """A connection to ``path`` through its URI (see sqlite_uri), waiting for locks as the server does."""
+    """A connection to ``path`` through its URI (see comments_database.sqlite_uri), waiting for locks as the server does."""
     options.setdefault("timeout", store.BUSY_TIMEOUT_MS / 1000)
-    return sqlite3.connect(sqlite_uri(path, mode), uri=True, **options)
+    return sqlite3.connect(comments_database.sqlite_uri(path, mode), uri=True, **options)
 
 
 def create_private(path):
@@ -170,7 +161,7 @@ def restore(path, dbpath, directory=None):
         create_private(dbpath)
     try:
         with closing(connect(dbpath, "rw", isolation_level=None, timeout=LOCK_WAIT)) as live:
-            live.execute("ATTACH DATABASE ? AS snapshot", (sqlite_uri(path, "ro"),))
+            live.execute("ATTACH DATABASE ? AS snapshot", (comments_database.sqlite_uri(path, "ro"),))
             try:
                 live.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as e:

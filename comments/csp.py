@@ -9,7 +9,7 @@ only post their form. Everything else (JSON, the embed script, refusals) may do 
 at all, and no answer may be framed.
 """
 
-from comments import admin, moderation_pages, web
+from comments import admin, moderation_links, web
 
 BASE = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 POLICIES = {
@@ -22,7 +22,7 @@ POLICIES = {
 def policy(path):
     if path in (admin.ADMIN_PATH, admin.LOGIN_PATH):
         return POLICIES["admin"]
-    if moderation_pages.PATH.match(path):
+    if moderation_links.emailed(path):
         return POLICIES["moderation"]
     return POLICIES["api"]
 

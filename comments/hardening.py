@@ -25,18 +25,16 @@ from isso.utils.hash import sha1
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
-from comments import commenter, pages, settings, store as stores, validation, web
+from comments import commenter, moderation_links, pages, settings, store as stores, validation, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
 # the login form and the e-mail links' pages (comments.moderation_pages) post a form,
 # the admin buttons send an empty body, the admin edit button sends JSON as text/plain. Everything else (the
 # embed script's API) always sends application/json.
 LOGIN_PATH = re.compile(r"^/login/$")
-MODERATION_PATH = re.compile(r"^/id/\d+/(?:activate|delete|edit)/[^/]+$")
 WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
 
 COMMENT_PATH = re.compile(r"^/id/(\d+)$")
-MODERATION_LINK = re.compile(r"^/id/(\d+)/(?:activate|delete|edit)/([^/]+)$")
 # Isso signs moderation keys with this lifetime (isso/views/comments.py, API.moderate).
 MODERATION_KEY_MAX_AGE = 2**32
 # How long a worker waits for another one's edit or moderation to finish.
@@ -132,9 +130,9 @@ class RequestGuard:
         if not self.thread_uris_allowed(environ):
             return web.error(start_response, "400 Bad Request", MESSAGES["uri_invalid"])
 
-        link = MODERATION_LINK.match(path)
+        link = moderation_links.parse(path)
         if link and method in ("GET", "POST"):
-            return self.moderation_link(environ, start_response, method, int(link.group(1)), link.group(2))
+            return self.moderation_link(environ, start_response, method, link[0], link[2])
         numbered = COMMENT_PATH.match(path)
         if numbered and method == "GET":
             if not self.own_comment(environ, int(numbered.group(1))):
@@ -263,7 +261,7 @@ class RequestGuard:
             if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 return "403 Forbidden", "form_required"
             return None
-        moderation = method == "POST" and MODERATION_PATH.match(path)
+        moderation = method == "POST" and moderation_links.parse(path)
         if not moderation and content_type != "application/json":
             return "403 Forbidden", "json_required"
 

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from isso import local
 
-from comments import settings
+from comments import moderation_links, settings
 from comments.moderation import visible
 from comments.store import DELETED, PENDING
 
@@ -219,7 +219,6 @@ class ModerationMail:
 
     def body(self, outgoing, comment, title, pending):
         number = outgoing.comment_id
-        link = f"{outgoing.endpoint}/id/{number}"
         key = self.sign(number)
         # Isso stores author, e-mail and website escaped for HTML; a mail is plain text.
         author = one_line(visible(html.unescape(comment.author or "")), AUTHOR_LIMIT) or "(sans nom)"
@@ -244,10 +243,10 @@ class ModerationMail:
             "",
         ]
         if pending:
-            lines += ["Publier ce commentaire\u00a0:", f"{link}/activate/{key}", ""]
+            lines += ["Publier ce commentaire\u00a0:", moderation_links.address(outgoing.endpoint, number, "activate", key), ""]
         lines += [
             "Supprimer ce commentaire\u00a0:",
-            f"{link}/delete/{key}",
+            moderation_links.address(outgoing.endpoint, number, "delete", key),
             "",
             "Chaque lien ouvre une page qui demande confirmation.",
         ]

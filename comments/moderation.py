@@ -2,13 +2,12 @@
 
 import datetime
 import html
-import os
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from isso.db import SQLite3
+
+import comments_database
 
 from comments import settings, store
 from comments.store import DELETED, PENDING, PUBLISHED
@@ -44,12 +43,15 @@ def pending(conf):
     is listed too, and nothing is created or migrated.
     """
     path = settings.require_database(settings.dbpath(conf))
-    rows = _read_only(
+    # mode=rw, not ro: see comments_database.read (its -wal and -shm not left behind).
+    rows = comments_database.read(
         path,
         "SELECT c.id, t.uri, t.title, c.author, c.email, c.created, c.text"
         " FROM comments AS c JOIN threads AS t ON t.id = c.tid"
         " WHERE c.mode = ? ORDER BY c.created, c.id",
         (PENDING,),
+        mode="rw",
+        timeout=store.BUSY_TIMEOUT_MS / 1000,
     )
     return [
         Pending(
@@ -64,33 +66,6 @@ def pending(conf):
         )
         for row in rows
     ]
-
-
-def _read_only(path, sql, parameters):
-    """Rows of ``sql`` from ``path``, never created, and read even where this user may not write.
-
-    ``mode=rw`` rather than ``mode=ro``: SQLite still falls back to reading a file it may
-    not write, and a writable database is then closed as the server closes it, its -wal
-    and -shm removed, not left behind owned by the moderator.
-    """
-    uri = f"file:{quote(os.path.abspath(path))}"
-    try:
-        return _rows(f"{uri}?mode=rw", sql, parameters)
-    except sqlite3.OperationalError:
-        if any(os.path.exists(f"{path}{suffix}") for suffix in ("-wal", "-journal")):
-            raise
-    # A WAL database in a folder SQLite may not write: it cannot create the -shm file a
-    # read needs. With no -wal or journal beside it the file holds every committed
-    # change, so reading it as immutable gives the same rows (as the baked comments do).
-    return _rows(f"{uri}?mode=ro&immutable=1", sql, parameters)
-
-
-def _rows(uri, sql, parameters):
-    con = sqlite3.connect(uri, uri=True, timeout=store.BUSY_TIMEOUT_MS / 1000)
-    try:
-        return con.execute(sql, parameters).fetchall()
-    finally:
-        con.close()
 
 
 def approve(conf, comment_id):

@@ -16,13 +16,9 @@ under which nothing changes N between the page's reading and Isso's decision.
 import html
 import re
 
-from comments import pages, settings, store as stores, web
+from comments import moderation_links, pages, settings, store as stores, web
 from comments.hardening import clean_author
 
-PATH = re.compile(r"^/id/(\d+)/(activate|delete)/[^/]+$")
-# werkzeug routes HEAD to Isso's GET rule, where Isso takes any method but GET for the
-# decision: a HEAD of an e-mail link (a mail scanner checking it) published the comment.
-ANY_LINK = re.compile(r"^/id/\d+/(?:activate|delete|edit)/[^/]+$")
 QUESTIONS = {
     "activate": ("Publier ce commentaire\u202f?", "Publier"),
     "delete": ("Supprimer ce commentaire\u202f?", "Supprimer"),
@@ -68,13 +64,15 @@ class ModerationPages:
     def __call__(self, environ, start_response):
         path = web.route_path(environ)
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        if method == "HEAD" and ANY_LINK.match(path):
+        link = moderation_links.parse(path)
+        # werkzeug routes HEAD to Isso's GET rule, where Isso takes any method but GET for the
+        # decision: a HEAD of an e-mail link (a mail scanner checking it) published the comment.
+        if method == "HEAD" and link:
             start_response("405 Method Not Allowed", [("Allow", "GET, POST"), ("Content-Length", "0")])
             return [b""]
-        link = PATH.match(path)
-        if not link or method not in ("GET", "POST"):
+        if not moderation_links.emailed(path) or method not in ("GET", "POST"):
             return self.app(environ, start_response)
-        comment_id, action = int(link.group(1)), link.group(2)
+        comment_id, action, _key = link
         comment = self.db.comments.get(comment_id)
         if comment is None:
             return pages.answer(start_response, "404 Not Found", *MISSING)

@@ -10,7 +10,9 @@ ENV_OVERRIDES below for where each one goes):
   (``publish.preview_comments``), which falls back to a development password; 12 characters
   or more in production;
 - ``ZOHE_SITEURL`` (the site origin allowed to write), ``ZOHE_COMMENTS_URL`` (Isso's public
-  URL, used in moderation links), ``ZOHE_COMMENTS_DB`` (relative: from the repository);
+  URL, used in moderation links), ``ZOHE_COMMENTS_DB`` (read by comments_database, which the
+  build shares: relative paths are from the repository, and unset means the ``dbpath`` of
+  the file, else ``var/comments.db``);
 - ``ISSO_NOTIFY``, ``ISSO_TRUSTED_PROXIES`` (comma separated), ``ISSO_HASH_SALT``;
 - ``ISSO_SMTP_HOST``, ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_SECURITY``, ``_FROM``, ``_TO``;
 - ``ZOHE_MAIL_RETRY_DELAYS`` (seconds, comma separated): replaces the moderation mail's
@@ -24,8 +26,10 @@ from pathlib import Path
 
 from isso import config
 
+import comments_database
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
+REPO_ROOT = comments_database.REPO_ROOT
 DEFAULT_SETTINGS = PACKAGE_DIR / "isso.cfg"
 
 # Used only by the live preview (publish.preview_comments), so that `invoke serve` works on a
@@ -37,13 +41,16 @@ MIN_PRODUCTION_PASSWORD_LENGTH = 12
 # Isso's shipped salt is public: commenters' hashes (sent to every reader) could be
 # matched against guessed e-mail addresses.
 ISSO_DEFAULT_SALT = "Eech7co8Ohloopo9Ol6baimi"
+# Isso's shipped dbpath: a file that names no database of its own gets comments_database's.
+ISSO_DEFAULT_DBPATH = "/tmp/comments.db"
 
-# (environment variable, section, option); the one list of overrides.
+# (environment variable, section, option); the one list of overrides. ``[general] dbpath``
+# is not among them: comments_database.path reads ZOHE_COMMENTS_DB for the server and the
+# build alike (see load).
 ENV_OVERRIDES = [
     ("ISSO_ADMIN_PASSWORD", "admin", "password"),
     ("ZOHE_SITEURL", "general", "host"),
     ("ZOHE_COMMENTS_URL", "server", "public-endpoint"),
-    ("ZOHE_COMMENTS_DB", "general", "dbpath"),
     ("ISSO_NOTIFY", "general", "notify"),
     ("ISSO_TRUSTED_PROXIES", "server", "trusted-proxies"),
     ("ISSO_HASH_SALT", "hash", "salt"),
@@ -129,12 +136,6 @@ def settings_path(environ=None):
     return Path(environ.get("ISSO_SETTINGS") or DEFAULT_SETTINGS)
 
 
-def resolve_dbpath(value):
-    """Isso opens ``dbpath`` relative to the working directory; ours is relative to the repository."""
-    path = Path(os.path.expanduser(value))
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
 def load(path=None, environ=None, preview=False, create_folder=True):
     """Return Isso's parsed configuration with environment overrides applied and checked.
 
@@ -178,7 +179,9 @@ def load(path=None, environ=None, preview=False, create_folder=True):
     elif preview and not conf.get("admin", "password"):
         conf.set("admin", "password", DEV_ADMIN_PASSWORD)
 
-    dbpath = resolve_dbpath(conf.get("general", "dbpath"))
+    # Isso opens ``dbpath`` relative to the working directory; ours is relative to the repository.
+    named = conf.get("general", "dbpath")
+    dbpath = comments_database.path(environ, configured=None if named == ISSO_DEFAULT_DBPATH else named)
     if create_folder:
         dbpath.parent.mkdir(parents=True, exist_ok=True)
     conf.set("general", "dbpath", str(dbpath))

@@ -19,19 +19,21 @@ def _comment_id(value):
         raise SystemExit(f"Numéro de commentaire invalide\u00a0: {value}")
 
 
-# What SQLite says, as words a moderator can act on; the database's path is put in "{}".
-_SQLITE_REASONS = [
-    ("readonly", "la base {} est en lecture seule (droits du fichier, de son dossier ou du disque)\u202f; "
-                 "rien n’a été modifié"),
-    ("unable to open", "impossible d’ouvrir la base {}, ou d’écrire dans son dossier"),
-    ("locked", "la base {} est occupée par un autre programme\u202f; réessayez dans un instant"),
-    ("busy", "la base {} est occupée par un autre programme\u202f; réessayez dans un instant"),
-    ("not a database", "{} n’est pas une base SQLite"),
-    ("malformed", "la base {} est endommagée"),
-    ("no such table", "{} n’est pas une base de commentaires d’Isso"),
-    ("no such column", "{} n’est pas une base de commentaires d’Isso"),
-    ("disk i/o", "erreur d’entrée-sortie sur la base {}"),
-]
+# What SQLite reports, by its primary result code, as words a moderator can act on; the
+# database's path is put in "{}".
+_SQLITE_REASONS = {
+    sqlite3.SQLITE_READONLY: "la base {} est en lecture seule (droits du fichier, de son dossier ou du disque)\u202f; "
+                             "rien n’a été modifié",
+    sqlite3.SQLITE_CANTOPEN: "impossible d’ouvrir la base {}, ou d’écrire dans son dossier",
+    sqlite3.SQLITE_LOCKED: "la base {} est occupée par un autre programme\u202f; réessayez dans un instant",
+    sqlite3.SQLITE_BUSY: "la base {} est occupée par un autre programme\u202f; réessayez dans un instant",
+    sqlite3.SQLITE_NOTADB: "{} n’est pas une base SQLite",
+    sqlite3.SQLITE_CORRUPT: "la base {} est endommagée",
+    sqlite3.SQLITE_IOERR: "erreur d’entrée-sortie sur la base {}",
+}
+# SQLITE_ERROR is any error in a statement: ours are fixed, so it means a missing table or
+# column, which comments.backup.check names.
+NOT_ISSOS = "{} n’est pas une base de commentaires d’Isso"
 
 _OS_REASONS = {
     errno.EACCES: "permission refusée sur {}",
@@ -46,11 +48,23 @@ _OS_REASONS = {
 
 
 def _sqlite_reason(error, database):
-    message = str(error).lower()
-    for words, reason in _SQLITE_REASONS:
-        if words in message:
-            return reason.format(database)
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None  # extended codes carry the primary one
+    if primary in _SQLITE_REASONS:
+        return _SQLITE_REASONS[primary].format(database)
+    if primary == sqlite3.SQLITE_ERROR and _lacks_issos_schema(database):
+        return NOT_ISSOS.format(database)
     return f"erreur de SQLite sur la base {database} ({error})"
+
+
+def _lacks_issos_schema(database):
+    from comments import backup
+
+    try:
+        backup.check(database)
+    except backup.InvalidBackup:
+        return True
+    return False
 
 
 def _os_reason(error):
@@ -78,22 +92,28 @@ def _refusals(action, database=None):
         raise SystemExit(f"{action}\u00a0: {_os_reason(e)}.") from None
 
 
-def _conf(action):
-    """The server's configuration; never makes the database's folder (only the server creates the database)."""
+@contextlib.contextmanager
+def _database(action, create_folder=False):
+    """The server's configuration and database path, and whatever goes wrong with them refused as one French line (see _refusals).
+
+    Never makes the database's folder unless ``create_folder`` (only a restore may: onto
+    a new server); only the server creates the database.
+    """
     from comments import settings
 
     with _refusals(action):
-        return settings.load(create_folder=False)
+        conf = settings.load(create_folder=create_folder)
+    database = settings.dbpath(conf)
+    with _refusals(action, database):
+        yield conf, database
 
 
 @task
 def pending(c):
     """List the comments awaiting moderation (thread, author, date, text)."""
-    from comments import moderation, settings
+    from comments import moderation
 
-    action = "Liste impossible"
-    conf = _conf(action)
-    with _refusals(action, settings.dbpath(conf)):
+    with _database("Liste impossible") as (conf, _):
         items = moderation.pending(conf)
     print(moderation.format_pending(items))
 
@@ -101,13 +121,11 @@ def pending(c):
 @task(help={"id": "number of the comment (see comments.pending)"})
 def approve(c, id):
     """Publish a pending comment."""
-    from comments import moderation, settings
+    from comments import moderation
 
-    action = f"Publication du commentaire n°\u00a0{id} impossible"
     comment_id = _comment_id(id)
-    conf = _conf(action)
     try:
-        with _refusals(action, settings.dbpath(conf)):
+        with _database(f"Publication du commentaire n°\u00a0{id} impossible") as (conf, _):
             changed = moderation.approve(conf, comment_id)
     except moderation.NoSuchComment:
         raise SystemExit(f"Aucun commentaire n°\u00a0{id}.")
@@ -117,13 +135,11 @@ def approve(c, id):
 @task(help={"id": "number of the comment (see comments.pending)"})
 def delete(c, id):
     """Delete a comment (pending or published)."""
-    from comments import moderation, settings
+    from comments import moderation
 
-    action = f"Suppression du commentaire n°\u00a0{id} impossible"
     comment_id = _comment_id(id)
-    conf = _conf(action)
     try:
-        with _refusals(action, settings.dbpath(conf)):
+        with _database(f"Suppression du commentaire n°\u00a0{id} impossible") as (conf, _):
             moderation.delete(conf, comment_id)
     except moderation.NoSuchComment:
         raise SystemExit(f"Aucun commentaire n°\u00a0{id}.")
@@ -133,18 +149,16 @@ def delete(c, id):
 @task(help={"keep": "how many snapshots to keep (1 or more)", "directory": "where to write them (default: var/backups)"})
 def backup(c, keep=None, directory=None):
     """Write a consistent snapshot of the live database, keeping the newest ones."""
-    from comments import backup as backups, settings
+    from comments import backup as backups
 
     keep = backups.KEEP if keep is None else keep
     try:
         keep = int(keep)
     except ValueError:
         raise SystemExit(f"Sauvegarde refusée\u00a0: --keep vaut {keep}, il faut un nombre.")
-    action = "Sauvegarde impossible"
-    conf = _conf(action)
     try:
-        with _refusals(action, settings.dbpath(conf)):
-            path = backups.backup(settings.dbpath(conf), directory, keep)
+        with _database("Sauvegarde impossible") as (_, database):
+            path = backups.backup(database, directory, keep)
     except backups.InvalidKeep:
         raise SystemExit(
             f"Sauvegarde refusée\u00a0: --keep vaut {keep}, il faut au moins 1 "
@@ -158,16 +172,12 @@ def backup(c, keep=None, directory=None):
 @task(help={"file": "the snapshot to put back"})
 def restore(c, file):
     """Put a snapshot back after checking it (the current database is saved first)."""
-    from comments import backup as backups, settings
+    from comments import backup as backups
 
-    action = "Restauration impossible"
-    with _refusals(action):
-        # The one command that may make the database, and so its folder: onto a new server.
-        conf = settings.load()
-    database = settings.dbpath(conf)
-    existed = database.is_file()
     try:
-        with _refusals(action, database):
+        # The one command that may make the database, and so its folder: onto a new server.
+        with _database("Restauration impossible", create_folder=True) as (_, database):
+            existed = database.is_file()
             safety = backups.restore(file, database)
     except (backups.InvalidBackup, backups.DatabaseBusy) as e:
         raise SystemExit(f"Restauration refusée\u00a0: {e}.")

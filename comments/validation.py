@@ -13,7 +13,7 @@ import re
 
 from werkzeug.wrappers import Request
 
-from comments import web
+from comments import moderation_links, web
 
 # SQLite's integers: what a comment number or a query number may be.
 SQLITE_MAX_INT = 2**63 - 1
@@ -23,7 +23,7 @@ BODY_SHAPES = [
     ("POST", re.compile(r"^/new$"), dict),
     ("PUT", re.compile(r"^/id/\d+$"), dict),
     ("POST", re.compile(r"^/preview$"), dict),
-    ("POST", re.compile(r"^/id/\d+/edit/[^/]+$"), dict),
+    ("POST", moderation_links.EDIT, dict),
     ("POST", re.compile(r"^/count$"), list),
 ]
 # The parsed body, for the layers inside this one (comments.hardening.RequestGuard).

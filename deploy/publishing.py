@@ -9,6 +9,7 @@ from pathlib import Path
 import sys
 import time
 
+import comments_database
 from deploy import freshness
 from deploy.build_run import build_release
 from deploy.lock import Lock
@@ -79,9 +80,9 @@ def refresh(repo, webroot, stream=None, now=None):
     current = current_release(webroot)
     if current is None:
         return publish(repo, webroot, stream=stream)[0]
-    database = build_environment(webroot).get("ZOHE_COMMENTS_DB")
+    database = build_environment(webroot).get(comments_database.VARIABLE)
     if not database:
-        raise DeployError(f"ZOHE_COMMENTS_DB manque dans {Path(webroot) / ENV_FILE} : "
+        raise DeployError(f"{comments_database.VARIABLE} manque dans {Path(webroot) / ENV_FILE} : "
                           "impossible de savoir quels commentaires sont en ligne.")
     reasons = freshness.reasons(current, database, time.time() if now is None else now)
     if not reasons:

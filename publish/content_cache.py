@@ -29,7 +29,8 @@ def folder(base, *values, root=ROOT):
     import pelican
 
     key = hashlib.sha256(repr((pelican.__version__, markdown.__version__, *values)).encode())
-    for source in ["pelicanconf.py", "publishconf.py", *sorted(glob.glob("plugins/*/*.py", root_dir=root))]:
+    # A parsed document keeps the settings and the metadata keys it was read with.
+    for source in ["pelicanconf.py", "publishconf.py", "metadata_keys.py", *sorted(glob.glob("plugins/*/*.py", root_dir=root))]:
         key.update(source.encode() + b"\0" + (Path(root) / source).read_bytes())
     return str(Path(base) / (PREFIX + key.hexdigest()[:16]))
 

@@ -1,4 +1,4 @@
-"""Scaffolding of a new chronicle with every metadata field the checks require."""
+"""Scaffolding of a new chronicle with every metadata field the checks require (metadata_keys.SCAFFOLD)."""
 
 from datetime import datetime
 from pathlib import Path
@@ -7,21 +7,10 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+import metadata_keys
 from publish import plugin_module
-from publish.build import ROOT
+from publish.build import ROOT, load_settings
 
-# `summary` and `text` are the checks' placeholders (zohe_checks), which they refuse to publish.
-TEMPLATE = """Title: {title}
-Date: {date}
-Author: {author}
-Category: Les Chroniques de Zôhé
-Tags:
-Summary: {summary}
-Slug: {slug}
-Status: draft
-
-{text}
-"""
 # French elision ("L’été") is a word boundary in the address: l-ete, not lete.
 _APOSTROPHES = str.maketrans({"’": " ", "'": " "})
 
@@ -52,9 +41,17 @@ def new_chronicle(title, author="Zôhé", content=None, now=None):
             "(the file name is its slug)."
         )
     checks = plugin_module("zohe_checks")
+    category = load_settings()["DEFAULT_CATEGORY"]  # written out, so that the author sees it
     path.write_text(
-        TEMPLATE.format(title=title, date=now.strftime("%Y-%m-%d %H:%M"), author=author, slug=slug,
-                        summary=checks.SCAFFOLD_SUMMARY, text=checks.SCAFFOLD_TEXT),
+        header({"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "author": author, "category": category,
+                "tags": "", "summary": checks.SCAFFOLD_SUMMARY, "slug": slug, "status": "draft"})
+        + f"\n{checks.SCAFFOLD_TEXT}\n",
         encoding="utf-8",
     )
     return path
+
+
+def header(values):
+    """The header `invoke new` writes: the keys of metadata_keys.SCAFFOLD, in its order, with ``values``."""
+    return "".join(f"{key.capitalize()}:{' ' if values[key] else ''}{values[key]}\n"
+                   for key in metadata_keys.SCAFFOLD)

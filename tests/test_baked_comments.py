@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import time
 from xml.etree import ElementTree
 
@@ -116,6 +117,33 @@ def test_the_database_is_opened_read_only(tmp_path):
     build_prod(tmp_path / "output", BAKED_COMMENTS={"database": database})
     assert database.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["comments.db", "output"]
+
+
+@pytest.mark.parametrize("named", [None, "ailleurs/commentaires.db"])
+def test_the_build_and_the_comment_server_find_one_database(monkeypatch, named):
+    """One default and one reader of ZOHE_COMMENTS_DB (comments_database), for the preview's build and its server."""
+    from baked_comments.settings import get_settings
+    from comments import settings
+
+    if named:
+        monkeypatch.setenv("ZOHE_COMMENTS_DB", named)
+    else:
+        monkeypatch.delenv("ZOHE_COMMENTS_DB", raising=False)
+    server = settings.dbpath(settings.load(settings.DEFAULT_SETTINGS, create_folder=False))
+    assert get_settings({})["database"] == server == ROOT / (named or "var/comments.db")
+
+
+def test_a_build_without_comments_imports_neither_the_comment_server_nor_isso(tmp_path):
+    """The build finds and reads the database through comments_database; Isso renders only comments there are."""
+    program = (
+        "import sys; from publish.build import build; "
+        f"build(output={str(tmp_path / 'output')!r}, overrides={{'BAKED_COMMENTS': {{'database': {str(tmp_path / 'none.db')!r}}}}}); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('isso', 'comments')))"
+    )
+    r = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
 
 
 @contextlib.contextmanager

@@ -187,3 +187,35 @@ def test_a_symbolic_link_in_the_content_is_refused_in_one_french_line(content, t
         build_copy(content)
     assert failure.value.problems == [f"ERROR: content/{where}{SYMLINK_REFUSED}"]
     assert not (content.parent / "output").exists()
+
+
+@pytest.mark.parametrize("key", ["Subtitle", "Description"])
+def test_a_key_the_theme_does_not_read_is_refused_not_typeset(content, key):
+    """No template reads a subtitle or a description (meta.html's description is the summary): the
+    checks refuse them, and the typography, which used to fix them for nobody, leaves them alone."""
+    import metadata_keys
+    from french_typography.settings import get_settings as typography_settings
+
+    write_chronicle(content, GOOD.replace("Slug:", f"{key}: Un sous-titre : le voici\nSlug:"))
+    message = assert_fails_naming(content, f"line 7: unknown metadata '{key}'")
+    assert key not in message.split("(the site reads ")[1], message
+    assert key.lower() not in typography_settings({})["metadata"]
+    assert key.lower() not in metadata_keys.ACCEPTED
+
+
+def test_the_checks_the_typography_and_new_share_one_list_of_keys_each_read_by_what_it_names():
+    """metadata_keys is the one list: what is typeset or required or scaffolded is accepted, and
+    every template a key names as its reader does read it."""
+    import metadata_keys
+    from french_typography.settings import get_settings as typography_settings
+    from zohe_checks.settings import get_settings as checks_settings
+
+    accepted = checks_settings({})["metadata_keys"]
+    assert accepted == metadata_keys.ACCEPTED
+    assert set(typography_settings({})["metadata"]) <= set(accepted)
+    assert set(checks_settings({})["required_article_metadata"]) <= set(accepted)
+    assert set(metadata_keys.SCAFFOLD) <= set(accepted)
+    for key in metadata_keys.KEYS:
+        for template in re.findall(r"[\w/]+\.html", key.read_by):
+            text = (ROOT / "theme" / "templates" / template).read_text(encoding="utf-8")
+            assert re.search(rf"\b{key.name}\b", text), (key.name, template)

@@ -40,7 +40,7 @@ def test_no_browser_leaves_out_every_chromium_test_and_only_those():
     assert not any(node.startswith("tests/deploy/test_search.py::") for node in without)
     assert any(node.startswith("tests/browser/test_pages.py::") for node in left_out)
     # A test of tests/browser that needs no browser still runs.
-    assert any(node.startswith("tests/browser/test_discussion.py::test_replies_macro") for node in without)
+    assert any(node.startswith("tests/browser/test_discussion.py::test_the_replies_filter") for node in without)
     # What stays needs no Chromium: the same run, asked for browser tests, selects none of them.
     marked = collected([*command_of("test"), "-m", "browser"])
     assert marked == left_out

@@ -13,13 +13,14 @@ import html
 import json
 import logging
 import os
-import sqlite3
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed
 from markupsafe import Markup, escape
 from pelican import signals
+
+import comments_database
 
 from .settings import get_settings
 
@@ -51,7 +52,8 @@ class Comment:
 
 
 def thread_uri(article):
-    """The one name of a chronicle's thread: its path, as the page's data-isso-id says."""
+    """The one name of a chronicle's thread: its path. bake() gives it to the theme as
+    `article.thread_uri`, which partials/comments.html writes in data-isso-id."""
     return "/" + article.url
 
 
@@ -72,33 +74,9 @@ def _safe_website(value):
 
 def _query(database, sql, parameters=()):
     """Rows of `sql` on Isso's database opened read-only; none when there is no database yet."""
-    database = os.fspath(database) if database else ""
     if not database or not os.path.exists(database):
         return []
-    uri = f"file:{quote(os.path.abspath(database))}?mode=ro"
-    try:
-        return _read(uri, sql, parameters)
-    except sqlite3.OperationalError:
-        if not _self_contained(database):
-            raise
-    # A WAL database read with mode=ro still needs its -shm file, which SQLite cannot create
-    # in a read-only directory (zohe-refresh.service mounts /var/lib/zohe read-only) while
-    # the server is stopped. With no -wal or journal beside it the file holds every
-    # committed change, so reading it as immutable gives exactly the same rows.
-    return _read(uri + "&immutable=1", sql, parameters)
-
-
-def _self_contained(database):
-    """True when no write-ahead log or rollback journal holds changes the file lacks."""
-    return not any(os.path.exists(database + suffix) for suffix in ("-wal", "-journal"))
-
-
-def _read(uri, sql, parameters):
-    connection = sqlite3.connect(uri, uri=True)
-    try:
-        return connection.execute(sql, parameters).fetchall()
-    finally:
-        connection.close()
+    return comments_database.read(database, sql, parameters)
 
 
 # What a page shows of the comments: approved ones, and deleted ones (mode 4, their text
@@ -218,9 +196,9 @@ class _Renderer:
     def __init__(self, config_path):
         from isso.html import Markup as IssoMarkup
 
-        from comments.settings import read_isso_file
+        from comments.settings import read_isso_file, settings_path
 
-        conf = read_isso_file(config_path)
+        conf = read_isso_file(config_path or settings_path())
         self.markup = IssoMarkup(conf)
 
     def __call__(self, text):
@@ -309,8 +287,21 @@ def write_feeds(generator, writer=None):
 
 
 def replies(count):
-    """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular."""
+    """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular.
+
+    The one definition: the feeds' line (count_in_feeds) and the theme's `replies` filter
+    (add_jinja_filter) both use it; theme/static/js/discussion.js keeps a copy for the
+    browser, checked against this one by tests/browser/test_discussion.py. No count (a
+    chronicle no plugin counted) is 0.
+    """
+    count = int(count or 0)
     return f"{count} réponse{'s' if count > 1 else ''}"
+
+
+def add_jinja_filter(generator):
+    """Offer `|replies` to the theme, so that the pages count replies in the feeds' words."""
+    if hasattr(generator, "env"):
+        generator.env.filters.setdefault("replies", replies)
 
 
 def count_in_feeds(context, feed):
@@ -346,3 +337,4 @@ def register():
     signals.article_writer_finalized.connect(write_fingerprint)
     signals.article_writer_finalized.connect(write_feeds)
     signals.feed_generated.connect(count_in_feeds)
+    signals.generator_init.connect(add_jinja_filter)

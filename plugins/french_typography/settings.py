@@ -1,22 +1,14 @@
 """Defaults of the French typography plugin, merged with the site's `FRENCH_TYPOGRAPHY` setting."""
 
+import metadata_keys
+
 DEFAULTS = {
     # Content whose `lang` is not listed keeps its own typography (an English quote stays English).
     "languages": ("fr",),
-    # Metadata shown to readers, as HTML or plain text; strings and lists of strings are both fixed.
-    # The offer pages' keys are here so a price or a call to action reads like the body text;
-    # `menu` is a page's name in the navigation.
-    "metadata": (
-        "title",
-        "menu",
-        "summary",
-        "subtitle",
-        "description",
-        "price",
-        "period",
-        "includes",
-        "cta",
-    ),
+    # Metadata shown to readers, as HTML or plain text; strings and lists of strings are both
+    # fixed. The one list of keys, with those typeset, is metadata_keys.py (the offer pages'
+    # price or call to action read like the body text; `menu` is a page's name in the navigation).
+    "metadata": metadata_keys.TYPESET,
     # Elements whose text is never touched: their content is code, data or form input.
     "skip_tags": (
         "code",

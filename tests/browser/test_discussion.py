@@ -2,6 +2,8 @@
 
 import json
 from pathlib import Path
+import re
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 from jinja2 import Environment, FileSystemLoader
@@ -19,15 +21,30 @@ EMBED = Path(isso.__file__).parent / "js" / "embed.min.js"
 @pytest.mark.parametrize(
     "count, text", [(0, "0 réponse"), (1, "1 réponse"), (2, "2 réponses"), (3, "3 réponses"), (None, "0 réponse")]
 )
-def test_replies_macro_speaks_french_plurals(count, text):
-    from publish.build import load_settings
+def test_the_replies_filter_speaks_french_plurals(count, text):
+    """The theme's `replies` filter is the baked comments plugin's one definition, the feeds' too."""
+    from baked_comments.baked_comments import add_jinja_filter, replies
 
     env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"))
-    env.filters.update(load_settings()["JINJA_FILTERS"])
-    template = env.from_string('{% from "partials/macros.html" import replies %}{{ replies(n) }}')
-    assert template.render(n=count) == text
+    add_jinja_filter(SimpleNamespace(env=env))
+    template = env.from_string("{{ n|replies }}")
+    assert template.render(n=count) == text == replies(count)
     # An article no plugin counted has no comment_count at all.
     assert template.render() == "0 réponse"
+
+
+def test_the_scripts_count_says_what_the_build_says(open_page):
+    """discussion.js keeps a copy of the count's words for the browser: it must agree with the build's."""
+    from baked_comments.baked_comments import replies
+
+    script = (ROOT / "theme" / "static" / "js" / "discussion.js").read_text(encoding="utf-8")
+    (function,) = re.findall(r"^  function replies\(n\) \{\n.*?^  \}$", script, re.M | re.S)
+    counts = [0, 1, 2, 3, 21]
+    said = open_page().page.evaluate(f"(() => {{ {function}; return {counts}.map(replies); }})()")
+    # The heading with no reply (partials/comments.html) says it in words rather than "0 réponse".
+    assert said == ["Aucune réponse pour l’instant", *map(replies, counts[1:])]
+    heading = (ROOT / "theme" / "templates" / "partials" / "comments.html").read_text(encoding="utf-8")
+    assert "{% else %}Aucune réponse pour l’instant{% endif -%}" in heading
 
 
 @pytest.mark.parametrize(

@@ -118,14 +118,19 @@ class Server(gunicorn_server.Gunicorn):
         return settings.load(self.config, environ={"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD})
 
 
-def mailed_links(sink, server, comment_id, text):
-    """The activate, delete and edit paths of the moderation e-mail about comment ``comment_id`` saying ``text``.
+def mail_about(sink, comment_id, text):
+    """The moderation e-mail about comment ``comment_id`` saying ``text``, and its links (support.moderation_links).
 
     The text tells two comments apart that had the same number (Isso gives a deleted
-    comment's number to the next one).
+    comment's number to the next one, and other modules' tests delete on the same server).
     """
     _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content() and text in msg.get_content())
-    links = moderation_links(message.get_content())
+    return message, moderation_links(message.get_content())
+
+
+def mailed_links(sink, server, comment_id, text):
+    """The activate, delete and edit paths of the moderation e-mail about comment ``comment_id`` saying ``text``."""
+    _, links = mail_about(sink, comment_id, text)
     for link in links.values():
         assert link.startswith(server.base + f"/id/{comment_id}/"), link
     paths = {action: link[len(server.base):] for action, link in links.items()}

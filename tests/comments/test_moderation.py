@@ -11,7 +11,8 @@ import pytest
 from invoke import Context
 
 from comments import moderation, settings, tasks
-from isso_support import SITE, Server, moderation_links
+import isso_support
+from isso_support import SITE, Server
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -21,13 +22,8 @@ def counts(client, *uris):
 
 
 def mail_about(sink, comment_id, text):
-    """The message, delete and activate links of the moderation e-mail about ``comment_id`` saying ``text``.
-
-    The text tells apart two comments that had the same number (Isso gives a deleted
-    comment's number to the next one, and other modules' tests delete on this server).
-    """
-    _, message = sink.wait_for(lambda to, msg: f"/id/{comment_id}/" in msg.get_content() and text in msg.get_content())
-    links = moderation_links(message.get_content())
+    """The message, delete and activate links of the moderation e-mail about ``comment_id`` saying ``text``."""
+    message, links = isso_support.mail_about(sink, comment_id, text)
     return message, links["delete"], links["activate"]
 
 
@@ -194,6 +190,22 @@ def test_commands_refuse_a_settings_file_that_does_not_exist(tmp_path):
     assert (r.returncode, r.stdout) == (1, "")
     assert r.stderr == f"Fichier de configuration d’Isso introuvable\u00a0: {mistyped} (nommé par ISSO_SETTINGS).\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"Des notes, pas une base.\n", "{} n’est pas une base SQLite"),
+    (None, "{} n’est pas une base de commentaires d’Isso"),  # SQLite, but no table of Isso's
+])
+def test_the_wrong_file_named_as_the_database_is_named_and_said_why(tmp_path, content, reason):
+    """What SQLite reports is read from its result code (sqlite_errorcode), not from its English words."""
+    database = tmp_path / "comments.db"
+    if content is None:
+        sqlite3.connect(database).execute("CREATE TABLE notes (text)").connection.close()
+    else:
+        database.write_bytes(content)
+    r = invoke("comments.pending", env={"ZOHE_COMMENTS_DB": str(database)})
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"Liste impossible\u00a0: {reason.format(database)}.\n"
 
 
 @contextlib.contextmanager

@@ -16,9 +16,9 @@ import pytest
 from invoke import Context
 from playwright.sync_api import expect
 
+from support import moderation_links
+
 CHRONICLE = "/chroniques/la-juste-mesure/"
-# The links of the moderation e-mail, whatever its wording: the mail's text is not ours to pin.
-MAIL_LINK = r"https?://[^\s\"'<>]+/isso/id/{id}/(activate|delete)/[^\s\"'<>]+"
 WATCH_CSP = """
 document.addEventListener("securitypolicyviolation", (event) => {
   window.__zoheCsp(`${location.pathname}: ${event.violatedDirective} ${event.blockedURI} `
@@ -67,14 +67,13 @@ def published_ids(nginx, uri):
 
 
 def mailed_links(sink, comment_id):
-    """{action: URL} of the moderation e-mail about ``comment_id``, found by the links' shape alone."""
-    pattern = re.compile(MAIL_LINK.format(id=comment_id))
+    """{action: URL} of the moderation e-mail about ``comment_id``, found by the links' shape alone (support.moderation_links)."""
+    def links(message):
+        found = moderation_links(message.get_content())
+        return found if found and all(f"/isso/id/{comment_id}/" in link for link in found.values()) else None
 
-    def text(message):
-        return "\n".join(part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
-
-    _, message = sink.wait_for(lambda to, msg: pattern.search(text(msg)) is not None)
-    return {match.group(1): match.group(0) for match in pattern.finditer(text(message))}
+    _, message = sink.wait_for(lambda to, msg: links(msg) is not None)
+    return links(message)
 
 
 def unique_uri(name):
