@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from publish import plugin_module
 from publish.build import ROOT
+from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
-# `summary` and `text` are the checks' placeholders (zohe_checks), which they refuse to publish.
+# `summary` and `text` are placeholders (plugins/scaffold.py) that the checks refuse to publish.
 TEMPLATE = """Title: {title}
 Date: {date}
 Author: {author}
@@ -51,10 +51,9 @@ def new_chronicle(title, author="Zôhé", content=None, now=None):
             f"{path.relative_to(content.parent)} already exists: edit it, or choose another title "
             "(the file name is its slug)."
         )
-    checks = plugin_module("zohe_checks")
     path.write_text(
         TEMPLATE.format(title=title, date=now.strftime("%Y-%m-%d %H:%M"), author=author, slug=slug,
-                        summary=checks.SCAFFOLD_SUMMARY, text=checks.SCAFFOLD_TEXT),
+                        summary=SCAFFOLD_SUMMARY, text=SCAFFOLD_TEXT),
         encoding="utf-8",
     )
     return path

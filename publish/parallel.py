@@ -27,6 +27,7 @@ import pickle
 import sys
 import traceback
 
+import built_site
 import jinja2
 from pelican import Pelican, signals
 
@@ -380,9 +381,7 @@ def _join_child(child, channel, parent, generators, send):
         result["records"].append(("publish.parallel", logging.ERROR, f"the writing process ended with status {status}"))
     for name, level, message in result["records"]:
         logging.getLogger(name).log(level, "%s", message)
-    from publish import plugin_module
-
-    documents = {document.source_path: document for document in plugin_module("zohe_checks").documents(generators)}
+    documents = {document.source_path: document for document in built_site.documents(generators)}
     context = generators[0].context if generators else {}
     # Pelican's content_written in the single-process order, for plugins that collect pages.
     for _call, _order, path, key, source in sorted(parent.written + result["written"]):

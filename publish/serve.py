@@ -26,7 +26,9 @@ import tempfile
 import threading
 import traceback
 
-from publish import plugin_module, urls
+from built_site import documents
+
+from publish import urls
 from publish.build import ROOT, BuildError, Collector, build, forget_read_content
 
 # The content cache spares each full build from parsing unchanged Markdown again.
@@ -135,7 +137,6 @@ class Preview:
         """
         if not self.generators or not paths:
             return False
-        documents = plugin_module("zohe_checks").documents
         known = {}
         for generator in self.generators:
             for document in documents([generator]):
