@@ -33,22 +33,19 @@ class Collector(logging.Handler):
     Only that thread's: the live preview builds on a worker thread while its web
     server logs a warning for each 404 it answers.
 
-    Pelican's loggers drop a warning already logged once in the process (its
-    LimitFilter), so a collector forgets what was logged before it: in the live
-    preview, a warning the edited page alone had raised would otherwise never
-    reach the full build, which would pass where production fails.
+    Pelican's loggers drop a warning already logged once in the process, so a
+    collector forgets what was logged before it (pelican_internals says why).
     """
 
     def __init__(self):
-        from pelican.log import LimitFilter
+        import pelican_internals
 
         super().__init__(logging.WARNING)
         self.records = []
         self.thread = threading.get_ident()
         # Pelican names files by their absolute path: shown from here, as the checks do.
         self.base = None
-        LimitFilter._raised_messages.clear()
-        LimitFilter._group_count.clear()
+        pelican_internals.forget_logged_warnings()
 
     def filter(self, record):
         return record.thread == self.thread and super().filter(record)
@@ -104,6 +101,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
     import blinker
     from pelican import Pelican, signals
 
+    import pelican_internals
+
     from publish import progress
     from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
     from publish.urls import frozen_while_writing
@@ -158,7 +157,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
         # problems, before the build is judged; after an error, before the staging is deleted.
         blinker.signal("output_complete").send(None)
         root_logger.removeHandler(collector)
-        _forget_rendered_content()
+        # The documents the preview keeps for its next edit render theirs again.
+        pelican_internals.forget_rendered()
         if scratch_cache:
             shutil.rmtree(scratch_cache, ignore_errors=True)
 
@@ -186,21 +186,6 @@ def forget_read_content(prod=False, overrides=None):
     if settings.get("CACHE_CONTENT"):
         for cache in Path(settings["CACHE_PATH"]).glob("*Generator*"):
             cache.unlink(missing_ok=True)
-
-
-def _forget_rendered_content():
-    """Empty Pelican's memo of each document's content and summary.
-
-    `Content.get_content` and `get_summary` keep what they return in a dict of
-    their class, keyed by the document: in a process that builds again and again
-    (the live preview) every build's documents stayed alive, 50 MB more a build at
-    1,000 chronicles. The documents the preview keeps for its next edit just
-    compute theirs again.
-    """
-    from pelican.contents import Content
-
-    for name in ("get_content", "get_summary"):
-        vars(Content)[name].cache.clear()
 
 
 def _drop_gzipped_cache(settings):
