@@ -15,6 +15,8 @@ import sys
 import tempfile
 import threading
 
+import jinja2
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILES = {False: ROOT / "pelicanconf.py", True: ROOT / "publishconf.py"}
 
@@ -104,15 +106,12 @@ def build(prod=False, output=None, overrides=None, generators=None):
     import pelican_internals
 
     from publish import progress
-    from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
-    from publish.urls import frozen_while_writing
 
     overrides = dict(overrides or {})
     target = Path(output or overrides.get("OUTPUT_PATH") or ROOT / "output").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     overrides["OUTPUT_PATH"] = str(staging)
-    scratch_cache = None
 
     collector = Collector()
     collector.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
@@ -121,30 +120,17 @@ def build(prod=False, output=None, overrides=None, generators=None):
     try:
         settings = load_settings(prod, overrides)
         collector.base = os.path.dirname(os.path.abspath(settings["PATH"]))
-        parallel = settings.get("PARALLEL_BUILD", False)
         _drop_gzipped_cache(settings)
-        if parallel:
-            settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
-        if parallel and not settings["CACHE_CONTENT"]:
-            # The pool hands its parsed Markdown to Pelican through the reader cache; with no
-            # cache asked for, a throw-away one (a shared one could be read while half-written).
-            scratch_cache = tempfile.mkdtemp(prefix=f".{target.name}.cache-", dir=target.parent)
-            settings.update(CACHE_PATH=scratch_cache, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
-                            CONTENT_CACHING_LAYER="reader")
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
         forget_plugins()
         progress.report_reading()
         if generators is not None:
             signals.all_generators_finalized.connect(generators.extend, weak=False)
-        # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.
-        # Made first, so that its plugins are connected (to readers_init among others) when the
-        # pool parses the Markdown: what the pool caches is what Pelican would have read.
-        pelican = (ParallelPelican if parallel else Pelican)(settings)
+        pelican = Pelican(settings)
         # A problem found as Pelican starts stops the build before it reads anything: a
         # symbolic link in the content folder (zohe_checks) must not be followed at all.
         if not collector.records:
-            if parallel:
-                warm_reader_cache(settings)
-            with frozen_while_writing() if parallel else contextlib.nullcontext():
+            with pelican_internals.memoized_urls():
                 pelican.run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
@@ -159,8 +145,6 @@ def build(prod=False, output=None, overrides=None, generators=None):
         root_logger.removeHandler(collector)
         # The documents the preview keeps for its next edit render theirs again.
         pelican_internals.forget_rendered()
-        if scratch_cache:
-            shutil.rmtree(scratch_cache, ignore_errors=True)
 
     if collector.records:
         shutil.rmtree(staging, ignore_errors=True)
@@ -169,6 +153,35 @@ def build(prod=False, output=None, overrides=None, generators=None):
 
     _swap_into_place(staging, target)
     return target
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates held for one build, shared by its generators (each has its own environment)."""
+
+    def __init__(self):
+        self._buckets = {}
+
+    def load_bytecode(self, bucket):
+        code = self._buckets.get(bucket.key)
+        if code is not None and code[0] == bucket.checksum:
+            bucket.code = code[1]
+
+    def dump_bytecode(self, bucket):
+        self._buckets[bucket.key] = (bucket.checksum, bucket.code)
+
+
+def template_cache(settings):
+    """Jinja's bytecode cache for a build: kept in the content cache's folder when there is one.
+
+    Jinja checks each compiled template against its source's checksum, so an edited
+    template is compiled again; without a kept folder, the templates are compiled
+    once for the build rather than once for each generator.
+    """
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        folder = os.path.join(settings["CACHE_PATH"], "templates")
+        os.makedirs(folder, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(folder)
+    return _MemoryBytecodeCache()
 
 
 def forget_read_content(prod=False, overrides=None):

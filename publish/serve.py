@@ -28,7 +28,6 @@ import traceback
 from built_site import documents
 import pelican_internals
 
-from publish import urls
 from publish.build import ROOT, BuildError, Collector, build, forget_read_content
 
 # The content cache spares each full build from parsing unchanged Markdown again.
@@ -170,7 +169,7 @@ class Preview:
         for generator, old, new in replacements:
             # What plugins attached after reading (baked comments, counts) stays with the document.
             for name, value in vars(old).items():
-                if name not in vars(new) and name != urls.MEMO:
+                if name not in vars(new) and name != pelican_internals.MEMO:
                     setattr(new, name, value)
             pelican_internals.replace_document(generator, old, new)
             writers.setdefault(id(generator), (generator, []))[1].append(new.save_as)

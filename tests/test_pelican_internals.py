@@ -94,3 +94,27 @@ def test_a_document_is_read_again_and_written_alone_as_its_generator_does():
         assert name in parameters, f"Readers.read_file lost its {name} parameter"
     for step in ("generate_articles", "generate_drafts"):
         assert list(inspect.signature(getattr(ArticlesGenerator, step)).parameters) == ["self", "write"]
+
+
+def test_urls_are_computed_once_only_while_the_build_writes():
+    from pelican import signals
+    from pelican.urlwrappers import Tag, URLWrapper
+
+    assert list(inspect.signature(Content.get_url_setting).parameters) == ["self", "key"]
+    assert list(inspect.signature(URLWrapper._from_settings).parameters) == ["self", "key", "get_page_name"]
+    for name, keywords in (("url", {"key": "URL"}), ("save_as", {"key": "SAVE_AS"}),
+                           ("page_name", {"key": "URL", "get_page_name": True})):
+        getter = vars(URLWrapper)[name].fget  # a partial of _from_settings, rebuilt while memoized
+        assert getter.func is URLWrapper._from_settings and getter.keywords == keywords, name
+    originals = vars(Content)["get_url_setting"], vars(URLWrapper)["url"]
+    article = _article(slug="titre")
+    tag = Tag("mot", settings={**DEFAULT_CONFIG, "SITEURL": ""})
+    with pelican_internals.memoized_urls():
+        assert article.url == "titre.html" and pelican_internals.MEMO not in vars(article)
+        signals.all_generators_finalized.send([])
+        assert article.url == "titre.html" and tag.url == "tag/mot.html"
+        assert pelican_internals.MEMO in vars(article) and pelican_internals.MEMO in vars(tag)
+        article.settings = {**article.settings, "ARTICLE_URL": "autre/{slug}/"}
+        assert article.url == "titre.html", "computed once"
+    assert (vars(Content)["get_url_setting"], vars(URLWrapper)["url"]) == originals
+    assert article.url == "autre/titre/", "Pelican's own code again outside the build"
