@@ -1,8 +1,8 @@
 """The documents of a build and the files of its output: which documents the generators hold, which URLs a page loads, which file a URL reaches.
 
-The link check (zohe_checks), the page weight, the parallel writer and the live
-preview all read a build this way, so each rule has one definition here, imported
-plainly (publish/__init__.py puts plugins/ on sys.path).
+The link check (zohe_checks), the page weight and the live preview all read a
+build this way, so each rule has one definition here, imported plainly
+(publish/__init__.py puts plugins/ on sys.path).
 """
 
 import html
