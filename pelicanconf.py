@@ -149,8 +149,4 @@ LOAD_CONTENT_CACHE = False
 # When a cache is kept (the preview, production's ZOHE_CACHE_PATH), it is written plainly:
 # gzip at level 9 made saving the parsed Markdown of 1,000 chronicles cost 0.6 s a build.
 GZIP_CACHE = False
-# publish/parallel.py: read Markdown in a pool and share page writing with a forked child, and
-# publish/urls.py: compute each URL once while writing
-# (same bytes as one process, tests/test_build_speed.py); False for a plain Pelican run.
-PARALLEL_BUILD = True
 DELETE_OUTPUT_DIRECTORY = False

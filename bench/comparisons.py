@@ -7,6 +7,10 @@ import subprocess
 import time
 from pathlib import Path
 
+import publish  # noqa: F401  (puts plugins/ on sys.path for the two modules below)
+import pagefind_bundle
+from site_search.settings import get_settings
+
 from bench import BEST_OF, HUGO_SITE
 
 # What Pagefind indexes in the comparisons: the chronicles, the same pages in Hugo's output and ours.
@@ -40,9 +44,6 @@ def hugo_build(content, scratch, runs=BEST_OF):
     hugo = shutil.which("hugo")
     if hugo is None:
         return None
-    from publish import plugin_module
-
-    site_search = plugin_module("site_search")
     hugo_dir = hugo_content(content, Path(scratch) / "hugo-content")
     best = best_with_search = None
     for run in range(runs):
@@ -56,7 +57,7 @@ def hugo_build(content, scratch, runs=BEST_OF):
         seconds = time.perf_counter() - started
         best = seconds if best is None else min(best, seconds)
         # The same search index as ours: Pagefind on the chronicles, with the site's options.
-        indexed = site_search.run_pagefind(output, CHRONICLE_PAGES, site_search.get_settings({}))
+        indexed = pagefind_bundle.run_pagefind(output, CHRONICLE_PAGES, get_settings({}))
         if indexed.returncode != 0:
             raise RuntimeError(f"Pagefind failed on Hugo's output: {indexed.stderr}")
         seconds = time.perf_counter() - started
@@ -70,14 +71,11 @@ def pagefind_alone(ours, scratch, runs=BEST_OF):
     """Best of `runs` Pagefind runs on the chronicles of `ours`, our cold production output.
 
     From nothing, as a cold build runs it; and given the files of a kept bundle of the
-    same pages first (`site_search.BundleCache`, seeded, then pruned), as a push runs
+    same pages first (`pagefind_bundle.BundleCache`, seeded, then pruned), as a push runs
     it: the least a build spends whenever an indexed text changed.
     """
-    from publish import plugin_module
-
-    site_search = plugin_module("site_search")
-    kept = site_search.BundleCache(str(Path(scratch) / "search-kept"), 1)
-    kept.keep("cold", str(Path(ours) / site_search.get_settings({})["bundle_dir"]))
+    kept = pagefind_bundle.BundleCache(str(Path(scratch) / "search-kept"), 1)
+    kept.keep("cold", str(Path(ours) / get_settings({})["bundle_dir"]))
     best = {"fresh": None, "seeded": None}
     for run in range(runs):
         for mode in best:
@@ -85,11 +83,11 @@ def pagefind_alone(ours, scratch, runs=BEST_OF):
             bundle = str(Path(ours) / name)
             started = time.perf_counter()
             seeded = kept.seed(bundle) if mode == "seeded" else {}
-            indexed = site_search.run_pagefind(ours, CHRONICLE_PAGES, site_search.get_settings({"SITE_SEARCH": {"bundle_dir": name}}))
+            indexed = pagefind_bundle.run_pagefind(ours, CHRONICLE_PAGES, get_settings({"SITE_SEARCH": {"bundle_dir": name}}))
             if indexed.returncode != 0:
                 raise RuntimeError(f"Pagefind failed on our output: {indexed.stderr}")
             if seeded:
-                site_search.prune_seeded(bundle, seeded)
+                pagefind_bundle.prune_seeded(bundle, seeded)
             seconds = time.perf_counter() - started
             best[mode] = seconds if best[mode] is None else min(best[mode], seconds)
             shutil.rmtree(bundle)

@@ -111,8 +111,7 @@ def build_report(results, hugo, load):
     if compared:
         base = compared["production"]
         rows = [
-            ("production build, cold, both cores (default)", compared["production"]),
-            ("production build, cold, one process (`PARALLEL_BUILD = False`)", compared["production_single_process"]),
+            ("production build, cold", compared["production"]),
             ("production build, kept cache empty (`ZOHE_CACHE_PATH`, first push)", compared["production_filling_cache"]),
             (f"production build, kept cache, nothing changed, best of {BEST_OF}", compared["production_warm"]),
             (f"production build, kept cache, one chronicle edited (a push), best of {BEST_OF} (a new edit each)",

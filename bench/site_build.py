@@ -25,9 +25,9 @@ from publish.build import ROOT, build
 
 def _timed_build(**kwargs):
     """Seconds of one build, started as in a new process: nothing remembered from the last one."""
-    from publish import plugin_module
+    from french_typography import forget_results
 
-    plugin_module("french_typography").forget_results()
+    forget_results()
     started = time.perf_counter()
     build(**kwargs)
     return time.perf_counter() - started
@@ -51,15 +51,12 @@ def build_child(size, scratch):
     typography = TypographyTimer()
     figures["production"] = _timed_build(prod=True, output=scratch / "prod",
                                          overrides=typography.overrides(prod=True, overrides={"PATH": str(content)}))
-    # The cold build's peak: the largest of this process and those it waited for (pool, writer).
+    # The cold build's peak: the largest of this process and those it waited for (Pagefind).
     figures["max_rss_mb"] = max(resource.getrusage(who).ru_maxrss
                                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     figures["typography"] = typography.seconds
     figures["production_pages"] = sum(1 for _ in (scratch / "prod").rglob("*.html"))
     if size == COMPARED_SIZE:
-        figures["production_single_process"] = _timed_build(
-            prod=True, output=scratch / "prod-plain", overrides={"PATH": str(content), "PARALLEL_BUILD": False}
-        )
         # As on the server: each release a fresh folder, the cache kept beside them (ZOHE_CACHE_PATH).
         os.environ["ZOHE_CACHE_PATH"] = str(scratch / "kept")
         figures["production_filling_cache"] = _timed_build(prod=True, output=scratch / "first-release", overrides={"PATH": str(content)})
@@ -112,7 +109,6 @@ def build_figures(sizes=DEFAULT_SIZES):
 
 def _main(argv):
     if argv[:1] == ["build-child"]:
-        sys.path.insert(0, str(ROOT / "plugins"))
         size, scratch = int(argv[1]), Path(argv[2])
         figures = build_child(size, scratch)
         (scratch / "figures.json").write_text(json.dumps(figures))

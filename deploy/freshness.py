@@ -10,21 +10,22 @@ the pushed commit's code, is the only writer, and the refresh its only reader.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from publish import plugin_module
+import publish  # noqa: F401  (puts plugins/ on sys.path for the two modules below)
+from approved_comments import FINGERPRINT_FILE, fingerprint
+from chronicle_schedule import read_schedule
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
 def next_chronicle(release):
     """When the earliest chronicle `release` held back is due: a datetime, None for none, ... if its build did not say."""
-    return plugin_module("scheduled_chronicles").read_schedule(release.path)
+    return read_schedule(release.path)
 
 
 def comments_changed(release, database):
     """Whether what the pages of `release` show of the comments differs from `database` now."""
-    baked = plugin_module("baked_comments")
-    written = release.path / baked.FINGERPRINT_FILE
-    return not written.is_file() or written.read_text(encoding="utf-8").strip() != baked.fingerprint(database)
+    written = release.path / FINGERPRINT_FILE
+    return not written.is_file() or written.read_text(encoding="utf-8").strip() != fingerprint(database)
 
 
 def reasons(release, database, now):

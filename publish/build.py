@@ -6,7 +6,6 @@ the build fail with every message (each naming its file), and the previous
 output stays where it was: a reader never gets a half-published site.
 """
 
-import contextlib
 import logging
 import os
 from pathlib import Path
@@ -14,6 +13,8 @@ import shutil
 import sys
 import tempfile
 import threading
+
+import jinja2
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILES = {False: ROOT / "pelicanconf.py", True: ROOT / "publishconf.py"}
@@ -33,22 +34,19 @@ class Collector(logging.Handler):
     Only that thread's: the live preview builds on a worker thread while its web
     server logs a warning for each 404 it answers.
 
-    Pelican's loggers drop a warning already logged once in the process (its
-    LimitFilter), so a collector forgets what was logged before it: in the live
-    preview, a warning the edited page alone had raised would otherwise never
-    reach the full build, which would pass where production fails.
+    Pelican's loggers drop a warning already logged once in the process, so a
+    collector forgets what was logged before it (pelican_internals says why).
     """
 
     def __init__(self):
-        from pelican.log import LimitFilter
+        import pelican_internals
 
         super().__init__(logging.WARNING)
         self.records = []
         self.thread = threading.get_ident()
         # Pelican names files by their absolute path: shown from here, as the checks do.
         self.base = None
-        LimitFilter._raised_messages.clear()
-        LimitFilter._group_count.clear()
+        pelican_internals.forget_logged_warnings()
 
     def filter(self, record):
         return record.thread == self.thread and super().filter(record)
@@ -104,16 +102,15 @@ def build(prod=False, output=None, overrides=None, generators=None):
     import blinker
     from pelican import Pelican, signals
 
+    import pelican_internals
+
     from publish import content_cache, progress
-    from publish.parallel import ParallelPelican, template_cache, warm_reader_cache
-    from publish.urls import frozen_while_writing
 
     overrides = dict(overrides or {})
     target = Path(output or overrides.get("OUTPUT_PATH") or ROOT / "output").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     overrides["OUTPUT_PATH"] = str(staging)
-    scratch_cache = None
 
     collector = Collector()
     collector.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
@@ -122,29 +119,16 @@ def build(prod=False, output=None, overrides=None, generators=None):
     try:
         settings = load_settings(prod, overrides)
         collector.base = os.path.dirname(os.path.abspath(settings["PATH"]))
-        parallel = settings.get("PARALLEL_BUILD", False)
-        if parallel:
-            settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
-        if parallel and not settings["CACHE_CONTENT"]:
-            # The pool hands its parsed Markdown to Pelican through the reader cache; with no
-            # cache asked for, a throw-away one (a shared one could be read while half-written).
-            scratch_cache = tempfile.mkdtemp(prefix=f".{target.name}.cache-", dir=target.parent)
-            settings.update(CACHE_PATH=scratch_cache, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
-                            CONTENT_CACHING_LAYER="reader")
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
         forget_plugins()
         progress.report_reading()
         if generators is not None:
             signals.all_generators_finalized.connect(generators.extend, weak=False)
-        # PARALLEL_BUILD = False is a plain Pelican run, the reference for byte-identical output.
-        # Made first, so that its plugins are connected (to readers_init among others) when the
-        # pool parses the Markdown: what the pool caches is what Pelican would have read.
-        pelican = (ParallelPelican if parallel else Pelican)(settings)
+        pelican = Pelican(settings)
         # A problem found as Pelican starts stops the build before it reads anything: a
         # symbolic link in the content folder (zohe_checks) must not be followed at all.
         if not collector.records:
-            if parallel:
-                warm_reader_cache(settings)
-            with frozen_while_writing() if parallel else contextlib.nullcontext():
+            with pelican_internals.memoized_urls():
                 pelican.run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
@@ -157,9 +141,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
         # problems, before the build is judged; after an error, before the staging is deleted.
         blinker.signal("output_complete").send(None)
         root_logger.removeHandler(collector)
-        _forget_rendered_content()
-        if scratch_cache:
-            shutil.rmtree(scratch_cache, ignore_errors=True)
+        # The documents the preview keeps for its next edit render theirs again.
+        pelican_internals.forget_rendered()
 
     if collector.records:
         shutil.rmtree(staging, ignore_errors=True)
@@ -167,9 +150,38 @@ def build(prod=False, output=None, overrides=None, generators=None):
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
-    if settings.get("CACHE_CONTENT") and not scratch_cache:
+    if settings.get("CACHE_CONTENT"):
         content_cache.mark_used(settings["CACHE_PATH"])
     return target
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates held for one build, shared by its generators (each has its own environment)."""
+
+    def __init__(self):
+        self._buckets = {}
+
+    def load_bytecode(self, bucket):
+        code = self._buckets.get(bucket.key)
+        if code is not None and code[0] == bucket.checksum:
+            bucket.code = code[1]
+
+    def dump_bytecode(self, bucket):
+        self._buckets[bucket.key] = (bucket.checksum, bucket.code)
+
+
+def template_cache(settings):
+    """Jinja's bytecode cache for a build: kept in the content cache's folder when there is one.
+
+    Jinja checks each compiled template against its source's checksum, so an edited
+    template is compiled again; without a kept folder, the templates are compiled
+    once for the build rather than once for each generator.
+    """
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        folder = os.path.join(settings["CACHE_PATH"], "templates")
+        os.makedirs(folder, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(folder)
+    return _MemoryBytecodeCache()
 
 
 def forget_read_content(prod=False, overrides=None):
@@ -188,20 +200,6 @@ def forget_read_content(prod=False, overrides=None):
         for cache in Path(settings["CACHE_PATH"]).glob("*Generator*"):
             cache.unlink(missing_ok=True)
 
-
-def _forget_rendered_content():
-    """Empty Pelican's memo of each document's content and summary.
-
-    `Content.get_content` and `get_summary` keep what they return in a dict of
-    their class, keyed by the document: in a process that builds again and again
-    (the live preview) every build's documents stayed alive, 50 MB more a build at
-    1,000 chronicles. The documents the preview keeps for its next edit just
-    compute theirs again.
-    """
-    from pelican.contents import Content
-
-    for name in ("get_content", "get_summary"):
-        vars(Content)[name].cache.clear()
 
 
 def _swap_into_place(staging, target):

@@ -8,8 +8,8 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 import metadata_keys
-from publish import plugin_module
 from publish.build import ROOT, load_settings
+from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
 # French elision ("L’été") is a word boundary in the address: l-ete, not lete.
 _APOSTROPHES = str.maketrans({"’": " ", "'": " "})
@@ -40,12 +40,11 @@ def new_chronicle(title, author="Zôhé", content=None, now=None):
             f"{path.relative_to(content.parent)} already exists: edit it, or choose another title "
             "(the file name is its slug)."
         )
-    checks = plugin_module("zohe_checks")
     category = load_settings()["DEFAULT_CATEGORY"]  # written out, so that the author sees it
     path.write_text(
         header({"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "author": author, "category": category,
-                "tags": "", "summary": checks.SCAFFOLD_SUMMARY, "slug": slug, "status": "draft"})
-        + f"\n{checks.SCAFFOLD_TEXT}\n",
+                "tags": "", "summary": SCAFFOLD_SUMMARY, "slug": slug, "status": "draft"})
+        + f"\n{SCAFFOLD_TEXT}\n",
         encoding="utf-8",
     )
     return path

@@ -2,9 +2,9 @@
 
 The publishing hook stops a build past its time limit (deploy/build_run.py): a build
 stuck in one file (Python-Markdown is quadratic on some inputs) could not say which once
-killed. When the variable named by VARIABLE gives a file, every reading of a source, in the
-build's own process or in its reading pool, appends a line as it starts and another as it
-ends; whatever a process started and never ended is what the build was reading. Both sides
+killed. When the variable named by VARIABLE gives a file, every reading of a source appends
+a line as it starts and another as it ends; whatever a process started and never ended is
+what the build was reading. Both sides
 of that journal live here, so its format has one home.
 """
 

@@ -16,7 +16,6 @@ names the problem. Builds run one at a time on a worker thread, so the server ke
 answering.
 """
 
-from functools import partial
 import logging
 import os
 from pathlib import Path
@@ -26,7 +25,9 @@ import tempfile
 import threading
 import traceback
 
-from publish import plugin_module, urls
+from built_site import documents
+import pelican_internals
+
 from publish import content_cache
 from publish.build import ROOT, BuildError, Collector, build
 from pruning import keep_first
@@ -55,27 +56,6 @@ class _OnlyThese:
 
     def write_feed(self, *args, **kwargs):
         return None
-
-
-def _replace(container, old, new, depth=4):
-    """Put `new` wherever `old` stands in lists, tuples' lists and dict values of `container`."""
-    if depth == 0:
-        return
-    if isinstance(container, list):
-        for index, item in enumerate(container):
-            if item is old:
-                container[index] = new
-            else:
-                _replace(item, old, new, depth - 1)
-    elif isinstance(container, tuple):
-        for item in container:
-            _replace(item, old, new, depth - 1)
-    elif isinstance(container, dict):
-        for key, item in list(container.items()):
-            if item is old:
-                container[key] = new
-            else:
-                _replace(item, old, new, depth - 1)
 
 
 def _display(path):
@@ -136,7 +116,6 @@ class Preview:
         """
         if not self.generators or not paths:
             return False
-        documents = plugin_module("zohe_checks").documents
         known = {}
         for generator in self.generators:
             for document in documents([generator]):
@@ -171,23 +150,10 @@ class Preview:
     @staticmethod
     def _read_again(paths, known):
         """[(generator, old document, new document)], or None when one moved or is no longer valid."""
-        from pelican import signals
-        from pelican.contents import Article, Page
-
         replacements = []
         for path in paths:
             generator, old = known[os.path.abspath(path)]
-            is_article = isinstance(old, Article)
-            new = generator.readers.read_file(
-                base_path=generator.path,
-                path=os.path.relpath(path, generator.path),
-                content_class=Article if is_article else Page,
-                context=generator.context,
-                preread_signal=signals.article_generator_preread if is_article else signals.page_generator_preread,
-                preread_sender=generator,
-                context_signal=signals.article_generator_context if is_article else signals.page_generator_context,
-                context_sender=generator,
-            )
+            new = pelican_internals.read_again(generator, old)
             if (not isinstance(new, type(old)) or not new.is_valid()
                     or new.save_as != old.save_as or new.status != old.status):
                 return None
@@ -204,10 +170,9 @@ class Preview:
         for generator, old, new in replacements:
             # What plugins attached after reading (baked comments, counts) stays with the document.
             for name, value in vars(old).items():
-                if name not in vars(new) and name != urls.MEMO:
+                if name not in vars(new) and name != pelican_internals.MEMO:
                     setattr(new, name, value)
-            for container in (vars(generator), generator.context):
-                _replace(container, old, new)
+            pelican_internals.replace_document(generator, old, new)
             writers.setdefault(id(generator), (generator, []))[1].append(new.save_as)
         written = []
         # Plugins that collect written pages (the sitemap, the link check) keep them until the
@@ -215,12 +180,7 @@ class Preview:
         with signals.content_written.muted():
             for generator, names in writers.values():
                 selected = _OnlyThese(Writer(str(folder), settings=generator.settings), names)
-                if hasattr(generator, "generate_articles"):
-                    write = partial(selected.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
-                    generator.generate_articles(write)
-                    generator.generate_drafts(write)
-                else:
-                    generator.generate_output(selected)
+                pelican_internals.write_documents(generator, selected)
                 written += selected.written
         return written
 

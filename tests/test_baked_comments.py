@@ -167,7 +167,8 @@ def read_only_directory(path):
 
 def test_a_wal_database_in_a_read_only_directory_is_read(tmp_path):
     """As zohe-refresh.service sees /var/lib/zohe while the comment server is stopped."""
-    from baked_comments.baked_comments import fingerprint
+    from approved_comments import fingerprint
+
     from comments import store
 
     folder = tmp_path / "zohe"
@@ -196,12 +197,13 @@ def test_an_approval_during_the_build_leaves_the_pages_due_for_a_rebuild(tmp_pat
     writes the digest: the pages lack it, so the digest must differ from the database's,
     or deploy.refresh would never bake it in.
     """
+    from approved_comments import FINGERPRINT_FILE, fingerprint
     import baked_comments.baked_comments as plugin
 
     database = tmp_path / "comments.db"
     db = make_isso_database(database)
     (waiting,) = [row[0] for row in db.execute("SELECT id FROM comments WHERE mode = 2").fetchall()]
-    before = plugin.fingerprint(database)
+    before = fingerprint(database)
     bake = plugin.bake
 
     def bake_then_approve(generator):
@@ -214,9 +216,9 @@ def test_an_approval_during_the_build_leaves_the_pages_due_for_a_rebuild(tmp_pat
 
     assert db.comments.get(waiting)["mode"] == 1
     assert _thread(output).select_one(f"#isso-{waiting}") is None
-    written = (output / plugin.FINGERPRINT_FILE).read_text(encoding="utf-8").strip()
+    written = (output / FINGERPRINT_FILE).read_text(encoding="utf-8").strip()
     assert written == before
-    assert written != plugin.fingerprint(database)
+    assert written != fingerprint(database)
 
 
 def test_text_is_rendered_with_the_servers_own_configuration_file(tmp_path):

@@ -1,6 +1,5 @@
-"""The fast build is the same build: parallel output equals a plain single-process build, and stays strict."""
+"""The fast build is the same build: what its caches and memos reuse changes no byte, and it stays strict."""
 
-import logging
 import os
 
 import pytest
@@ -30,11 +29,17 @@ def _files(folder):
 
 
 @pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
-def test_parallel_build_is_byte_identical_to_a_single_process_build(corpus, tmp_path, prod, monkeypatch):
+def test_urls_computed_once_change_no_byte(corpus, tmp_path, prod, monkeypatch):
+    import contextlib
+
+    import pelican_internals
+
     monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
     monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
-    plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus), "PARALLEL_BUILD": False})
-    fast = build(prod=prod, output=tmp_path / "fast", overrides={"PATH": str(corpus), "PARALLEL_BUILD": True})
+    fast = build(prod=prod, output=tmp_path / "fast", overrides={"PATH": str(corpus)})
+    with monkeypatch.context() as plain_pelican:
+        plain_pelican.setattr(pelican_internals, "memoized_urls", contextlib.nullcontext)
+        plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus)})
     plain_files, fast_files = _files(plain), _files(fast)
     assert len(plain_files) > 100
     assert sorted(fast_files) == sorted(plain_files)
@@ -45,24 +50,7 @@ def test_parallel_build_is_byte_identical_to_a_single_process_build(corpus, tmp_
     assert different == []
 
 
-def warning_date(value, pattern="d MMMM y"):
-    """A date filter that complains, so that every process that renders a page logs a warning."""
-    logging.getLogger("test").warning("rendered in process %s", os.getpid())
-    return str(value)
-
-
-def test_a_warning_logged_while_another_process_writes_fails_the_build(corpus, tmp_path):
-    with pytest.raises(BuildError) as failure:
-        # `str` stands for pelicanconf's `asset` (the identity): filters must pickle for the pool.
-        filters = {"date_fr": warning_date, "asset": str}
-        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters})
-    pids = {problem.rsplit(" ", 1)[-1] for problem in failure.value.problems if "rendered in process" in problem}
-    # The parent's and the child's renders both reached the build's collector.
-    assert str(os.getpid()) in pids and len(pids) == 2
-    assert not (tmp_path / "out").exists()
-
-
-def test_a_reading_warning_survives_the_reader_pool_and_the_cache(corpus, tmp_path):
+def test_a_reading_warning_survives_the_cache(corpus, tmp_path):
     content = tmp_path / "content"
     import shutil
 
@@ -108,9 +96,7 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     import hashlib
 
     stylesheet = next((warm / "theme" / "css").glob("*.css"))
-    from publish import plugin_module
-
-    recipe = plugin_module("precompression").RECIPE
+    from precompression import RECIPE as recipe
     damaged = tmp_path / "kept" / "precompressed" / recipe / (hashlib.sha256(stylesheet.read_bytes()).hexdigest() + ".br")
     os.unlink(damaged)  # not through the hard links of earlier outputs
     damaged.write_bytes(b"not brotli")
@@ -148,7 +134,7 @@ def test_an_edited_template_is_compiled_again_although_compiled_templates_are_ke
     base = theme / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>Marque de test</p></body>"), encoding="utf-8")
     second = build(output=tmp_path / "out", overrides=overrides)
-    # Both processes' pages (a chronicle each, and every page of the paginated home listing).
+    # Chronicles' pages, and every page of the paginated home listing.
     for name in (page, "chroniques/synthetique-00002/index.html", "index.html", "page/2/index.html"):
         assert "Marque de test" in (second / name).read_text(encoding="utf-8"), name
 

@@ -11,7 +11,7 @@ import pytest
 
 from support import PROD_SITEURL, ROOT, build_prod
 from publish.build import build
-from zohe_checks.zohe_checks import broken_links
+from built_site import broken_links
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CHRONICLES = {

@@ -8,9 +8,7 @@ Isso's own configuration file, so it is identical to what Isso's script shows.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-import hashlib
 import html
-import json
 import logging
 import os
 from urllib.parse import urlsplit
@@ -20,14 +18,11 @@ from feedgenerator import Atom1Feed
 from markupsafe import Markup, escape
 from pelican import signals
 
-import comments_database
+from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
 
 from .settings import get_settings
 
 logger = logging.getLogger(__name__)
-
-# Isso's `comments.mode`: 1 approved, 2 pending, 4 deleted (kept for its replies).
-APPROVED = 1
 
 
 @dataclass
@@ -70,68 +65,6 @@ def _safe_website(value):
     if value and urlsplit(value).scheme in ("http", "https"):
         return value
     return None
-
-
-def _query(database, sql, parameters=()):
-    """Rows of `sql` on Isso's database opened read-only; none when there is no database yet."""
-    if not database or not os.path.exists(database):
-        return []
-    return comments_database.read(database, sql, parameters)
-
-
-# What a page shows of the comments: approved ones, and deleted ones (mode 4, their text
-# already emptied by Isso) only to hold their approved replies' place, as Isso's script
-# does. One statement, so one consistent read: the pages and their digest come from it.
-_SHOWN = """
-    SELECT threads.uri, comments.id, comments.parent, comments.mode, comments.created,
-           comments.modified, comments.text, comments.author, comments.website
-    FROM comments JOIN threads ON threads.id = comments.tid
-    WHERE comments.mode IN (1, 4)
-    ORDER BY comments.id
-"""
-
-FINGERPRINT_FILE = ".baked-comments"
-
-
-@dataclass
-class Snapshot:
-    """The comments as one read of the database found them."""
-
-    # {uri: [(id, parent, created, mode, text, author, website), ...]} oldest first;
-    # a deleted comment's text is None.
-    threads: dict
-    # The digest of the rows, see fingerprint().
-    fingerprint: str
-
-
-def read_comments(database):
-    """What the pages show of the comments, and its digest, from one read; no comments without a database."""
-    rows = _query(database, _SHOWN)
-    threads = {}
-    for uri, comment_id, parent, mode, created, _modified, text, author, website in sorted(
-        rows, key=lambda row: (row[4], row[1])
-    ):
-        threads.setdefault(uri, []).append(
-            (comment_id, parent, created, mode, text if mode == APPROVED else None, author, website)
-        )
-    return Snapshot(threads=threads, fingerprint=_digest(rows))
-
-
-def _digest(rows):
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def fingerprint(database):
-    """A digest of everything the baked pages show of the comments.
-
-    It changes when a moderator approves, edits or deletes, and not when a
-    comment merely arrives for moderation, so a rebuild is due exactly when it
-    differs from the one written beside the published pages.
-    """
-    return read_comments(database).fingerprint
 
 
 def build_thread(rows, render, timezone):

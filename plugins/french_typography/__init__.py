@@ -1,5 +1,5 @@
 """French typography for Pelican content: no-break spaces, guillemets, apostrophes, ellipses."""
 
-from .french_typography import register, typeset
+from .french_typography import forget_results, register, typeset
 
-__all__ = ["register", "typeset"]
+__all__ = ["forget_results", "register", "typeset"]

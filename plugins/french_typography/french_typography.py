@@ -3,7 +3,7 @@
 It works on each content object as soon as Pelican has made it (`content_object_init`), before
 any page, listing or feed is rendered, so the article page, the listings' summaries and the
 feeds all read the same corrected text. It fixes the source attributes that Pelican renders
-from (`_content`, the metadata and `_summary`), never the rendered output, so there is one pass
+from (its body, metadata and summary, see pelican_internals), never the rendered output, so there is one pass
 per document and no template can bypass it. With Pelican's content cache this composes either
 way: the reader-level cache stores the reader's raw output, which is fixed again after loading;
 the generator-level cache stores objects already fixed, and the signal is not sent for them. The
@@ -16,7 +16,9 @@ import os
 import pickle
 
 from pelican import signals
-from pelican.contents import Content, Static
+from pelican.contents import Static
+
+import pelican_internals
 
 from .settings import get_settings
 from .typography import Typographer
@@ -149,8 +151,8 @@ def fix_content(instance):
     lang = str(getattr(instance, "lang", "") or "").lower().replace("_", "-").split("-")[0]
     if lang not in settings["languages"]:
         return
-    if instance._content:
-        instance._content = typographer.apply(instance._content)
+    if pelican_internals.body(instance):
+        pelican_internals.set_body(instance, typographer.apply(pelican_internals.body(instance)))
     metadata = instance.metadata
     for key in settings["metadata"]:
         if key not in metadata:
@@ -158,18 +160,10 @@ def fix_content(instance):
         value = _fix_value(typographer, metadata[key])
         metadata[key] = value
         setattr(instance, key, value)
-    # Pelican reads the summary from `_summary` when it refreshes intersite links.
-    if "summary" in metadata and hasattr(instance, "_summary"):
-        instance._summary = metadata["summary"]
-    _forget_memoized(instance)
-
-
-def _forget_memoized(instance):
-    # Content.get_content/get_summary memoize per (object, siteurl): if a plugin connected before
-    # this one already read `instance.content`, the uncorrected text would be served from there.
-    siteurl = instance.get_siteurl()
-    for name in ("get_content", "get_summary"):
-        vars(Content)[name].cache.pop((instance, siteurl), None)
+    if "summary" in metadata:
+        pelican_internals.set_summary(instance, metadata["summary"])
+    # A plugin connected before this one may have rendered the uncorrected text already.
+    pelican_internals.forget_rendered(instance)
 
 
 def add_jinja_filter(generator):

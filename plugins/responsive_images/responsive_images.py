@@ -22,6 +22,8 @@ from PIL import Image
 from pelican import signals
 from pelican.plugins.image_process import image_process
 
+import pelican_internals
+
 from .settings import get_settings, image_process_derivative
 
 logger = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ def _mark(tag, derivative, size):
 def mark_images(instance):
     """Add the derivative class and the displayed size to each raster image of a document."""
     settings = instance.settings
-    if not getattr(instance, "_content", None):
+    if not pelican_internals.body(instance):
         return
     options = get_settings(settings)
 
@@ -95,7 +97,7 @@ def mark_images(instance):
             return tag
         return _mark(tag, options["derivative"], variant_size(width, height, options["default_width"]))
 
-    instance._content = _IMG.sub(replace, instance._content)
+    pelican_internals.set_body(instance, _IMG.sub(replace, pelican_internals.body(instance)))
 
 
 def add_derivative(pelican):

@@ -1,21 +1,20 @@
 """Leaves beside the pages the date of the earliest chronicle a production build held back as future.
 
 With WITH_FUTURE_DATES off, Pelican turns a chronicle dated in the future into
-a draft, and only a later build publishes it. The deployment's refresh
-(deploy/freshness.py) reads this file from a release to rebuild as soon as
-that date has passed, rather than at some later moderation or push.
+a draft, and only a later build publishes it. The deployment's refresh (deploy/freshness.py) reads
+this file (chronicle_schedule.read_schedule) from a release to rebuild as soon
+as that date has passed, rather than at some later moderation or push.
 
 The file is a dotfile (nginx never serves one) holding one ISO 8601 date with
 its offset, or nothing when no chronicle waits; a build without this plugin
 writes no file at all.
 """
 
-from datetime import datetime
 import os
 
 from pelican import signals
 
-SCHEDULE_FILE = ".next-chronicle"
+from chronicle_schedule import SCHEDULE_FILE
 
 
 def held_back(generator):
@@ -31,15 +30,6 @@ def next_due(generator):
     """The earliest date among held-back chronicles, or None."""
     dates = [article.date for article in held_back(generator)]
     return min(dates, default=None)
-
-
-def read_schedule(folder):
-    """The next due date a build wrote into `folder`: a datetime, None for none, or ... for no file."""
-    path = os.path.join(folder, SCHEDULE_FILE)
-    if not os.path.isfile(path):
-        return ...
-    text = open(path, encoding="utf-8").read().strip()
-    return datetime.fromisoformat(text) if text else None
 
 
 def write_schedule(generator, writer=None):

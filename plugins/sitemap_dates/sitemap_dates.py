@@ -10,6 +10,8 @@ listing pages' last modification.
 
 from pelican import signals
 
+import pelican_internals
+
 _DOCUMENT_LISTS = ("articles", "pages")
 
 
@@ -25,11 +27,9 @@ def latest_change(context):
 
 
 def date_listings(generators):
-    from pelican.plugins.sitemap import sitemap
-
     latest = latest_change(generators[0].context) if generators else None
     if latest is not None:
-        sitemap.generator.now = latest
+        pelican_internals.date_sitemap_listings(latest)
 
 
 def register():

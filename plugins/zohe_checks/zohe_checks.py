@@ -11,17 +11,19 @@ from collections import defaultdict
 import difflib
 import fnmatch
 import functools
-import html
 import logging
 import os
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import blinker
 from markdown.extensions import meta
 from pelican import signals
 from pelican.contents import Article
 from pelican.readers import MarkdownReader
+
+from built_site import broken_links, documents, output_file
+from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
 from .settings import get_settings
 
@@ -96,9 +98,6 @@ _SPACED_KEY = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t\u00a0\u202f]+:")
 # 03/04/2023 month first (4 March) and 2023-03 as the 1st: both are refused.
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)?)?")
 DATE_KEYS = ("date", "modified")
-# What `invoke new` writes for the author to replace (publish/new.py): never published.
-SCAFFOLD_SUMMARY = "À écrire : une ou deux phrases qui donnent envie de lire la chronique."
-SCAFFOLD_TEXT = "Le texte de la chronique commence ici."
 
 
 def header(source_path, keys):
@@ -186,28 +185,6 @@ def _checked(reader_class):
     return Checked
 
 
-# The generators' lists of documents, hidden and draft ones included.
-DOCUMENT_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-    "pages",
-    "hidden_pages",
-    "draft_pages",
-    "draft_translations",
-)
-
-
-def documents(generators):
-    """Every document the generators will write, drafts and hidden ones included."""
-    for generator in generators:
-        for attr in DOCUMENT_LISTS:
-            yield from getattr(generator, attr, ())
-
-
 def check_unique_urls(generators):
     """Two documents must never claim the same output file."""
     claims = defaultdict(set)
@@ -258,90 +235,6 @@ def remember_source(path, context):
     document = context.get("article") or context.get("page")
     if document is not None:
         _sources[os.path.abspath(path)] = document.source_path
-
-
-# Tags and their URL attributes, found with regular expressions rather than an HTML parser:
-# html.parser cost a fifth of a 1,000-chronicle build. Pelican and the theme write well-formed
-# tags, and text never holds a raw "<" (Markdown escapes it), so every match is a real tag.
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")
-_URL_ATTRIBUTE = re.compile(
-    r"""\s(href|src|poster|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE
-)
-# Script and style bodies are not markup: a "<" in them opens no tag.
-_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>).*?</\2\s*>", re.IGNORECASE | re.DOTALL)
-
-
-def page_urls(text):
-    """The URLs an HTML page links to or loads (href, src, poster, each srcset candidate)."""
-    urls = []
-    text = _RAW_TEXT.sub(r"\1", text)
-    for tag in _TAG.findall(text):
-        for name, double, single, bare in _URL_ATTRIBUTE.findall(tag):
-            value = html.unescape(double or single or bare)
-            if name.lower() == "srcset":
-                urls.extend(part.split()[0] for part in value.split(",") if part.strip())
-            else:
-                urls.append(value)
-    return urls
-
-
-def output_file(url, page, output, siteurl="", is_folder=os.path.isdir):
-    """The output file a URL found in `page` points at, or None when it leaves the site."""
-    if siteurl and url.startswith(siteurl):
-        url = url[len(siteurl) :] or "/"
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = unquote(parts.path)
-    if path.startswith("/"):
-        target = os.path.join(output, path.lstrip("/"))
-    else:
-        target = os.path.join(os.path.dirname(page), path)
-    target = os.path.normpath(target)
-    if path.endswith("/") or is_folder(target):
-        target = os.path.join(target, "index.html")
-    return target
-
-
-def _tree(output):
-    files, folders = set(), set()
-    for folder, _dirs, names in os.walk(output):
-        folders.add(folder)
-        files.update(os.path.join(folder, name) for name in names)
-    return files, folders
-
-
-def broken_links(output, siteurl="", suffixes=(".html",), elsewhere=(), before_resolving=None):
-    """Yield (page, url) for each link or asset in `output` that resolves to no file.
-
-    Links to other origins are not followed; URLs starting with one of
-    `elsewhere` are answered by another server (the comment server) and skipped.
-    `before_resolving` is called once the pages are read and before any link is
-    resolved: files still being written (the search bundle) are waited for there.
-    """
-    output = os.path.abspath(output)
-    files, _folders = _tree(output)
-    links = []
-    for page in sorted(path for path in files if path.endswith(tuple(suffixes))):
-        with open(page, encoding="utf-8") as handle:
-            links.append((page, page_urls(handle.read())))
-    if before_resolving is not None:
-        before_resolving()
-    # One walk of the tree instead of two system calls a link: pages carry a hundred each.
-    files, folders = _tree(output)
-    # A URL that does not depend on the page's folder resolves once for the whole site.
-    absolute = ("/", siteurl) if siteurl else ("/",)
-    resolved = {}
-    for page, urls in links:
-        for url in urls:
-            if url.startswith(tuple(elsewhere)):
-                continue
-            key = url if url.startswith(absolute) else (page.rpartition(os.sep)[0], url)
-            if key not in resolved:
-                target = output_file(url, page, output, siteurl, is_folder=folders.__contains__)
-                resolved[key] = target is None or target in files
-            if not resolved[key]:
-                yield page, url
 
 
 def check_links(pelican):

@@ -2,9 +2,12 @@
 
 import json
 
-from publish import plugin_module
+# support imports publish, which puts plugins/ on sys.path.
+from support import ROOT, build_prod
 
-site_search = plugin_module("site_search")
+import pagefind_bundle
+from site_search import site_search
+from site_search.settings import get_settings
 PAGE = '<!doctype html><html lang="fr"><head><title>{n}</title></head><body><main><h1>Chronique {n}</h1><p>mesure{n}</p></main></body></html>'
 
 
@@ -25,15 +28,15 @@ def test_thousands_of_chronicles_are_indexed_and_no_list_page(tmp_path):
     context = {"articles": [Document("chroniques/x/index.html")], "pages": [Document("a-propos/index.html")]}
     globs = site_search._indexed_files(context, {"ARTICLE_SAVE_AS": "chroniques/{slug}/index.html"})
     assert globs == ["a-propos/index.html", "chroniques/*/index.html"]
-    options = site_search.get_settings({})
-    result = site_search.run_pagefind(tmp_path, globs, options)
+    options = get_settings({})
+    result = pagefind_bundle.run_pagefind(tmp_path, globs, options)
     assert result.returncode == 0, result.stderr
     entry = json.loads((tmp_path / options["bundle_dir"] / "pagefind-entry.json").read_text())
     assert entry["languages"]["fr"]["page_count"] == 5001
 
 
 def _bundle(output):
-    folder = output / site_search.get_settings({})["bundle_dir"]
+    folder = output / get_settings({})["bundle_dir"]
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in folder.rglob("*")
@@ -48,7 +51,6 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
     from isso import config
     from isso.db import SQLite3
 
-    from support import ROOT, build_prod
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -57,12 +59,12 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
     monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
     runs = []
 
-    class CountedIndexing(site_search.Indexing):
+    class CountedIndexing(pagefind_bundle.Indexing):
         def __init__(self, *args):
             runs.append(args)
             super().__init__(*args)
 
-    monkeypatch.setattr(site_search, "Indexing", CountedIndexing)
+    monkeypatch.setattr(pagefind_bundle, "Indexing", CountedIndexing)
 
     first = build_prod(tmp_path / "first", PATH=str(content))
     assert len(runs) == 1
@@ -94,13 +96,13 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
     # A text edited: Pagefind runs, given the kept bundle's files named after their contents;
     # it makes only the changed ones, and those the new index no longer uses are removed.
     seeds = []
-    seed = site_search.BundleCache.seed
+    seed = pagefind_bundle.BundleCache.seed
     def recorded_seed(self, bundle):
         seeded = seed(self, bundle)
         seeds.extend(seeded)
         return seeded
 
-    monkeypatch.setattr(site_search.BundleCache, "seed", recorded_seed)
+    monkeypatch.setattr(pagefind_bundle.BundleCache, "seed", recorded_seed)
     chronicle = content / "chroniques" / "la-juste-mesure.md"
     chronicle.write_text(chronicle.read_text(encoding="utf-8") + "\nUn mot nouveau : ornithorynque.\n", encoding="utf-8")
     runs.clear()
@@ -116,7 +118,7 @@ def test_a_rebuild_that_only_publishes_a_comment_reuses_the_search_bundle(tmp_pa
 def test_the_digest_leaves_out_only_the_discussion():
     page = (b'<main><h1>Titre</h1><p>Texte.</p><section class="discussion" id="discussion"><h2>Rejoindre</h2>'
             b'<section id="isso-thread"><div>%s</div></section></section></main>')
-    cut = site_search._without_elements
+    cut = pagefind_bundle._without_elements
     assert cut(page % b"Un avis.", ["discussion"]) == cut(page % b"Un autre avis, plus long.", ["discussion"])
     assert b"Texte." in cut(page % b"", ["discussion"])
     assert cut(page.replace(b"Texte.", b"Autre."), ["discussion"]) != cut(page, ["discussion"])
@@ -125,7 +127,7 @@ def test_the_digest_leaves_out_only_the_discussion():
         return (b'<html lang="fr"><head><script>{"commentCount": %s}</script></head><body>' % count
                 + page % b"Un avis." + b"</body></html>")
 
-    root = site_search._root_element
+    root = pagefind_bundle._root_element
     assert root(whole(b"1"), "main") == root(whole(b"2"), "main")
     assert root(whole(b"1"), "main").startswith(b'<html lang="fr"><main><h1>Titre')
     assert root(whole(b"1"), "#contenu") == whole(b"1")
@@ -135,10 +137,9 @@ def test_pagefind_failing_in_the_background_fails_the_build_and_publishes_nothin
     import pytest
 
     from publish.build import BuildError
-    from support import build_prod
 
     monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
-    monkeypatch.setattr(site_search, "pagefind_executable", lambda: "/bin/false")
+    monkeypatch.setattr(pagefind_bundle, "pagefind_executable", lambda: "/bin/false")
     with pytest.raises(BuildError) as failure:
         build_prod(tmp_path / "output")
     assert any("Pagefind could not index the site (exit 1)" in problem for problem in failure.value.problems)
@@ -150,20 +151,19 @@ def test_the_meta_index_is_read_as_cbor():
     # ["1.5.2", [["fr_abc", 263]], 1.5, {"k": h'00'}]: text, arrays, a two-byte integer, a float, a map, bytes.
     data = bytes.fromhex("84" "65") + b"1.5.2" + bytes.fromhex("81" "82" "66") + b"fr_abc" + bytes.fromhex(
         "190107" "f93e00" "a1" "61") + b"k" + bytes.fromhex("4100")
-    assert site_search._cbor_strings(data) == {"1.5.2", "fr_abc", "k"}
+    assert pagefind_bundle._cbor_strings(data) == {"1.5.2", "fr_abc", "k"}
     import pytest
 
     with pytest.raises(ValueError):
-        site_search._cbor_strings(data[:-1])  # a byte string cut short
+        pagefind_bundle._cbor_strings(data[:-1])  # a byte string cut short
     with pytest.raises(ValueError):
-        site_search._cbor_strings(bytes.fromhex("9f"))  # indefinite lengths: not Pagefind's
+        pagefind_bundle._cbor_strings(bytes.fromhex("9f"))  # an array of indefinite length, never closed
 
 
 def test_an_index_pagefind_could_not_be_sorted_from_is_made_afresh(tmp_path, monkeypatch):
     """Should a later Pagefind write its meta index otherwise, the reused files are dropped, not guessed at."""
     import shutil
 
-    from support import ROOT, build_prod
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -176,7 +176,7 @@ def test_an_index_pagefind_could_not_be_sorted_from_is_made_afresh(tmp_path, mon
     def unreadable(data):
         raise ValueError("a meta index of another format")
 
-    monkeypatch.setattr(site_search, "_cbor_strings", unreadable)
+    monkeypatch.setattr(pagefind_bundle, "_cbor_strings", unreadable)
     edited = build_prod(tmp_path / "edited", PATH=str(content))
     monkeypatch.delenv("ZOHE_CACHE_PATH")
     assert _bundle(build_prod(tmp_path / "fresh", PATH=str(content))) == _bundle(edited)

@@ -3,12 +3,10 @@
 from pathlib import Path
 import random
 import re
-import sys
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
+import support  # noqa: F401  (imports publish, which puts plugins/ on sys.path)
 
 from french_typography.settings import DEFAULTS  # noqa: E402
 from french_typography.typography import _TOKEN, Typographer  # noqa: E402

@@ -1,0 +1,120 @@
+"""Each Pelican internal that plugins/pelican_internals.py relies on is still there and behaves as used.
+
+A Pelican (or pelican-sitemap) upgrade that renames or changes one fails here,
+naming it, instead of a build going quietly wrong.
+"""
+
+from datetime import datetime
+import inspect
+import logging
+
+from pelican.contents import Article, Content
+from pelican.generators import ArticlesGenerator
+from pelican.log import LimitFilter
+from pelican.readers import Readers
+from pelican.settings import DEFAULT_CONFIG
+
+import support  # noqa: F401  (imports publish, which puts plugins/ on sys.path)
+
+import pelican_internals  # noqa: E402
+
+
+def _article(body="<p>Avant</p>", **metadata):
+    settings = {**DEFAULT_CONFIG, "SITEURL": ""}
+    metadata = {"title": "Titre", "date": datetime(2026, 1, 2), **metadata}
+    return Article(body, metadata=metadata, settings=settings, source_path="/tmp/a.md")
+
+
+def test_the_body_is_what_pelican_renders_once_its_memo_is_forgotten():
+    article = _article()
+    assert pelican_internals.body(article) == "<p>Avant</p>"
+    assert article.content == "<p>Avant</p>"  # now memoized by Pelican
+    pelican_internals.set_body(article, "<p>Après</p>")
+    assert article.content == "<p>Avant</p>", "Pelican no longer memoizes content: simplify forget_rendered"
+    pelican_internals.forget_rendered(article)
+    assert article.content == "<p>Après</p>"
+
+
+def test_the_summary_set_is_the_one_pelican_keeps_when_it_refreshes_links():
+    article = _article(summary="<p>Résumé brut</p>")
+    article.metadata["summary"] = "<p>Résumé corrigé</p>"
+    pelican_internals.set_summary(article, "<p>Résumé corrigé</p>")
+    article.refresh_metadata_intersite_links()  # as Pelican does once every document is read
+    pelican_internals.forget_rendered(article)
+    assert article.summary == "<p>Résumé corrigé</p>"
+
+
+def test_forgetting_every_rendered_document_empties_pelicans_memo():
+    article = _article()
+    assert article.content and article.summary
+    assert (article, article.get_siteurl()) in vars(Content)["get_content"].cache
+    pelican_internals.forget_rendered()
+    assert not vars(Content)["get_content"].cache and not vars(Content)["get_summary"].cache
+
+
+def test_a_warning_logged_once_is_logged_again_once_forgotten():
+    # Pelican makes every logger created after its import filter repeats (its LimitLogger).
+    logger = logging.getLogger("tests.pelican_internals")
+    assert any(isinstance(kept, LimitFilter) for kept in logger.filters)
+    records = []
+
+    class Kept(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Kept()
+    logger.addHandler(handler)
+    try:
+        logger.warning("Même avertissement")
+        logger.warning("Même avertissement")
+        assert len(records) == 1, "Pelican's LimitFilter no longer drops a repeated warning"
+        pelican_internals.forget_logged_warnings()
+        logger.warning("Même avertissement")
+        assert len(records) == 2
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_pelican_sitemap_dates_listing_pages_by_its_generators_now():
+    from pelican.plugins.sitemap import sitemap
+
+    assert isinstance(sitemap.generator, sitemap.SitemapGenerator)
+    assert isinstance(sitemap.generator.now, datetime)
+    assert "self.now" in inspect.getsource(sitemap.SitemapGenerator), "pelican-sitemap no longer dates pages by `now`"
+    when = datetime(2026, 3, 4, 5, 6)
+    pelican_internals.date_sitemap_listings(when)
+    assert sitemap.generator.now == when
+
+
+def test_a_document_is_read_again_and_written_alone_as_its_generator_does():
+    """The calls behind the preview's edited page (tests/test_preview.py checks the result)."""
+    parameters = inspect.signature(Readers.read_file).parameters
+    for name in ("base_path", "path", "content_class", "context", "preread_signal", "preread_sender",
+                 "context_signal", "context_sender"):
+        assert name in parameters, f"Readers.read_file lost its {name} parameter"
+    for step in ("generate_articles", "generate_drafts"):
+        assert list(inspect.signature(getattr(ArticlesGenerator, step)).parameters) == ["self", "write"]
+
+
+def test_urls_are_computed_once_only_while_the_build_writes():
+    from pelican import signals
+    from pelican.urlwrappers import Tag, URLWrapper
+
+    assert list(inspect.signature(Content.get_url_setting).parameters) == ["self", "key"]
+    assert list(inspect.signature(URLWrapper._from_settings).parameters) == ["self", "key", "get_page_name"]
+    for name, keywords in (("url", {"key": "URL"}), ("save_as", {"key": "SAVE_AS"}),
+                           ("page_name", {"key": "URL", "get_page_name": True})):
+        getter = vars(URLWrapper)[name].fget  # a partial of _from_settings, rebuilt while memoized
+        assert getter.func is URLWrapper._from_settings and getter.keywords == keywords, name
+    originals = vars(Content)["get_url_setting"], vars(URLWrapper)["url"]
+    article = _article(slug="titre")
+    tag = Tag("mot", settings={**DEFAULT_CONFIG, "SITEURL": ""})
+    with pelican_internals.memoized_urls():
+        assert article.url == "titre.html" and pelican_internals.MEMO not in vars(article)
+        signals.all_generators_finalized.send([])
+        assert article.url == "titre.html" and tag.url == "tag/mot.html"
+        assert pelican_internals.MEMO in vars(article) and pelican_internals.MEMO in vars(tag)
+        article.settings = {**article.settings, "ARTICLE_URL": "autre/{slug}/"}
+        assert article.url == "titre.html", "computed once"
+    assert (vars(Content)["get_url_setting"], vars(URLWrapper)["url"]) == originals
+    assert article.url == "autre/titre/", "Pelican's own code again outside the build"
