@@ -85,6 +85,20 @@ def date_sitemap_listings(when):
     sitemap.generator.now = when
 
 
+def forget_sitemap_pages():
+    """Start pelican-sitemap's one generator afresh, as its `finalized` receiver does after writing.
+
+    A build that raises (Pelican refuses to write two documents to one file) never sends
+    `finalized`: the generator then kept that build's Pelican as "the main one" and its
+    queued pages, so every later build of the process (the preview, the tests) wrote no
+    sitemap and kept the failed build's documents alive. Every build starts with this.
+    """
+    from pelican.plugins.sitemap import sitemap
+
+    sitemap.generator._main_pelican = None
+    sitemap.generator.page_queue = []
+
+
 # ---------------------------------------------------------------- the live preview's edited page
 # The preview shows an edited chronicle by rendering its page alone from the generators the
 # last full build left behind: tests/test_preview.py measures it against the full build.

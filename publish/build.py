@@ -121,6 +121,7 @@ def build(prod=False, output=None, overrides=None, generators=None):
         collector.base = os.path.dirname(os.path.abspath(settings["PATH"]))
         settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
         forget_plugins()
+        pelican_internals.forget_sitemap_pages()
         progress.report_reading()
         if generators is not None:
             signals.all_generators_finalized.connect(generators.extend, weak=False)

@@ -159,7 +159,7 @@ def test_an_edit_of_the_settings_or_a_plugin_gets_a_reader_cache_of_its_own(tmp_
 
     from publish import content_cache
 
-    for source in ["pelicanconf.py", "publishconf.py", "plugins/zohe_checks/zohe_checks.py"]:
+    for source in ["pelicanconf.py", "publishconf.py", "metadata_keys.py", "plugins/zohe_checks/zohe_checks.py"]:
         (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / source, tmp_path / source)
     first = content_cache.folder("cache", root=tmp_path)

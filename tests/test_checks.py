@@ -138,6 +138,17 @@ def test_two_documents_claiming_one_url(content):
     assert "chroniques/twin.md" in message
 
 
+def test_a_build_after_one_pelican_stopped_writes_its_sitemap(content, tmp_path):
+    """Pelican raised on the twins before `finalized`: pelican-sitemap must not keep that build as its own."""
+    write_chronicle(content, GOOD)
+    write_chronicle(content, GOOD.replace("Title: Une chronique", "Title: Une autre"), "twin.md")
+    with pytest.raises(BuildError):
+        build_copy(content)
+    (content / "chroniques" / "twin.md").unlink()
+    output = build_copy(content, tmp_path / "site")
+    assert "chroniques/une-chronique-de-test/" in (output / "sitemap.xml").read_text(encoding="utf-8")
+
+
 def test_any_pelican_warning_fails(content):
     # Pelican only warns when {filename} points at a static file; we refuse it.
     (content / "images").mkdir(exist_ok=True)

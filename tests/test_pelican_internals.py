@@ -86,6 +86,17 @@ def test_pelican_sitemap_dates_listing_pages_by_its_generators_now():
     assert sitemap.generator.now == when
 
 
+def test_pelican_sitemap_forgets_a_build_only_when_it_finalizes():
+    """What forget_sitemap_pages resets is what pelican-sitemap's own `finalize` resets."""
+    from pelican.plugins.sitemap import sitemap
+
+    source = inspect.getsource(sitemap.SitemapGenerator.finalize)
+    assert "self._main_pelican = None" in source and "self.page_queue = []" in source
+    sitemap.generator._main_pelican, sitemap.generator.page_queue = object(), [("x.html", None)]
+    pelican_internals.forget_sitemap_pages()
+    assert sitemap.generator._main_pelican is None and sitemap.generator.page_queue == []
+
+
 def test_a_document_is_read_again_and_written_alone_as_its_generator_does():
     """The calls behind the preview's edited page (tests/test_preview.py checks the result)."""
     parameters = inspect.signature(Readers.read_file).parameters
