@@ -113,6 +113,15 @@ class Server(gunicorn_server.Gunicorn):
     def client(self, origin=SITE):
         return Client(self.base, origin)
 
+    def spoil_database(self):
+        """Overwrite the database with bytes SQLite cannot read, with its WAL and shared memory gone.
+
+        Only before any worker has the database open (comments.wsgi.release_database).
+        """
+        self.dbpath.write_bytes(b"ceci n'est pas une base SQLite" * 200)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.dbpath}{suffix}").unlink(missing_ok=True)
+
     def conf(self):
         """The server's configuration as comments.settings loads it (for CLI functions)."""
         return settings.load(self.config, environ={"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD})
