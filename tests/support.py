@@ -126,6 +126,20 @@ class Sink:
                 self.arrived.wait(remaining)
 
 
+@contextlib.contextmanager
+def smtp_sink():
+    """A real aiosmtpd server on a free loopback port, for as long as the block lasts: yields (port, Sink)."""
+    from aiosmtpd.controller import Controller
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, sink
+    finally:
+        controller.stop()
+
+
 # A moderation link alone on its line, as comments.mail writes it: one inside the quoted
 # comment text, or after "Auteur :", is a commenter's, not the mail's.
 MODERATION_LINK = re.compile(r"\S+/id/\d+/(activate|delete)/\S+")
