@@ -16,6 +16,9 @@ import sys
 import threading
 import time
 
+from bs4 import BeautifulSoup
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -126,6 +129,20 @@ class Sink:
                 self.arrived.wait(remaining)
 
 
+@contextlib.contextmanager
+def smtp_sink():
+    """A real aiosmtpd server on a free loopback port, for as long as the block lasts: yields (port, Sink)."""
+    from aiosmtpd.controller import Controller
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, sink
+    finally:
+        controller.stop()
+
+
 # A moderation link alone on its line, as comments.mail writes it: one inside the quoted
 # comment text, or after "Auteur :", is a commenter's, not the mail's.
 MODERATION_LINK = re.compile(r"\S+/id/\d+/(activate|delete)/\S+")
@@ -154,3 +171,73 @@ Slug: sans-titre
 
 Le texte est là, le titre non.
 """
+
+
+# Baked comments: one chronicle's thread in a database Isso's own code writes, for the
+# tests of the comment feed, the baked page and the database the build reads.
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+URI = "/chroniques/la-juste-mesure/"
+HOSTILE_TEXT = (
+    '<script>alert("x")</script> <img src=x onerror=alert(1)> '
+    "[clic](javascript:alert(1)) ![i](data:text/html,<script>alert(1)</script>)"
+)
+
+
+def make_isso_database(path):
+    """An Isso database written by Isso's own code: approved, pending, deleted and hostile comments."""
+    from isso import config
+    from isso.db import SQLite3
+
+    conf = config.load(config.default_file(), str(ROOT / "comments" / "isso.cfg"))
+    conf.set("general", "dbpath", str(path))
+    db = SQLite3(str(path), conf)
+    db.threads.new(URI, "La juste mesure")
+    start = time.time() - 3600
+
+    def add(text, author, parent=None, mode=1, website=None, offset=0):
+        comment = db.comments.add(
+            URI,
+            {
+                "text": text,
+                "author": author,
+                "email": f"{author.lower()[:5]}@exemple.fr",
+                "website": website,
+                "parent": parent,
+                "mode": mode,
+                "remote_addr": "127.0.0.0",
+                "created": start + offset,
+            },
+        )
+        return comment["id"]
+
+    first = add("Un **premier** avis.", "Pauline", offset=1)
+    add("Une réponse à Pauline.", "Jean", parent=first, offset=2)
+    add("En attente de modération.", "Attente", mode=2, offset=3)
+    doomed = add("Ce message sera supprimé.", "Supprime", offset=4)
+    add("Réponse au message supprimé.", "Orphelin", parent=doomed, offset=5)
+    db.comments.delete(doomed)  # has a reply: Isso keeps it as mode 4
+    add(HOSTILE_TEXT, '<b onmouseover="alert(1)">Hacker</b>', website="javascript:alert(1)", offset=6)
+    return db
+
+
+@pytest.fixture(scope="module", name="site")
+def baked_site(tmp_path_factory):
+    """A production build of the site with the comments of make_isso_database baked in (fixture `site`)."""
+    base = tmp_path_factory.mktemp("baked")
+    database = base / "comments.db"
+    make_isso_database(database)
+    return build_prod(base / "output", BAKED_COMMENTS={"database": database})
+
+
+APPROVED_AUTHORS = ["Pauline", "Jean", "Orphelin", '<b onmouseover="alert(1)">Hacker</b>']
+
+
+def baked_page(site, path="chroniques/la-juste-mesure/index.html"):
+    """A page of the built ``site``, parsed: by default the chronicle with the baked comments."""
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def baked_thread(site):
+    """The baked discussion of that chronicle: what a reader sees without JavaScript."""
+    return baked_page(site).select_one("#isso-thread")

@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.gunicorn_server import Gunicorn, write_config
-from support import ROOT, free_port, serve_directory
-from test_baked_comments import make_isso_database
+from support import ROOT, free_port, make_isso_database, serve_directory
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
 APPROVED = {"isso-1": "Pauline", "isso-2": "Jean", "isso-5": "Orphelin", "isso-6": '<b onmouseover="alert(1)">Hacker</b>'}

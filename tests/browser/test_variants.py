@@ -13,27 +13,16 @@ from support import serve_directory
 
 from .conftest import ROOT
 
-DRAFT = """Title: Une chronique en chantier
-Date: 2023-04-02 09:00
-Author: Jean & Nathalie
-Category: Les Chroniques de Zôhé
-Slug: en-chantier
-Status: draft
-Summary: Un brouillon que seul l’aperçu montre.
+def chronicle(title, date, slug, switch, summary, body):
+    """A chronicle's Markdown source by Jean & Nathalie; ``switch`` is one more metadata line."""
+    return (f"Title: {title}\nDate: {date}\nAuthor: Jean & Nathalie\nCategory: Les Chroniques de Zôhé\n"
+            f"Slug: {slug}\n{switch}\nSummary: {summary}\n\n{body}\n")
 
-Pas encore prête.
-"""
 
-QUIET = """Title: Une chronique sans discussion
-Date: 2023-01-10 09:00
-Author: Jean & Nathalie
-Category: Les Chroniques de Zôhé
-Slug: sans-discussion
-Comments: off
-Summary: Une chronique dont l’auteur a fermé les commentaires.
-
-Celle-ci se lit en silence.
-"""
+DRAFT = chronicle("Une chronique en chantier", "2023-04-02 09:00", "en-chantier", "Status: draft",
+                  "Un brouillon que seul l’aperçu montre.", "Pas encore prête.")
+QUIET = chronicle("Une chronique sans discussion", "2023-01-10 09:00", "sans-discussion", "Comments: off",
+                  "Une chronique dont l’auteur a fermé les commentaires.", "Celle-ci se lit en silence.")
 
 
 # Approved comments per thread: 3 and 1, to see both French plural forms.

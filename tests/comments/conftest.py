@@ -4,17 +4,14 @@ import re
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
-
-from isso_support import Server, Sink, free_port
+from isso_support import Server
+import support
 
 @pytest.fixture(scope="session")
 def smtp_sink():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, sink
-    controller.stop()
+    """The comment servers' moderation e-mails arrive here: (port, sink)."""
+    with support.smtp_sink() as port_and_sink:
+        yield port_and_sink
 
 
 @pytest.fixture(scope="session")

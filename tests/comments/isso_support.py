@@ -5,10 +5,12 @@ share that name and shadow one another.
 """
 
 import html
+import itertools
 import http.client
 import json
 import re
 from pathlib import Path
+import sqlite3
 from urllib.parse import urlsplit
 
 
@@ -113,6 +115,15 @@ class Server(gunicorn_server.Gunicorn):
     def client(self, origin=SITE):
         return Client(self.base, origin)
 
+    def spoil_database(self):
+        """Overwrite the database with bytes SQLite cannot read, with its WAL and shared memory gone.
+
+        Only before any worker has the database open (comments.wsgi.release_database).
+        """
+        self.dbpath.write_bytes(b"ceci n'est pas une base SQLite" * 200)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.dbpath}{suffix}").unlink(missing_ok=True)
+
     def conf(self):
         """The server's configuration as comments.settings loads it (for CLI functions)."""
         return settings.load(self.config, environ={"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD})
@@ -136,3 +147,37 @@ def mailed_links(sink, server, comment_id, text):
     paths = {action: link[len(server.base):] for action, link in links.items()}
     paths["edit"] = paths["activate"].replace("/activate/", "/edit/")
     return paths
+
+
+_addresses = itertools.count(1)
+
+
+def visitor():
+    """A distinct client address (loopback is a trusted proxy in the test configuration)."""
+    return {"X-Forwarded-For": f"198.51.100.{next(_addresses)}"}
+
+
+def thread_texts(client, uri):
+    """The texts of the thread's comments, as a reader's page asks for them."""
+    return [c["text"] for c in client.thread(uri).json()["replies"]]
+
+
+def login(client, password, headers):
+    """Post the admin login form with ``password``, from the address in ``headers`` (see visitor)."""
+    return client.post("/login/", body=f"password={password}",
+                       headers={"Content-Type": "application/x-www-form-urlencoded", **headers})
+
+
+def insert_as_isso_import(dbpath, uri, websites):
+    """Rows as `isso import` writes them: straight into the database, nothing checked."""
+    con = sqlite3.connect(dbpath)
+    with con:
+        con.execute("INSERT OR IGNORE INTO threads (uri, title) VALUES (?, 'Importé')", (uri,))
+        for website in websites:
+            con.execute(
+                "INSERT INTO comments (tid, parent, created, mode, remote_addr, text, author, email, website, voters)"
+                " SELECT id, NULL, strftime('%s', 'now'), 2, '127.0.0.0', 'Importé', 'Importé', NULL, ?, x'00'"
+                " FROM threads WHERE uri = ?",
+                (website, uri),
+            )
+    con.close()

@@ -1,6 +1,5 @@
 """Error answers in French, against the real server: Isso's reasons, werkzeug's pages, and an exception nobody expected."""
 
-import os
 
 import pytest
 
@@ -47,11 +46,7 @@ def test_a_browser_gets_a_french_page(server):
 def test_an_unexpected_error_is_logged_and_answered_in_french_without_detail(tmp_path):
     """A database gone bad under a running server: the reader gets a French 500, the log the traceback."""
     with Server(tmp_path) as server:
-        # No worker has the database open yet (comments.wsgi.release_database).
-        server.dbpath.write_bytes(b"ceci n'est pas une base SQLite" * 200)
-        for suffix in ("-wal", "-shm"):
-            if os.path.exists(f"{server.dbpath}{suffix}"):
-                os.remove(f"{server.dbpath}{suffix}")
+        server.spoil_database()
         r = server.client().get("/?uri=/chroniques/base-abimee/")
         assert r.status == 500
         assert r.header("Content-Language") == "fr"

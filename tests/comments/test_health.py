@@ -81,11 +81,7 @@ def test_the_health_units_are_valid_systemd_units(tmp_path):
 
 def test_a_database_gone_bad_is_unhealthy(tmp_path):
     with Server(tmp_path) as server:
-        # No worker has the database open yet (comments.wsgi.release_database).
-        server.dbpath.write_bytes(b"ceci n'est pas une base SQLite" * 200)
-        for suffix in ("-wal", "-shm"):
-            if os.path.exists(f"{server.dbpath}{suffix}"):
-                os.remove(f"{server.dbpath}{suffix}")
+        server.spoil_database()
         r = server.client().get("/health")
         assert r.status == 503
         assert r.json() == {"message": health.MESSAGES["database"]}

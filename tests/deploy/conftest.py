@@ -11,7 +11,7 @@ import time
 import pytest
 from invoke import Context
 
-from support import ROOT, Sink, free_port
+from support import ROOT, free_port, smtp_sink
 from deploy import releases, settings
 from deploy import tasks as deploy_tasks
 
@@ -124,13 +124,8 @@ def published(tmp_path_factory, served_port):
 @pytest.fixture(scope="session")
 def moderation_mail():
     """A real SMTP sink on loopback: (port, sink) receiving the comment server's moderation e-mails."""
-    from aiosmtpd.controller import Controller
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, sink
-    controller.stop()
+    with smtp_sink() as port_and_sink:
+        yield port_and_sink
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,20 @@ def test_a_build_past_its_time_limit_is_stopped_naming_the_file_and_frees_the_lo
     assert (site.webroot / "current" / "chroniques" / "crochets" / "index.html").is_file()
 
 
+def push_refusing_a_link(site, tip, refusal):
+    """Push ``tip``: the hook takes it as the main branch's tip, says ``refusal`` alone about symbolic
+    links, with no traceback, and the live site stays as it was. The push's output."""
+    live = site.current()
+    result = site.push()
+    assert result.returncode == 0, result.stdout
+    assert site.main_tip() == tip
+    lines = [line.rstrip() for line in result.stdout.splitlines() if "lien symbolique" in line]
+    assert lines == [refusal], result.stdout
+    assert "Traceback" not in result.stdout
+    assert site.current() == live
+    return result.stdout
+
+
 def test_a_symbolic_link_out_of_the_repository_is_named_in_one_french_line(make_site):
     site = make_site()
     assert site.push().returncode == 0
@@ -82,29 +96,21 @@ def test_a_symbolic_link_out_of_the_repository_is_named_in_one_french_line(make_
     os.symlink("/etc/passwd", site.work / "content" / "chroniques" / "passwd.md")
     os.symlink("../../README.md", site.work / "content" / "pages" / "lisez-moi.md")
     linked = site.commit(site.work, "Two symbolic links")
-    result = site.push()
-    assert result.returncode == 0, result.stdout
-    assert site.main_tip() == linked
-    lines = [line.rstrip() for line in result.stdout.splitlines() if "lien symbolique" in line]
-    assert lines == [
+    output = push_refusing_a_link(
+        site, linked,
         "remote: Zôhé : content/chroniques/passwd.md\u00a0: lien symbolique vers un fichier hors du dépôt "
-        "(/etc/passwd), refusé\u202f; mettez à sa place le fichier lui-même. Le site en ligne n’a pas changé."
-    ], result.stdout
-    assert "Traceback" not in result.stdout and "root:" not in result.stdout
-    assert site.current() == live
+        "(/etc/passwd), refusé\u202f; mettez à sa place le fichier lui-même. Le site en ligne n’a pas changé.",
+    )
+    assert "root:" not in output
 
     # The link that stays inside the repository is the build's to refuse, in one line too.
     os.unlink(site.work / "content" / "chroniques" / "passwd.md")
     inside = site.commit(site.work, "One symbolic link left")
-    result = site.push()
-    assert result.returncode == 0, result.stdout
-    assert site.main_tip() == inside
-    lines = [line.rstrip() for line in result.stdout.splitlines() if "lien symbolique" in line]
-    assert lines == [
+    push_refusing_a_link(
+        site, inside,
         "remote: ERROR: content/pages/lisez-moi.md\u00a0: lien symbolique refusé (la construction n’en suit aucun)"
-        "\u202f; mettez à sa place le fichier lui-même"
-    ], result.stdout
-    assert "Traceback" not in result.stdout
+        "\u202f; mettez à sa place le fichier lui-même",
+    )
     assert site.current() == live
 
 
