@@ -47,4 +47,6 @@ def test_a_killed_build_names_the_file_it_was_reading(tmp_path):
     entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     readers = {entry["pid"] for entry in entries if entry["reading"] == STUCK}
     assert readers == {build.pid}  # the build reads in its own process
-    assert {entry["reading"] for entry in entries} >= {"content/chroniques/la-juste-mesure.md", STUCK}
+    # Named as the other build errors name files; which others were read first depends on
+    # the order the folder lists them in, one process reading one file after another.
+    assert all(entry["reading"].startswith("content/") for entry in entries)
