@@ -16,7 +16,11 @@ change goes:
 - `hugo/`: the Hugo layout built beside ours.
 """
 
+# The plugins' shared modules (built_site, pagefind_bundle, approved_comments…) sit in plugins/,
+# which importing publish puts on sys.path.
 from pathlib import Path
+
+import publish  # noqa: F401
 
 # Figures from one run are compared with each other as ratios (these machines are shared
 # and noisy); absolute numbers are reported for the record only.

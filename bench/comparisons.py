@@ -7,7 +7,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import publish  # noqa: F401  (puts plugins/ on sys.path for the two modules below)
 import pagefind_bundle
 from site_search.settings import get_settings
 

@@ -33,7 +33,6 @@ class ThreadCache:
         self.lock = threading.Lock()
         self.generation = None
         self.entries = {}
-        self.hits = self.misses = 0
 
     def key(self, environ):
         method = environ.get("REQUEST_METHOD")
@@ -59,10 +58,8 @@ class ThreadCache:
                 self.generation = generation
             entry = self.entries.get(key)
         if entry is not None:
-            self.hits += 1
             return self.replay(entry, environ, start_response)
 
-        self.misses += 1
         status, headers, body = web.call_buffered(self.app, environ)
         if status.startswith("200") and not web.header(headers, "Set-Cookie"):
             kept = [(k, v) for k, v in headers if k.lower() not in NOT_REPLAYED]

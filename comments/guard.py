@@ -16,14 +16,12 @@ says when to retry, and nothing about anyone else. Isso's own guard is off
 """
 
 import configparser
-import json
 import math
 import time
-from ipaddress import ip_address, ip_network
 
 from werkzeug.wrappers import Request
 
-from comments import settings, web
+from comments import settings, validation, web
 
 # Isso's meaning of ``ratelimit``: posts per minute.
 RATE_WINDOW = 60
@@ -45,24 +43,6 @@ def delay(seconds):
     else:
         unit, n = "heure", math.ceil(seconds / 3600)
     return f"{n}\u00a0{unit}{'s' if n > 1 else ''}"
-
-
-def counted_address(address):
-    """The address a limit counts: the client's IPv4 address, or its IPv6 /64.
-
-    One subscriber holds a whole IPv6 /64 and may change address within it at will
-    (privacy extensions do so daily), so counting single IPv6 addresses would limit
-    nothing. IPv4 is counted per address: a neighbour in the same /24 is someone else.
-    """
-    try:
-        parsed = ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        if parsed.ipv4_mapped:
-            return str(parsed.ipv4_mapped)
-        return str(ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
 
 
 def direct_reply_window(conf):
@@ -92,15 +72,12 @@ class PostLimits:
             return self.app(environ, start_response)
         # The thread as Isso's view reads it; without one, Isso refuses the post itself.
         uri = Request(environ).args.get("uri")
-        body = web.read_body(environ)
-        try:
-            data = json.loads(body or b"")
-        except ValueError:
-            data = None
-        if uri is None or not isinstance(data, dict):
-            return self.app(environ, start_response)  # comments.hardening refuses these first
+        # Parsed and checked to be an object by comments.validation, outside this layer.
+        data = environ[validation.PARSED_BODY]
+        if uri is None:
+            return self.app(environ, start_response)  # Isso refuses it
 
-        address = counted_address(web.client_address(environ, self.trusted_proxies))
+        address = web.counted_address(web.client_address(environ, self.trusted_proxies))
         now = self.clock()
         parent = data.get("parent")
         # As Isso's view will store it: a parent that is not a comment of this thread

@@ -25,13 +25,12 @@ from isso.utils.hash import sha1
 from itsdangerous import BadSignature
 from werkzeug.wrappers import Request
 
-from comments import commenter, moderation_links, pages, settings, store as stores, validation, web
+from comments import admin, commenter, moderation_links, pages, settings, store as stores, validation, web
 
 # Isso's admin page and moderation links post from Isso's own pages, not with JSON:
 # the login form and the e-mail links' pages (comments.moderation_pages) post a form,
 # the admin buttons send an empty body, the admin edit button sends JSON as text/plain. Everything else (the
 # embed script's API) always sends application/json.
-LOGIN_PATH = re.compile(r"^/login/$")
 WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
 
 COMMENT_PATH = re.compile(r"^/id/(\d+)$")
@@ -257,7 +256,7 @@ class RequestGuard:
         if not self.origin_allowed(environ):
             return "403 Forbidden", "forbidden_origin"
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if method == "POST" and LOGIN_PATH.match(path):
+        if method == "POST" and path == admin.LOGIN_PATH:
             if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 return "403 Forbidden", "form_required"
             return None

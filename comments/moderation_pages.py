@@ -38,7 +38,6 @@ RESULTS = {
     ("activate", False): ("Commentaire publié", "Le commentaire est publié."),
     ("activate", True): ("Commentaire déjà publié", "Ce commentaire était déjà publié."),
     ("delete", False): ("Commentaire supprimé", "Le commentaire est supprimé."),
-    ("delete", True): ("Commentaire supprimé", "Le commentaire est supprimé."),
 }
 MISSING = (
     "Commentaire introuvable",

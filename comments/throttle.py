@@ -7,7 +7,7 @@ by the number of workers.
 
 import time
 
-from comments import settings, web
+from comments import admin, settings, web
 
 MAX_FAILURES = 5
 WINDOW = 15 * 60
@@ -24,10 +24,11 @@ class LoginThrottle:
         self.clock = clock
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") != "POST" or web.route_path(environ) != "/login/":
+        if environ.get("REQUEST_METHOD") != "POST" or web.route_path(environ) != admin.LOGIN_PATH:
             return self.app(environ, start_response)
 
-        address = web.client_address(environ, self.trusted_proxies)
+        # As the limits on posting count: one IPv6 subscriber holds a whole /64.
+        address = web.counted_address(web.client_address(environ, self.trusted_proxies))
         now = self.clock()
         until = self.store.lockout_until(address, now)
         if until:

@@ -1,6 +1,7 @@
 """Small WSGI helpers shared by the comment server's middleware."""
 
 import io
+from ipaddress import ip_address, ip_network
 import json
 
 # Isso refuses larger bodies itself (isso.wsgi.Request.max_content_length).
@@ -26,6 +27,24 @@ def client_address(environ, trusted_proxies):
         if address not in trusted_proxies:
             return address
     return remote
+
+
+def counted_address(address):
+    """The address a limit counts (comments.guard, comments.throttle): the client's IPv4 address, or its IPv6 /64.
+
+    One subscriber holds a whole IPv6 /64 and may change address within it at will
+    (privacy extensions do so daily), so counting single IPv6 addresses would limit
+    nothing. IPv4 is counted per address: a neighbour in the same /24 is someone else.
+    """
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def read_body(environ):

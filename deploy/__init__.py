@@ -25,3 +25,9 @@ under the lock, deploy/publishing.py; the git hook, deploy/hook.py; the one comm
 (`invoke deploy.*`, which the hook and the systemd timer call too), deploy/tasks.py.
 nginx/ and systemd/ hold the server's configuration, the comment server's units among it.
 """
+
+# The plugins' shared modules (built_site, pagefind_bundle, approved_comments…) sit in plugins/,
+# which importing publish puts on sys.path.
+import publish  # noqa: F401
+
+

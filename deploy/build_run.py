@@ -3,7 +3,7 @@
 Python-Markdown is quadratic on some inputs (a line of 24,000 "[" took 67 s to read; 100 KB
 would take about twenty minutes), and the hook holds the publishing lock while it builds:
 meanwhile nothing could be published or rolled back. Past the limit (ZOHE_BUILD_TIME_LIMIT
-in deploy.env) the build's whole process group is killed (its reading pool and Pagefind
+in deploy.env) the build's whole process group is killed (Pagefind
 with it), the lock is freed, the live site stays, and publish/progress.py tells which file
 the build was reading.
 """

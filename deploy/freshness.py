@@ -10,7 +10,6 @@ the pushed commit's code, is the only writer, and the refresh its only reader.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import publish  # noqa: F401  (puts plugins/ on sys.path for the two modules below)
 from approved_comments import FINGERPRINT_FILE, fingerprint
 from chronicle_schedule import read_schedule
 

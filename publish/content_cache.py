@@ -30,7 +30,8 @@ def folder(base, *values, root=ROOT):
 
     key = hashlib.sha256(repr((pelican.__version__, markdown.__version__, *values)).encode())
     # A parsed document keeps the settings and the metadata keys it was read with.
-    for source in ["pelicanconf.py", "publishconf.py", "metadata_keys.py", *sorted(glob.glob("plugins/*/*.py", root_dir=root))]:
+    plugins = sorted(glob.glob("plugins/*.py", root_dir=root)) + sorted(glob.glob("plugins/*/*.py", root_dir=root))
+    for source in ["pelicanconf.py", "publishconf.py", "metadata_keys.py", *plugins]:
         key.update(source.encode() + b"\0" + (Path(root) / source).read_bytes())
     return str(Path(base) / (PREFIX + key.hexdigest()[:16]))
 

@@ -49,7 +49,7 @@ def _announced(reader_class, journal, base):
 
 
 def _write(journal, entry):
-    # One short append a line: the pool's processes write to the same file.
+    # One short append a line, so that a line is whole whenever the build is killed.
     with open(journal, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 

@@ -1,6 +1,7 @@
 """The health check systemd acts on: /health answers 200 only when a comment could be written now, and the command says so by its exit status."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,7 +76,9 @@ def test_the_health_units_are_valid_systemd_units(tmp_path):
                           "zohe-comments-health.timer"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and not run.stderr.strip(), run.stderr
     service = (DEPLOY / "zohe-comments-health.service").read_text(encoding="utf-8")
-    assert "ExecStart=/srv/zohe/app/.venv/bin/python -m comments.health\n" in service
+    # It asks the address gunicorn binds, whatever Isso's [server] listen says.
+    bind = re.search(r"--bind (\S+)", (DEPLOY / "zohe-comments.service").read_text(encoding="utf-8")).group(1)
+    assert f"ExecStart=/srv/zohe/app/.venv/bin/python -m comments.health http://{bind}/health\n" in service
     assert "systemctl --no-block restart zohe-comments.service" in service
 
 
