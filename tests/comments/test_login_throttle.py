@@ -1,5 +1,6 @@
 """The admin login against the real server: its cookie, and the throttle that locks an address out after five failures (comments.throttle)."""
 
+import secrets
 import sqlite3
 
 import pytest
@@ -69,3 +70,14 @@ def test_successful_login_resets_the_failure_count(moderated):
     for r in failures(client, address, 4):
         assert r.status == 200
     assert login(client, ADMIN_PASSWORD, address).status == 302
+
+
+def test_an_ipv6_client_is_counted_by_its_64_as_the_limits_count_it(moderated):
+    """One subscriber holds a whole /64 and may change address at will: five tries, not five per address."""
+    client = moderated.client(origin=moderated.base)
+    site, subnet = secrets.randbelow(0xffff), secrets.randbelow(0xfffe)
+    network, neighbour = f"2001:db8:{site:x}:{subnet:x}", f"2001:db8:{site:x}:{subnet + 1:x}"
+    for host in range(1, 6):
+        assert login(client, "mauvais", {"X-Forwarded-For": f"{network}::{host}"}).status == 200
+    assert login(client, "mauvais", {"X-Forwarded-For": f"{network}::6"}).status == 429
+    assert login(client, ADMIN_PASSWORD, {"X-Forwarded-For": f"{neighbour}::1"}).status == 302
