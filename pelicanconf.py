@@ -94,7 +94,15 @@ FEED_MAX_ITEMS = 20
 
 MARKDOWN = {
     "extension_configs": {
-        "markdown.extensions.extra": {},
+        "markdown.extensions.extra": {
+            # Python-Markdown's tooltip is English ("Jump back to footnote 1 in the text"). The
+            # typography plugin leaves attributes alone, so it is written typeset here.
+            "footnotes": {"BACKLINK_TITLE": "Revenir à l’appel de la note %d dans le texte"},
+            # A column's alignment as an attribute, which table_alignment turns into a class:
+            # the default inline style is blocked by the site's Content-Security-Policy.
+            "tables": {"use_align_attribute": True},
+        },
+        "table_alignment": {},
         "markdown.extensions.toc": {"permalink": False},
     },
     "output_format": "html5",
