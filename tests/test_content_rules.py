@@ -71,3 +71,15 @@ def test_an_aligned_column_gets_a_class_and_no_inline_style(content):
     assert "text-align" not in feed and 'class="align-right"' in feed.replace("&quot;", '"').replace("&lt;", "<")
     css = (ROOT / "theme" / "static" / "css" / "zohe.css").read_text(encoding="utf-8")
     assert "td.align-right { text-align: right; }" in css
+
+
+# ---------------------------------------------------------------- a YAML header
+
+
+def test_a_header_between_dashes_without_lists_is_still_read(content):
+    # Python-Markdown reads `key: value` lines after a first `---`: only YAML's lists are refused.
+    chronicle(content, "tirets.md", "---\n" + HEADER.format(
+        title="Entre tirets", date="2024-05-02 10:00", tags="économie, travail", slug="entre-tirets",
+    ).rstrip("\n") + "\n---\n\nLe texte.\n")
+    soup = page(built(content), "chroniques/entre-tirets")
+    assert [a.get_text() for a in soup.select(".tags a")] == ["économie", "travail"]

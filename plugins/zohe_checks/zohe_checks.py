@@ -25,6 +25,7 @@ from pelican.readers import MarkdownReader
 from built_site import broken_links, documents, output_file
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
+from . import front_matter
 from .settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ def check_metadata(instance):
     for key in get_settings(settings)["required_article_metadata"]:
         present = key in metadata or (key == "author" and "authors" in metadata)
         if not present or not str(metadata.get(key, metadata.get("authors", ""))).strip():
+            if front_matter.found(instance.source_path):
+                return  # what is missing is in a YAML header, already named by front_matter
             logger.error(
                 "%s: missing required metadata '%s'",
                 _display(instance.source_path, settings),
@@ -176,8 +179,12 @@ def check_markdown_sources(readers):
 def _checked(reader_class):
     class Checked(reader_class):
         def read(self, source_path):
+            # Before Pelican reads it: this names the mistake before anything that follows from it.
+            # Then nothing more is checked, for one line about that file.
+            yaml = front_matter.check(source_path, _display(source_path, self.settings))
             content, metadata = super().read(source_path)
-            check_source(source_path, content, metadata, self.settings)
+            if not yaml:
+                check_source(source_path, content, metadata, self.settings)
             return content, metadata
 
     # Pelican names a document's reader after its class ("MarkdownReader" -> "markdown").
