@@ -18,10 +18,14 @@ CONFIG = {
 def _build_or_exit(**kwargs):
     from publish.build import BuildError, build as run_build
 
+    notes = []
     try:
-        return run_build(**kwargs)
+        target = run_build(notes=notes, **kwargs)
     except BuildError as error:
         raise Exit(f"Build failed:\n{error}", code=1)
+    for note in notes:  # for authors: when each scheduled chronicle goes out
+        print(note)
+    return target
 
 
 @task

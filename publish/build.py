@@ -29,7 +29,7 @@ class BuildError(Exception):
 
 
 class Collector(logging.Handler):
-    """Keeps every record at WARNING or above logged by the thread that made it.
+    """Keeps every record at WARNING or above logged by the thread that made it, and its notes for authors.
 
     Only that thread's: the live preview builds on a worker thread while its web
     server logs a warning for each 404 it answers.
@@ -39,19 +39,26 @@ class Collector(logging.Handler):
     """
 
     def __init__(self):
+        import author_notes
         import pelican_internals
 
-        super().__init__(logging.WARNING)
+        super().__init__(logging.INFO)
         self.records = []
+        self.notes = []
+        self.notes_logger = author_notes.logger.name
         self.thread = threading.get_ident()
         # Pelican names files by their absolute path: shown from here, as the checks do.
         self.base = None
         pelican_internals.forget_logged_warnings()
 
     def filter(self, record):
-        return record.thread == self.thread and super().filter(record)
+        wanted = record.levelno >= logging.WARNING or record.name == self.notes_logger
+        return wanted and record.thread == self.thread and super().filter(record)
 
     def emit(self, record):
+        if record.levelno < logging.WARNING:
+            self.notes.append(record.getMessage())
+            return
         # Pelican logs "Could not process FILE" from inside its except block
         # without the exception unless DEBUG is on: keep the reason for the author.
         error = sys.exc_info()[1]
@@ -89,13 +96,15 @@ def load_settings(prod=False, overrides=None):
     return read_settings(str(SETTINGS_FILES[prod]), override=overrides or {})
 
 
-def build(prod=False, output=None, overrides=None, generators=None):
+def build(prod=False, output=None, overrides=None, generators=None, notes=None):
     """Build the site into `output` (the settings' OUTPUT_PATH by default).
 
     Raises BuildError, leaving `output` untouched, if anything was logged at
     warning level or above or if Pelican raised. A list given as `generators`
     receives Pelican's generators once they have built their context (the live
-    preview keeps them to render one edited document again on its own). Under the
+    preview keeps them to render one edited document again on its own); a list given as
+    `notes` receives the lines for authors that do not fail the build (plugins/author_notes.py),
+    when it succeeds. Under the
     publishing hook, each file it starts and ends reading is noted
     (publish/progress.py): a build stopped at its time limit is told which file held it.
     """
@@ -151,6 +160,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
         raise BuildError(collector.problems)
 
     _swap_into_place(staging, target)
+    if notes is not None:
+        notes.extend(collector.notes)
     if settings.get("CACHE_CONTENT"):
         content_cache.mark_used(settings["CACHE_PATH"])
     return target

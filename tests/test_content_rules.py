@@ -1,12 +1,16 @@
 """Content rules that shape what readers get, each through a real build of the real content plus a test chronicle."""
 
+from datetime import datetime, timedelta
 import shutil
+import subprocess
+import sys
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 import pytest
 
 from support import ROOT
-from publish.build import build
+from publish.build import BuildError, build
 
 HEADER = """Title: {title}
 Date: {date}
@@ -83,3 +87,68 @@ def test_a_header_between_dashes_without_lists_is_still_read(content):
     ).rstrip("\n") + "\n---\n\nLe texte.\n")
     soup = page(built(content), "chroniques/entre-tirets")
     assert [a.get_text() for a in soup.select(".tags a")] == ["économie", "travail"]
+
+
+# ---------------------------------------------------------------- chronicles dated in the future
+
+
+def test_the_build_task_says_when_each_scheduled_chronicle_goes_out(content, tmp_path):
+    """As `invoke build` and `invoke check` run it (tasks._build_or_exit), in a process of its own."""
+    from zohe_checks.schedule import when
+
+    soon = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=3, hours=1)).replace(minute=0, second=0,
+                                                                                       microsecond=0)
+    chronicle(content, "bientot.md", HEADER.format(title="Bientôt", date=f"{soon:%Y-%m-%d %H:%M}", tags="essai",
+                                                   slug="bientot") + "Le texte.\n")
+    chronicle(content, "brouillon.md", HEADER.format(title="Brouillon", date=f"{soon:%Y-%m-%d %H:%M}", tags="essai",
+                                                     slug="brouillon") + "Le texte.\n")
+    draft = content / "chroniques" / "brouillon.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("Slug:", "Status: draft\nSlug:"), encoding="utf-8")
+    script = (
+        "import tasks\n"
+        f"tasks._build_or_exit(prod=True, output={str(tmp_path / 'output')!r}, overrides={{'PATH': {str(content)!r}}})\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # One line, an information (the build passed): the chronicle its author keeps as a draft waits for no date.
+    assert [line for line in lines if "paraîtra" in line] == [
+        f"content/chroniques/bientot.md paraîtra dans 3 jours, le {when(soon)}"]
+    assert "INFO" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("date, expected", [
+    (datetime(2026, 12, 10, 10, 0), "jeudi 10 décembre 2026 à 10\u00a0h"),
+    (datetime(2027, 3, 1, 9, 30), "lundi 1er mars 2027 à 9\u00a0h\u00a030"),
+])
+def test_a_date_as_authors_read_it(date, expected):
+    from zohe_checks.schedule import when
+
+    assert when(date) == expected
+
+
+@pytest.mark.parametrize("written, now, meant", [
+    ("2099-03-01 10:00", "2028-06-01 00:00", 2029),  # a digit replaced
+    ("2207-03-01 10:00", "2026-12-03 00:00", 2027),  # two digits swapped
+    ("2028-01-01 10:00", "2026-12-03 00:00", 2027),  # 2026-01-01 is past
+    ("2099-03-01 10:00", "2026-12-03 00:00", None),  # 2029 would be refused too
+    ("2036-12-25 10:00", "2026-12-03 00:00", 2026),  # the earliest that passes
+])
+def test_the_year_an_author_likely_meant(written, now, meant):
+    from zohe_checks.schedule import meant_year
+
+    paris = ZoneInfo("Europe/Paris")
+    assert meant_year(datetime.fromisoformat(written).replace(tzinfo=paris),
+                      datetime.fromisoformat(now).replace(tzinfo=paris)) == meant
+
+
+def test_a_date_far_ahead_gets_the_likely_year_in_its_line(content):
+    """Through a real build: the hint is in the line, when one typo away puts the date within the year."""
+    meant = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=30)
+    typo = "3" + f"{meant:%Y}"[1:]  # 2027 -> 3027
+    date = f"{typo}-{meant:%m-%d} 10:00"
+    chronicle(content, "test.md", HEADER.format(title="Loin", date=date, tags="essai", slug="loin") + "Le texte.\n")
+    with pytest.raises(BuildError) as failure:
+        built(content)
+    assert f"content/chroniques/test.md, ligne 2\u00a0: la date {date} ferait paraître la chronique " in str(failure.value)
+    assert f"\u202f; {typo}\u00a0: vouliez-vous écrire {meant:%Y}\u202f?" in str(failure.value)

@@ -25,7 +25,7 @@ from pelican.readers import MarkdownReader
 from built_site import broken_links, documents, output_file
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
-from . import front_matter
+from . import front_matter, schedule
 from .settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -309,5 +309,6 @@ def register():
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.all_generators_finalized.connect(check_unread_files)
     signals.all_generators_finalized.connect(remember_unwritten)
+    signals.all_generators_finalized.connect(schedule.check_schedule)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
