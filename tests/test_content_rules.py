@@ -152,3 +152,47 @@ def test_a_date_far_ahead_gets_the_likely_year_in_its_line(content):
         built(content)
     assert f"content/chroniques/test.md, ligne 2\u00a0: la date {date} ferait paraître la chronique " in str(failure.value)
     assert f"\u202f; {typo}\u00a0: vouliez-vous écrire {meant:%Y}\u202f?" in str(failure.value)
+
+
+# ---------------------------------------------------------------- tags spelt several ways
+
+
+def test_tags_differing_by_case_or_accent_are_one_tag_listed_once(content):
+    for slug, tags in (("trois-graphies", "économie, Économie, economie, travail"),
+                       ("sans-accent", "Economie"), ("avec-accent", "économie")):
+        chronicle(content, f"{slug}.md", HEADER.format(title=slug, date="2024-05-02 10:00", tags=tags, slug=slug)
+                  + "Le texte.\n")
+    output = built(content)
+
+    # The chronicle's own list: one link, under the spelling most chronicles use.
+    own = page(output, "chroniques/trois-graphies")
+    assert [a.get_text() for a in own.select(".tags a")] == ["économie", "travail"]
+    # The tag's page: each chronicle once, and the count says three.
+    tag = page(output, "mots-cles/economie")
+    assert tag.h1.get_text() == "économie"
+    listed = [a["href"] for a in tag.select(".card__title a")]
+    assert sorted(listed) == sorted(set(listed)) and len(listed) == 3, listed
+    assert "3 chroniques" in tag.select_one(".page-header__meta").get_text()
+    # The list of tags: one entry, counting three.
+    entries = [li for li in page(output, "mots-cles").select(".tag-cloud li") if "/economie/" in li.a["href"]]
+    assert len(entries) == 1 and entries[0].select_one(".count").get_text().startswith("3")
+    # The feeds: one category per tag.
+    feed = (output / "feeds" / "chroniques.atom.xml").read_text(encoding="utf-8")
+    entry = feed[feed.index("<title>trois-graphies</title>"):].split("</entry>")[0]
+    assert entry.count('term="économie"') == 1 and "term=\"Économie\"" not in entry and 'term="economie"' not in entry
+    # The sitemap: the tag's page once.
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("/mots-cles/economie/</loc>") == 1
+
+
+@pytest.mark.parametrize("spellings, shown", [
+    ({"economie": 2, "économie": 1}, "economie"),  # the site's habit first
+    ({"economie": 1, "économie": 1}, "économie"),  # then the accents
+    ({"économie": 1, "Économie": 1}, "Économie"),  # then the capitals
+    ({"zohe": 1, "Zôhé": 1, "zôhé": 1}, "Zôhé"),
+    ({"B": 1, "A": 1}, "A"),  # never the reading order
+])
+def test_the_name_a_merged_tag_shows(spellings, shown):
+    from merged_tags.merged_tags import chosen
+
+    assert chosen(spellings) == shown
