@@ -103,10 +103,10 @@ def build(prod=False, output=None, overrides=None, generators=None, notes=None):
     warning level or above or if Pelican raised. A list given as `generators`
     receives Pelican's generators once they have built their context (the live
     preview keeps them to render one edited document again on its own); a list given as
-    `notes` receives the lines for authors that do not fail the build (plugins/author_notes.py),
-    when it succeeds. Under the
-    publishing hook, each file it starts and ends reading is noted
-    (publish/progress.py): a build stopped at its time limit is told which file held it.
+    `notes` receives, when the build succeeds, the lines for authors that do not fail it
+    (plugins/author_notes.py). Under the publishing hook, each file it starts and ends
+    reading is noted (publish/progress.py): a build stopped at its time limit is told
+    which file held it.
     """
     import blinker
     from pelican import Pelican, signals

@@ -58,7 +58,10 @@ def _unquoted(value):
 
 
 def found(source_path):
-    return bool(yaml_lists(source_path))
+    try:
+        return bool(yaml_lists(source_path))
+    except OSError:  # a document made without a file of its own
+        return False
 
 
 def check(source_path, where):
