@@ -100,8 +100,8 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# French typography is the `french_typography` plugin's job (its defaults live in
-# plugins/french_typography/settings.py; a FRENCH_TYPOGRAPHY dict here overrides them).
+# French typography is the `french_typography` plugin's job (the rules and their defaults live in
+# french_text.py; a FRENCH_TYPOGRAPHY dict here overrides them for authors' text).
 # Typogrify stays off: its smartypants and initial_quotes filters write English quotes (“oui”)
 # over French text, and caps and amp add spans the theme does not style. Widont, the one filter
 # harmless in French, mostly glues a final "?" or "!" that the plugin already binds, yet alone it
