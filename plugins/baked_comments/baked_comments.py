@@ -3,7 +3,8 @@
 A reader's browser then needs the comment server only to write, never to
 read: the discussion, its count on listing pages and its feed are static.
 Text goes through Isso's own Markdown renderer and sanitizer, configured from
-Isso's own configuration file, so it is identical to what Isso's script shows.
+Isso's own configuration file, then the site's French typography (french_text.typeset),
+so it is identical to what the comment server answers (comments.typography).
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 from pelican import signals
 
 from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
+from french_text import typeset
 
 from .settings import get_settings
 
@@ -124,7 +126,10 @@ def _linked_data(article, comments, siteurl):
 
 
 class _Renderer:
-    """Isso's own Markdown renderer and sanitizer, built once from Isso's configuration."""
+    """Isso's own Markdown renderer and sanitizer, built once from Isso's configuration, then the site's typography.
+
+    The comment server applies the same two steps to the text it answers, in that order.
+    """
 
     def __init__(self, config_path):
         from isso.html import Markup as IssoMarkup
@@ -135,7 +140,7 @@ class _Renderer:
         self.markup = IssoMarkup(conf)
 
     def __call__(self, text):
-        return self.markup.render(text)
+        return typeset(self.markup.render(text))
 
 
 # Metadata values that close a chronicle's discussion ("Comments: off").
