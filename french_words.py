@@ -61,8 +61,10 @@ def discussion_count(count):
 
 
 # What stands in place of a comment a reader cannot read: one deleted while approved
-# replies hang from it (baked as Isso shows it), and replies folded away (Isso's script;
-# singular then plural, "{n}" the number).
+# replies hang from it (baked as Isso shows it, `comment.note`), and replies folded away
+# (singular then plural, "{n}" the number), which only a script shows. Isso's embed, until
+# our script replaces it, reads its own copies from the data-isso-*-text-fr attributes of
+# theme/templates/partials/comments.html.
 DELETED = "Réponse supprimée."
 HIDDEN = ("{n} réponse masquée", "{n} réponses masquées")
 
