@@ -8,6 +8,7 @@ each function says how, with the browser's `Intl`, and tests/test_french_words.p
 the cases a copy must agree with.
 """
 
+from datetime import datetime
 from functools import lru_cache
 
 from babel.dates import format_date
@@ -16,18 +17,27 @@ LOCALE = "fr_FR"
 NBSP = "\u00a0"
 
 
-@lru_cache(maxsize=4096)  # a chronicle's date is shown on every listing it appears on
 def date(value, pattern="d MMMM y"):
     """A date the French way, whatever the machine's locale: "14 mars 2023", "1er mars 2023".
 
     `pattern` is Babel's (CLDR): "d MMMM y" by default, "MMMM y" for a month. French
-    writes the first of the month as an ordinal, "1er", which Babel does not.
+    writes the first of the month as an ordinal, "1er", which Babel does not. The date is
+    the one `value` reads in its own time zone, as Babel takes it.
     Script: `new Intl.DateTimeFormat("fr-FR", {day: "numeric", month: "long", year:
     "numeric", timeZone: "Europe/Paris"})` gives "14 mars 2023"; put "1er" for day 1.
     """
-    if value.day == 1 and pattern.startswith("d "):
+    if isinstance(value, datetime):
+        value = value.date()
+    return _date(value, pattern)
+
+
+@lru_cache(maxsize=4096)  # a chronicle's date is shown on every listing it appears on
+def _date(day, pattern):
+    # Keyed on the calendar day: two aware datetimes of one instant in two time zones are
+    # equal, and hash alike, yet may fall on two different days.
+    if day.day == 1 and pattern.startswith("d "):
         pattern = "d'er'" + pattern[1:]
-    return format_date(value, format=pattern, locale=LOCALE)
+    return format_date(day, format=pattern, locale=LOCALE)
 
 
 def moment(value):

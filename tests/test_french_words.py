@@ -25,6 +25,14 @@ def test_dates_read_the_french_way(value, pattern, text):
     assert date(value, pattern) == text
 
 
+def test_a_date_is_the_day_it_reads_in_its_own_time_zone():
+    """One instant, two zones: equal datetimes, two days (the old filter cached the first it saw)."""
+    late_in_utc = datetime(2026, 12, 3, 23, 30, tzinfo=ZoneInfo("UTC"))
+    in_paris = late_in_utc.astimezone(PARIS)
+    assert late_in_utc == in_paris
+    assert (date(late_in_utc), date(in_paris)) == ("3 décembre 2026", "4 décembre 2026")
+
+
 @pytest.mark.parametrize(
     "value, text",
     [
