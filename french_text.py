@@ -52,6 +52,9 @@ _ADDRESS = re.compile(
     r"""|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
 )
 
+# What a ";" ends when it ends an entity's name written out as text ("&amp;amp;" shows "&amp;").
+_ENTITY_NAME_BEFORE = re.compile(r"&#?[A-Za-z0-9]{1,31}\Z")
+
 _SPACES = frozenset(" \t\n\r\f\v\u00a0\u202f\u2009\u2007\u2002\u2003\u2005\u2006\u200a")
 # After a double punctuation sign, only these may follow for it to be sentence punctuation;
 # "12:30", "http://" and "?a=b" are left alone because a letter or digit follows.
@@ -264,6 +267,8 @@ class Typographer:
                 append((start, end, "’", False))
                 last_end = end
             elif char in ";:!?":
+                if char == ";" and _ENTITY_NAME_BEFORE.search(text, max(0, start - 33), start):
+                    continue  # "&amp;" quoted as text (a reader showing HTML): not punctuation
                 space_start = _space_before(text, start, last_end)
                 if space_start == 0 or space_start == space_edge:
                     continue  # nothing before the sign in this run, or a space already
