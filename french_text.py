@@ -82,8 +82,9 @@ RULES = {
     # "mp3" or "5ème" are words, not quantities. A bare "°" (an angle, "360°") takes no space.
     "symbol_units": ("%", "‰", "€", "$", "£", "°C", "°F"),
     "letter_units": (
-        "km/h", "km²", "m²", "m³", "mm", "cm", "km", "m", "mg", "kg", "g", "t", "ml", "cl", "l", "L",
-        "h", "min", "ms", "s", "Ko", "Mo", "Go", "To", "kWh", "kW", "W", "Hz", "ha", "euros", "euro",
+        "km/h", "km²", "m²", "m³", "mm", "cm", "km", "m", "mg", "kg", "g", "t", "ml", "cl",
+        "l", "L", "h", "min", "ms", "s", "Ko", "Mo", "Go", "To", "kWh", "kW", "W", "Hz", "ha",
+        "euros", "euro",
     ),
 }
 

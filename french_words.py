@@ -41,7 +41,7 @@ def _date(day, pattern):
 
 
 def moment(value):
-    """When a comment was written, as its time's tooltip (`<time title>`) says it: "le 3 décembre 2026 à 18 h 47".
+    """When a comment was written, as its time's tooltip says it: "le 3 décembre 2026 à 18 h 47".
 
     The date as date() writes it; the hour without a leading zero, "h" between no-break
     spaces, the minutes on two digits ("à 9 h 05"). `value` is already in the site's time
@@ -66,7 +66,7 @@ NO_REPLIES = "Aucune réponse pour l’instant"
 
 
 def discussion_count(count):
-    """The heading of a chronicle's discussion: replies(), but NO_REPLIES rather than "0 réponse"."""
+    """A discussion's heading: replies(), but NO_REPLIES rather than "0 réponse"."""
     return replies(count) if int(count or 0) else NO_REPLIES
 
 

@@ -18,7 +18,7 @@ from comments import web
 
 
 def rendered(environ):
-    """Whether Isso renders the comments of this request's answer: ``plain`` absent or ``0``, as Isso reads it."""
+    """Whether Isso renders this answer's comments: ``plain`` absent or ``0``, as Isso reads it."""
     query = parse_qs(environ.get("QUERY_STRING", ""))
     return query.get("plain", ["0"])[0] == "0"
 
