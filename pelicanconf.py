@@ -1,11 +1,13 @@
 """Pelican settings for writing and previewing the Zôhé site on one's own machine."""
 
-from functools import lru_cache
 from pathlib import Path
-
-from babel.dates import format_date
+import sys
 
 HERE = Path(__file__).resolve().parent
+# The site's own modules beside this file (publishconf.py does the same).
+if str(HERE) not in sys.path:
+    sys.path.append(str(HERE))
+import french_words  # noqa: E402
 
 AUTHOR = "Zôhé"
 SITENAME = "Zôhé"
@@ -109,8 +111,8 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# French typography is the `french_typography` plugin's job (its defaults live in
-# plugins/french_typography/settings.py; a FRENCH_TYPOGRAPHY dict here overrides them).
+# French typography is the `french_typography` plugin's job (the rules and their defaults live in
+# french_text.py; a FRENCH_TYPOGRAPHY dict here overrides them for authors' text).
 # Typogrify stays off: its smartypants and initial_quotes filters write English quotes (“oui”)
 # over French text, and caps and amp add spans the theme does not style. Widont, the one filter
 # harmless in French, mostly glues a final "?" or "!" that the plugin already binds, yet alone it
@@ -126,18 +128,14 @@ SITEMAP = {
 }
 
 
-@lru_cache(maxsize=4096)  # a chronicle's date is shown on every listing it appears on
-def date_fr(value, pattern="d MMMM y"):
-    """Format a date in French whatever the machine's locale ("14 mars 2023")."""
-    return format_date(value, format=pattern, locale="fr_FR")
-
-
 def asset(path):
     """A theme file's name under THEME_STATIC_DIR; production's hashed_assets plugin hashes it."""
     return path
 
 
-JINJA_FILTERS = {"date_fr": date_fr, "asset": asset}
+# The French words of dates and counts (`date_fr`, `moment_fr`, `replies`, `discussion_count`)
+# have their one home in french_words.py.
+JINJA_FILTERS = {**french_words.FILTERS, "asset": asset}
 # Pelican makes a new template environment for every build: no need to stat each template
 # again at every include (23,000 times a build at 1,000 chronicles).
 # (Pelican adds its defaults, trim_blocks and lstrip_blocks, to what is set here.)

@@ -38,6 +38,7 @@ from comments.hardening import EscapeOutput, RequestGuard
 from comments.health import HealthCheck
 from comments.moderation_pages import ModerationPages
 from comments.throttle import LoginThrottle
+from comments.typography import CommentTypography
 from comments.validation import RequestValidation
 
 
@@ -59,6 +60,9 @@ def create_app(conf):
     # requests are refused before anything else runs; escaping comes before caching so
     # that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
+    # The comments' text set as the baked pages set it (comments.typography); inside the
+    # cache too, so that a cached thread is typeset once, not at every read.
+    app = CommentTypography(app)
     app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
     # Inside the throttle: it answers the login itself, and the throttle counts its answers.

@@ -6,11 +6,11 @@ import re
 import time
 from xml.etree import ElementTree
 
-from babel.dates import format_date
 from bs4 import BeautifulSoup
 import pytest
 
 from bench.weight import CRITICAL_BUDGET, TOTAL_BUDGET, page_weight
+import french_words
 from support import APPROVED_AUTHORS, ATOM, PROD_SITEURL, URI, baked_page, baked_site, baked_thread, build_prod, make_isso_database  # noqa: F401,E501  (baked_site: fixture `site`)
 
 
@@ -18,9 +18,10 @@ from support import APPROVED_AUTHORS, ATOM, PROD_SITEURL, URI, baked_page, baked
 
 APPROVED_TEXTS = ["Un premier avis.", "Une réponse à Pauline.", "Réponse au message supprimé."]
 NEVER_SHOWN = ["En attente de modération", "Ce message sera supprimé", "Attente", "Supprime"]
-FRENCH_DATE = re.compile(
-    r"^\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$"
-)
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+FRENCH_DATE = re.compile(rf"^\d{{1,2}}(er)? ({MONTHS}) \d{{4}}$")
+# The time's tooltip: "le 3 décembre 2026 à 18 h 47", no-break spaces around "h".
+FRENCH_MOMENT = re.compile(rf"^le \d{{1,2}}(er)? ({MONTHS}) \d{{4}} à \d{{1,2}}\u00a0h\u00a0\d{{2}}$")
 
 
 def _tree(element):
@@ -115,8 +116,10 @@ def test_baked_comments_use_isso_markup_with_permalinks_and_french_dates(site):
         time = permalink.select_one("time")
         created = datetime.fromisoformat(time["datetime"])
         assert created.utcoffset() is not None
-        assert time.get_text() == format_date(created, "d MMMM y", locale="fr_FR")
+        assert time.get_text() == french_words.date(created)
         assert FRENCH_DATE.match(time.get_text()), time.get_text()
+        assert time["title"] == french_words.moment(created)
+        assert FRENCH_MOMENT.match(time["title"]), time["title"]
         assert comment.select_one(":scope > .isso-follow-up") is not None
     assert thread.select_one("#isso-1 .isso-text").decode_contents() == "<p>Un <strong>premier</strong> avis.</p>"
 

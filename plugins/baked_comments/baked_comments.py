@@ -3,7 +3,8 @@
 A reader's browser then needs the comment server only to write, never to
 read: the discussion, its count on listing pages and its feed are static.
 Text goes through Isso's own Markdown renderer and sanitizer, configured from
-Isso's own configuration file, so it is identical to what Isso's script shows.
+Isso's own configuration file, then the site's French typography (french_text.typeset),
+so it is identical to what the comment server answers (comments.typography).
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from markupsafe import Markup, escape
 from pelican import signals
 
 from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
+from french_text import typeset
+from french_words import DELETED, replies
 
 from .settings import get_settings
 
@@ -40,6 +43,11 @@ class Comment:
     @property
     def author(self):
         return escape(self.author_name)
+
+    @property
+    def note(self):
+        """What the page says beside the header: that the comment was deleted, or nothing."""
+        return DELETED if self.deleted else ""
 
     @property
     def anchor(self):
@@ -124,7 +132,10 @@ def _linked_data(article, comments, siteurl):
 
 
 class _Renderer:
-    """Isso's own Markdown renderer and sanitizer, built once from Isso's configuration."""
+    """Isso's own Markdown renderer and sanitizer, built once from Isso's configuration, then the site's typography.
+
+    The comment server applies the same two steps to the text it answers, in that order.
+    """
 
     def __init__(self, config_path):
         from isso.html import Markup as IssoMarkup
@@ -135,7 +146,7 @@ class _Renderer:
         self.markup = IssoMarkup(conf)
 
     def __call__(self, text):
-        return self.markup.render(text)
+        return typeset(self.markup.render(text))
 
 
 # Metadata values that close a chronicle's discussion ("Comments: off").
@@ -219,24 +230,6 @@ def write_feeds(generator, writer=None):
             feed.write(handle, "utf-8")
 
 
-def replies(count):
-    """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular.
-
-    The one definition: the feeds' line (count_in_feeds) and the theme's `replies` filter
-    (add_jinja_filter) both use it; theme/static/js/discussion.js keeps a copy for the
-    browser, checked against this one by tests/browser/test_discussion.py. No count (a
-    chronicle no plugin counted) is 0.
-    """
-    count = int(count or 0)
-    return f"{count} réponse{'s' if count > 1 else ''}"
-
-
-def add_jinja_filter(generator):
-    """Offer `|replies` to the theme, so that the pages count replies in the feeds' words."""
-    if hasattr(generator, "env"):
-        generator.env.filters.setdefault("replies", replies)
-
-
 def count_in_feeds(context, feed):
     """End each chronicle's item in Pelican's feeds with its reply count, as of the build.
 
@@ -270,4 +263,3 @@ def register():
     signals.article_writer_finalized.connect(write_fingerprint)
     signals.article_writer_finalized.connect(write_feeds)
     signals.feed_generated.connect(count_in_feeds)
-    signals.generator_init.connect(add_jinja_filter)

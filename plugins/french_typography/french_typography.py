@@ -18,10 +18,10 @@ import pickle
 from pelican import signals
 from pelican.contents import Static
 
+import french_text
 import pelican_internals
 
 from .settings import get_settings
-from .typography import Typographer
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +52,12 @@ class _Remembered:
         self.dirty = False
 
     def use(self, plugin_settings):
-        rules = open(os.path.join(os.path.dirname(__file__), "typography.py"), "rb").read()
+        with open(french_text.__file__, "rb") as handle:
+            rules = handle.read()
         fingerprint = hashlib.sha256(rules + repr(sorted(plugin_settings.items())).encode()).hexdigest()
         if fingerprint != self.fingerprint:
             self.fingerprint, self.results, self.dirty = fingerprint, {}, False
-        self.typographer = Typographer(plugin_settings)
+        self.typographer = french_text.Typographer(plugin_settings)
 
     def apply(self, text):
         self.used.add(text)

@@ -1,5 +1,6 @@
 """Defaults of the French typography plugin, merged with the site's `FRENCH_TYPOGRAPHY` setting."""
 
+import french_text
 import metadata_keys
 
 DEFAULTS = {
@@ -9,60 +10,8 @@ DEFAULTS = {
     # fixed. The one list of keys, with those typeset, is metadata_keys.py (the offer pages'
     # price or call to action read like the body text; `menu` is a page's name in the navigation).
     "metadata": metadata_keys.TYPESET,
-    # Elements whose text is never touched: their content is code, data or form input.
-    "skip_tags": (
-        "code",
-        "kbd",
-        "samp",
-        "pre",
-        "script",
-        "style",
-        "textarea",
-        "svg",
-        "math",
-        "template",
-    ),
-    # Write the no-break spaces as `&#160;`/`&#8239;` rather than raw characters: Pelican's feed
-    # writer passes titles through Markup.striptags(), whose whitespace collapsing turns raw
-    # U+00A0/U+202F into plain spaces but keeps character references, unescaping them afterwards.
-    "entities": True,
-    # Units after a number, written after a no-break space. Symbols get the space even when the
-    # author wrote none ("10%"); letter units only have an existing space replaced, since "4G",
-    # "mp3" or "5ème" are words, not quantities. A bare "°" (an angle, "360°") takes no space.
-    "symbol_units": ("%", "‰", "€", "$", "£", "°C", "°F"),
-    "letter_units": (
-        "km/h",
-        "km²",
-        "m²",
-        "m³",
-        "mm",
-        "cm",
-        "km",
-        "m",
-        "mg",
-        "kg",
-        "g",
-        "t",
-        "ml",
-        "cl",
-        "l",
-        "L",
-        "h",
-        "min",
-        "ms",
-        "s",
-        "Ko",
-        "Mo",
-        "Go",
-        "To",
-        "kWh",
-        "kW",
-        "W",
-        "Hz",
-        "ha",
-        "euros",
-        "euro",
-    ),
+    # The rules' own settings (code left alone, units, entities): french_text.RULES.
+    **french_text.RULES,
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 
 NNBSP = "\u202f"
 FRENCH_DATE = re.compile(
-    r"\b\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}\b"
+    r"\b\d{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}\b"
 )
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 

@@ -8,8 +8,7 @@ import pytest
 
 import support  # noqa: F401  (imports publish, which puts plugins/ on sys.path)
 
-from french_typography.settings import DEFAULTS  # noqa: E402
-from french_typography.typography import _TOKEN, Typographer  # noqa: E402
+from french_text import _TOKEN, RULES as DEFAULTS, Typographer  # noqa: E402
 
 CASES_FILE = Path(__file__).with_name("cases.tsv")
 

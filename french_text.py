@@ -1,5 +1,11 @@
 """French typography for HTML fragments: no-break spaces, guillemets, apostrophes and ellipses.
 
+The one home of the rules: the build's french_typography plugin applies them to what authors
+write, and readers' comments get them through `typeset` wherever they are shown (the baked
+pages and feeds, plugins/baked_comments; the comment server's answers, comments.typography),
+so a comment reads the same wherever a reader meets it. Pure text in, text out: the comment
+server imports this module without Pelican.
+
 The HTML is cut into tags and text with one regular expression; tags are opaque (attributes are
 never touched) and the text of code-like elements is skipped whole. Consecutive text separated
 only by inline tags (`<em>Oui</em> !`) forms one *run*, so a rule sees the words around a
@@ -46,6 +52,9 @@ _ADDRESS = re.compile(
     r"""|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
 )
 
+# What a ";" ends when it ends an entity's name written out as text ("&amp;amp;" shows "&amp;").
+_ENTITY_NAME_BEFORE = re.compile(r"&#?[A-Za-z0-9]{1,31}\Z")
+
 _SPACES = frozenset(" \t\n\r\f\v\u00a0\u202f\u2009\u2007\u2002\u2003\u2005\u2006\u200a")
 # After a double punctuation sign, only these may follow for it to be sentence punctuation;
 # "12:30", "http://" and "?a=b" are left alone because a letter or digit follows.
@@ -55,6 +64,29 @@ _NO_SPACE_AFTER = frozenset("([{/\\-–—«")
 # Context that tells an opening straight quote from a closing one.
 _OPENS_AFTER = frozenset("([{–—-/")
 _CLOSES_BEFORE = frozenset(".,;:!?)]…»")
+
+
+# The rules' settings as the site uses them; the plugin's FRENCH_TYPOGRAPHY may change them for
+# authors' text, readers' comments always get these (the comment server reads no Pelican setting).
+RULES = {
+    # Elements whose text is never touched: their content is code, data or form input.
+    "skip_tags": (
+        "code", "kbd", "samp", "pre", "script", "style", "textarea", "svg", "math", "template",
+    ),
+    # Write the no-break spaces as `&#160;`/`&#8239;` rather than raw characters: Pelican's feed
+    # writer passes titles through Markup.striptags(), whose whitespace collapsing turns raw
+    # U+00A0/U+202F into plain spaces but keeps character references, unescaping them afterwards.
+    "entities": True,
+    # Units after a number, written after a no-break space. Symbols get the space even when the
+    # author wrote none ("10%"); letter units only have an existing space replaced, since "4G",
+    # "mp3" or "5ème" are words, not quantities. A bare "°" (an angle, "360°") takes no space.
+    "symbol_units": ("%", "‰", "€", "$", "£", "°C", "°F"),
+    "letter_units": (
+        "km/h", "km²", "m²", "m³", "mm", "cm", "km", "m", "mg", "kg", "g", "t", "ml", "cl",
+        "l", "L", "h", "min", "ms", "s", "Ko", "Mo", "Go", "To", "kWh", "kW", "W", "Hz", "ha",
+        "euros", "euro",
+    ),
+}
 
 
 class Typographer:
@@ -236,6 +268,8 @@ class Typographer:
                 append((start, end, "’", False))
                 last_end = end
             elif char in ";:!?":
+                if char == ";" and _ENTITY_NAME_BEFORE.search(text, max(0, start - 33), start):
+                    continue  # "&amp;" quoted as text (a reader showing HTML): not punctuation
                 space_start = _space_before(text, start, last_end)
                 if space_start == 0 or space_start == space_edge:
                     continue  # nothing before the sign in this run, or a space already
@@ -385,3 +419,17 @@ def _apply_edits(pieces, edits):
     # Insertions at the very end of the run.
     out.extend(edit[2] for edit in edits[index:])
     return "".join(out)
+
+
+_comments = []
+
+
+def typeset(fragment):
+    """`fragment` with the rules as RULES sets them: a reader's comment, rendered to HTML.
+
+    The baked pages, the comment feeds and the comment server's JSON answers all call this,
+    so the comment a page bakes and the one the server answers are the same string.
+    """
+    if not _comments:
+        _comments.append(Typographer(RULES))
+    return _comments[0].apply(fragment)
