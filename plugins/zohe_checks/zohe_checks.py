@@ -25,7 +25,7 @@ from pelican.readers import MarkdownReader
 from built_site import broken_links, documents, output_file
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
-from . import third_party
+from . import old_site_links, third_party
 from .settings import get_settings
 from .where import display as _display
 
@@ -299,5 +299,6 @@ def register():
     signals.all_generators_finalized.connect(check_unread_files)
     signals.all_generators_finalized.connect(remember_unwritten)
     signals.all_generators_finalized.connect(third_party.check_third_party)
+    signals.all_generators_finalized.connect(old_site_links.check_old_site_links)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
