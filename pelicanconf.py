@@ -38,6 +38,7 @@ PLUGINS = [
     "french_typography",
     "baked_comments",
     "zohe_checks",
+    "video_cards",  # a thumbnail linked to a video becomes a card that loads nothing from its host
     "pelican.plugins.sitemap",
     "sitemap_dates",  # its listing pages dated by the latest chronicle or page, not the build
     "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page
