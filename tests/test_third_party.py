@@ -11,6 +11,7 @@ import pytest
 from bench.weight import html_requests, origin
 from support import ROOT
 from publish.build import BuildError, build
+from publish.serve import Preview
 import video_hosts
 from video_cards.video_cards import VideoCards
 from zohe_checks.third_party import foreign_fetches
@@ -114,6 +115,24 @@ def test_no_feed_of_a_build_fetches_from_another_host_even_when_a_chronicle_woul
         bodies = feed_bodies(site, name)
         assert bodies and not any("youtube.com/embed" in body for body in bodies), name
         assert [url for body in bodies for url in html_requests(body) if origin(url)] == [], name
+
+
+def test_the_preview_does_not_show_an_edit_that_adds_a_player(tmp_path, capsys):
+    """The edited chronicle is rendered alone only when its checks pass: this one never is."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    preview = Preview(output=tmp_path / "output", overrides={
+        "PATH": str(content), "BAKED_COMMENTS": {"database": str(tmp_path / "no-comments.db")}})
+    assert preview.full_build()
+    page = tmp_path / "output" / "chroniques" / "la-juste-mesure" / "index.html"
+    before = page.read_bytes()
+    source = content / "chroniques" / "la-juste-mesure.md"
+    source.write_text(source.read_text(encoding="utf-8") + IFRAME_CHRONICLE.split("\n\n", 1)[1], encoding="utf-8")
+
+    assert not preview.render_edited([str(source)])
+    assert not preview.full_build()
+    assert page.read_bytes() == before
+    assert "chroniques/la-juste-mesure.md, ligne" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- what counts as fetching

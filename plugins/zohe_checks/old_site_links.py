@@ -77,4 +77,4 @@ def _old_addresses(links, hosts, pages):
 def _link_text(source, url):
     """The text the author gave the link, as written in the source, else a placeholder."""
     found = re.search(r"\[([^\[\]]+)\]\(\s*<?" + re.escape(url), source)
-    return found.group(1) if found else "texte du lien"
+    return " ".join(found.group(1).split()) if found else "texte du lien"

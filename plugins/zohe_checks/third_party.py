@@ -4,7 +4,7 @@ The site promises no tracker and no request to another host. A YouTube `<iframe>
 `<script src="https://…">` in a chronicle would break it, on the page and in the four
 full-content feeds, whose readers apply no Content-Security-Policy: the CSP is a last
 resort, not the rule. The rendered body (and each formatted metadata, the summary) of
-every document is read here, once all are read, and each address it would fetch from a
+every document is read here as it is made, and each address it would fetch from a
 host other than SITEURL's (any, in the preview, whose SITEURL is empty) is refused,
 naming the line of the source where the author wrote it, with what to write instead.
 Links (`<a href>`) load nothing and stay free; a video becomes a card (plugins/video_cards).
@@ -15,7 +15,8 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from built_site import documents
+from pelican.contents import Static
+
 import pelican_internals
 import video_hosts
 
@@ -88,7 +89,7 @@ def message(fetch, hosts):
     if kind == "source" and fetch.attribute == "srcset":  # <picture>'s, not a video's
         kind = "img"
     wrong, todo = next(((wrong, todo) for tags, wrong, todo in _KINDS if kind in tags), _OTHER)
-    url = fetch.url.strip()
+    url = re.sub(r"[\t\n\r]", "", fetch.url).strip()  # as a browser reads it, and on one line
     video = video_hosts.watch_address(url, hosts) or url
     return (wrong.format(tag=fetch.tag, attribute=fetch.attribute, url=url)
             + "\u202f; " + todo.format(url=video, name=_file_name(url)))
@@ -100,18 +101,23 @@ def _file_name(url):
     return name if "." in name.strip(".") else "nom-du-fichier.jpg"
 
 
-def check_third_party(generators):
-    """Each document's body and formatted metadata fetch nothing from another host."""
-    for document in documents(generators):
-        settings = document.settings
-        own_host = urlsplit(settings.get("SITEURL") or "").hostname
-        texts = [pelican_internals.body(document)]
-        texts += [document.metadata.get(field) for field in settings.get("FORMATTED_FIELDS", ())]
-        refused = [fetch for text in texts if isinstance(text, str) for fetch in foreign_fetches(text, own_host)]
-        if not refused:
-            continue
-        lines = SourceLines(document.source_path)
-        hosts = video_hosts.configured(settings)
-        for fetch in refused:
-            line = lines.line(fetch.url.strip(), absolute_host(fetch.url) or "")
-            logger.error("%s\u00a0: %s", place(document.source_path, settings, line), message(fetch, hosts))
+def check_third_party(document):
+    """A document's body and formatted metadata fetch nothing from another host.
+
+    Run as each document is made (`content_object_init`), so that the live preview, which
+    renders an edited chronicle alone, refuses it too rather than showing the player.
+    """
+    if isinstance(document, Static) or not hasattr(document, "settings"):
+        return
+    settings = document.settings
+    own_host = urlsplit(settings.get("SITEURL") or "").hostname
+    texts = [pelican_internals.body(document)]
+    texts += [document.metadata.get(field) for field in settings.get("FORMATTED_FIELDS", ())]
+    refused = [fetch for text in texts if isinstance(text, str) for fetch in foreign_fetches(text, own_host)]
+    if not refused:
+        return
+    lines = SourceLines(document.source_path)
+    hosts = video_hosts.configured(settings)
+    for fetch in refused:
+        line = lines.line(fetch.url.strip(), absolute_host(fetch.url) or "")
+        logger.error("%s\u00a0: %s", place(document.source_path, settings, line), message(fetch, hosts))

@@ -294,11 +294,11 @@ def _site_path(url, siteurl):
 def register():
     signals.initialized.connect(refuse_links)
     signals.content_object_init.connect(check_metadata)
+    signals.content_object_init.connect(third_party.check_third_party)
     signals.readers_init.connect(check_markdown_sources)
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.all_generators_finalized.connect(check_unread_files)
     signals.all_generators_finalized.connect(remember_unwritten)
-    signals.all_generators_finalized.connect(third_party.check_third_party)
     signals.all_generators_finalized.connect(old_site_links.check_old_site_links)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
