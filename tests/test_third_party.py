@@ -1,4 +1,4 @@
-"""Nothing of another host is fetched by a chronicle, a page or a feed: a video is a card that loads nothing before the click."""
+"""Nothing of another host is fetched by a chronicle, a page or a feed: a video is a card that loads nothing before the click; links to the old site get their new form."""
 
 import html
 import re
@@ -14,6 +14,7 @@ from publish.build import BuildError, build
 from publish.serve import Preview
 import video_hosts
 from video_cards.video_cards import VideoCards
+from zohe_checks.old_site_links import old_addresses
 from zohe_checks.third_party import foreign_fetches
 
 WATCH = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
@@ -219,3 +220,29 @@ def test_anything_else_stays_as_written(text):
 ])
 def test_a_players_address_gives_the_videos_own_page_for_the_card(player, watch):
     assert video_hosts.watch_address(player, video_hosts.HOSTS) == watch
+
+
+# ---------------------------------------------------------------- links to the old site
+
+OLD_HOSTS = {"zohe.fr", "www.zohe.fr", "zohe.example"}
+PAGES = {"notre-promesse", "chroniques/la-juste-mesure"}
+
+
+@pytest.mark.parametrize("url, slug", [
+    ("https://zohe.fr/la-juste-mesure/", "la-juste-mesure"),
+    ("http://www.zohe.fr/2023/03/14/la-juste-mesure/#comments", "la-juste-mesure"),
+    ("https://zohe.example/la-juste-mesure", "la-juste-mesure"),  # the new site's host, the old form
+])
+def test_an_old_address_gives_its_slug(url, slug):
+    assert list(old_addresses([url], OLD_HOSTS, PAGES)) == [(url, slug)]
+
+
+@pytest.mark.parametrize("url", [
+    "https://zohe.fr/notre-promesse/",  # a page of the new site, at the same address
+    "https://zohe.example/chroniques/la-juste-mesure/",  # the new address
+    "https://zohe.fr/",
+    "https://www.exemple.org/la-juste-mesure/",  # another site
+    "/la-juste-mesure/",
+])
+def test_other_addresses_are_left_alone(url):
+    assert list(old_addresses([url], OLD_HOSTS, PAGES)) == []

@@ -50,7 +50,7 @@ def check_old_site_links(generators):
         found = []
         for text in texts:
             if isinstance(text, str) and any(host in text for host in hosts):
-                found += [(url, chronicles[slug]) for url, slug in _old_addresses(read(text)[1], hosts, pages)
+                found += [(url, chronicles[slug]) for url, slug in old_addresses(read(text)[1], hosts, pages)
                           if slug in chronicles]
         lines = SourceLines(document.source_path) if found else None
         for url, chronicle in found:
@@ -63,7 +63,7 @@ def check_old_site_links(generators):
             )
 
 
-def _old_addresses(links, hosts, pages):
+def old_addresses(links, hosts, pages):
     """(link, slug) of each link to one of `hosts` in the old address form and no page of the site."""
     for url in links:
         if absolute_host(url) not in hosts:
