@@ -30,6 +30,7 @@ _OLD_ADDRESS = re.compile(r"(?:\d{4}/\d{2}/\d{2}/)?(?P<slug>[^/]+)")
 
 
 def old_site_hosts(settings):
+    """The hosts the old site answered on, with the new site's own (the old one's, in production)."""
     hosts = set(get_settings(settings)["old_site_hosts"])
     own = urlsplit(settings.get("SITEURL") or "").hostname
     return hosts | {own} if own else hosts

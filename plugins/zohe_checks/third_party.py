@@ -27,13 +27,13 @@ logger = logging.getLogger(__name__)
 
 # Guillemets around a quoted address, with their no-break spaces.
 _QUOTED = "«\u00a0{url}\u00a0»"
-CARD = "[![Titre de la vidéo]({{static}}/images/vignette.jpg)]({url})"
+_CARD = "[![Titre de la vidéo]({{static}}/images/vignette.jpg)]({url})"
 
 # The elements of each kind, and what the author is told: what is wrong, then what to do.
 _KINDS = (
     ({"iframe", "frame", "object", "embed"},
      "<{tag}> qui charge " + _QUOTED + " depuis un autre site",
-     "écrivez à sa place " + CARD + ", avec la vignette enregistrée dans content/images/\u00a0: "
+     "écrivez à sa place " + _CARD + ", avec la vignette enregistrée dans content/images/\u00a0: "
      "la vidéo ne sera chargée qu’au clic du lecteur"),
     ({"script"},
      "<script> qui charge " + _QUOTED + " depuis un autre site",
@@ -43,7 +43,7 @@ _KINDS = (
      "enregistrez-la dans content/images/ et écrivez ![description]({{static}}/images/{name})"),
     ({"video", "audio", "source", "track"},
      "vidéo ou son chargé depuis un autre site, " + _QUOTED,
-     "mettez un lien à la place, sur une vignette enregistrée dans content/images/\u00a0: " + CARD),
+     "mettez un lien à la place, sur une vignette enregistrée dans content/images/\u00a0: " + _CARD),
     ({"link"},
      "<link> qui charge " + _QUOTED + " depuis un autre site",
      "retirez-le\u00a0: les styles et les polices du site sont ceux du thème"),
