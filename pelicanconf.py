@@ -41,6 +41,7 @@ PLUGINS = [
     "baked_comments",
     "zohe_checks",
     "merged_tags",  # `économie`, `Économie` and `economie` are one tag, under one name
+    "video_cards",  # a thumbnail linked to a video becomes a card that loads nothing from its host
     "pelican.plugins.sitemap",
     "sitemap_dates",  # its listing pages dated by the latest chronicle or page, not the build
     "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page

@@ -29,7 +29,7 @@ def yaml_lists(source_path):
     with open(source_path, encoding="utf-8-sig", errors="replace") as handle:
         if not _FENCE.match(handle.readline()):
             return lists
-        key = None
+        key = key_line = None
         for number, line in enumerate(handle, 2):
             line = line.rstrip("\r\n")
             if _FENCE.match(line) or not line.strip():

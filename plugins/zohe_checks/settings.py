@@ -12,6 +12,9 @@ DEFAULTS = {
     "metadata_keys": metadata_keys.ACCEPTED,
     # Output files whose links and assets are checked.
     "checked_suffixes": (".html",),
+    # The old WordPress site's hosts: it was published at zohe.fr, where the new one is, its
+    # chronicles at /<slug>/ or /YYYY/MM/DD/<slug>/. SITEURL's host is added to these.
+    "old_site_hosts": ("zohe.fr", "www.zohe.fr"),
 }
 
 

@@ -25,8 +25,9 @@ from pelican.readers import MarkdownReader
 from built_site import broken_links, documents, output_file
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
-from . import front_matter, schedule
+from . import front_matter, old_site_links, schedule, third_party
 from .settings import get_settings
+from .where import display as _display
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,6 @@ logger = logging.getLogger(__name__)
 _sources = {}
 # URL of each document the build does not write (a draft, or dated in the future) -> its source.
 _unwritten = {}
-
-
-def _display(source_path, settings):
-    """A source path as an author knows it: relative to the content folder's parent."""
-    base = os.path.dirname(os.path.abspath(settings["PATH"]))
-    return os.path.relpath(os.path.abspath(source_path), base)
 
 
 def refuse_links(pelican):
@@ -305,10 +300,12 @@ def _site_path(url, siteurl):
 def register():
     signals.initialized.connect(refuse_links)
     signals.content_object_init.connect(check_metadata)
+    signals.content_object_init.connect(third_party.check_third_party)
     signals.readers_init.connect(check_markdown_sources)
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.all_generators_finalized.connect(check_unread_files)
     signals.all_generators_finalized.connect(remember_unwritten)
     signals.all_generators_finalized.connect(schedule.check_schedule)
+    signals.all_generators_finalized.connect(old_site_links.check_old_site_links)
     signals.content_written.connect(remember_source)
     signals.finalized.connect(check_links)
