@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from pelican import signals
 
 from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
+import comment_form
 
 from .settings import get_settings
 
@@ -232,9 +233,14 @@ def replies(count):
 
 
 def add_jinja_filter(generator):
-    """Offer `|replies` to the theme, so that the pages count replies in the feeds' words."""
+    """Offer `|replies` to the theme, so that the pages count replies in the feeds' words, and the
+    no-script form (comment_form, which the comment server shows again): `discussion_form`,
+    `discussion_notices` and `reply_url`."""
     if hasattr(generator, "env"):
         generator.env.filters.setdefault("replies", replies)
+        generator.env.globals.setdefault("discussion_form", lambda *a, **k: Markup(comment_form.render(*a, **k)))
+        generator.env.globals.setdefault("discussion_notices", lambda: Markup(comment_form.notices()))
+        generator.env.globals.setdefault("reply_url", comment_form.reply_url)
 
 
 def count_in_feeds(context, feed):
