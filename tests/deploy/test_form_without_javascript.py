@@ -7,6 +7,7 @@ chronicle is published with it baked in, as after a moderator's approval.
 import json
 import os
 import sqlite3
+import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -164,3 +165,17 @@ def test_a_form_on_another_site_cannot_post_a_comment(production, page, tmp_path
         page.get_by_role("button", name="Gagner").click()
         expect(page.locator("main")).to_contain_text("ce formulaire ne vient pas du site Zôhé")
     assert production.comments() == before
+
+
+def test_a_body_too_large_for_nginx_is_refused_in_french(production):
+    """nginx stops a body over 256 KiB before the comment server: its answer is French too."""
+    from comments.form_post import MESSAGES
+
+    request = urllib.request.Request(
+        f"{production.base}/isso{comment_form.POST_PATH}", data=b"text=" + b"a" * 300_000, method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": production.base})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 413
+    body = refused.value.read().decode("utf-8")
+    assert '<html lang="fr">' in body and MESSAGES["too_large"] in body
