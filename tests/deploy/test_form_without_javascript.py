@@ -6,6 +6,7 @@ chronicle is published with it baked in, as after a moderator's approval.
 
 import json
 import os
+from pathlib import Path
 import sqlite3
 import urllib.error
 import urllib.request
@@ -19,7 +20,7 @@ import comment_rules
 from bench.gunicorn_server import Gunicorn, write_config
 from comments import moderation, settings
 from deploy import releases
-from support import build, environment, free_port, serve_directory
+from support import ROOT, build, environment, free_port, serve_directory
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
 BAKED_TEXT = "Un avis déjà publié sur la page."
@@ -179,3 +180,35 @@ def test_a_body_too_large_for_nginx_is_refused_in_french(production):
     assert refused.value.code == 413
     body = refused.value.read().decode("utf-8")
     assert '<html lang="fr">' in body and MESSAGES["too_large"] in body
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_form_and_its_pages_are_accessible(production, browser, scheme):
+    """axe-core on the form in each state: empty on the chronicle, a reply, a refusal (axe needs scripts: CSP bypassed for it)."""
+    axe = next(Path(ROOT / ".venv").glob("lib/python*/site-packages/axe_playwright_python/axe.min.js"))
+    context = browser.new_context(locale="fr-FR", color_scheme=scheme, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def violations(selector):
+        page.add_script_tag(path=str(axe))
+        results = page.evaluate("(selector) => axe.run(selector)", selector)
+        return [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
+
+    try:
+        page.goto(production.base + CHRONICLE)
+        # Scripts run here, so the CSS gives way to Isso's form: show ours as a reader without script sees it.
+        page.add_style_tag(content=".discussion__form { display: block !important; }")
+        assert violations("#discussion-formulaire") == []
+
+        page.locator(".isso-comment", has_text=BAKED_TEXT).first.wait_for()
+        parent_id = next(row[0] for row in production.comments() if row[5] == BAKED_TEXT)
+        page.goto(f"{production.base}/isso{comment_form.REPLY_PATH}?uri={CHRONICLE}&parent={parent_id}")
+        assert violations("html") == []
+
+        fill(page, "Un texte gardé.", email="camille@exemple")
+        page.get_by_role("button", name="Envoyer").click()
+        expect(page.locator("#discussion-email-erreur")).not_to_be_empty()
+        assert violations("html") == []
+    finally:
+        context.close()
