@@ -194,3 +194,18 @@ def test_the_json_api_and_the_form_share_the_rules_messages(server, uri):
 
     assert new(email="camille@exemple") == comment_rules.MESSAGES["email_invalid"]
     assert new(text="ab") == comment_rules.MESSAGES["text_too_short"]
+
+
+@pytest.mark.parametrize("name, longest, refusal", [
+    ("text", "abc" + " " * 5, "text_too_short"),  # Isso counts the text without its trailing spaces
+    ("text", "a" * comment_rules.TEXT.max_length, "text_too_long"),
+    ("author", "C" * comment_rules.AUTHOR.max_length, "author_too_long"),
+    ("website", "https://exemple.fr/" + "a" * (comment_rules.WEBSITE.max_length - 19), "website_too_long"),
+])
+def test_the_rules_limits_are_isso_s_own(server, uri, name, longest, refusal):
+    """At a rule's limit Isso stores the comment; one character past it, the form refuses with the rules' message."""
+    assert post_form(server, fields(uri, **{name: longest})).status == 303
+    beyond = longest[:2] + " " if refusal == "text_too_short" else longest + "a"
+    r = post_form(server, fields(uri, **{name: beyond}))
+    assert r.status == 400
+    assert page(r).select_one(f"#discussion-{name}-erreur").get_text() == comment_rules.MESSAGES[refusal]
