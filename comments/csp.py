@@ -5,8 +5,8 @@ the site's ``script-src 'self'`` would leave nothing run by Isso's pages, and wo
 far more than an answer of the API needs. The admin page runs Isso's ``admin.js`` and
 ours (comments.admin rewrites its inline handlers), loads its stylesheets and logo, and
 posts the moderation and edit requests; the e-mail links' pages (comments.moderation_pages)
-and the no-script form's (comments.form_post) only post their form. Everything else (JSON, the embed script, refusals) may do nothing
-at all, and no answer may be framed.
+and the no-script form's (comments.form_post) only post their form. Everything else (JSON,
+the embed script, refusals) may do nothing at all, and no answer may be framed.
 """
 
 import comment_form
