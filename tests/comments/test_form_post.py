@@ -209,3 +209,9 @@ def test_the_rules_limits_are_isso_s_own(server, uri, name, longest, refusal):
     r = post_form(server, fields(uri, **{name: beyond}))
     assert r.status == 400
     assert page(r).select_one(f"#discussion-{name}-erreur").get_text() == comment_rules.MESSAGES[refusal]
+
+
+def test_without_moderation_the_reader_is_sent_to_the_published_notice(unmoderated, uri):
+    r = post_form(unmoderated, fields(uri, text="Publié sans relecture."))
+    assert r.status == 303
+    assert r.header("Location") == f"{SITE}{uri}#{comment_form.PUBLISHED}"
