@@ -215,3 +215,14 @@ def test_without_moderation_the_reader_is_sent_to_the_published_notice(unmoderat
     r = post_form(unmoderated, fields(uri, text="Publié sans relecture."))
     assert r.status == 303
     assert r.header("Location") == f"{SITE}{uri}#{comment_form.PUBLISHED}"
+
+
+def test_reply_page_shows_a_hostile_comment_as_text(server, uri):
+    author = '<b onmouseover="alert(1)">Hacker</b>'
+    assert post_form(server, fields(uri, author=author, text="<script>alert(1)</script> [x](javascript:alert(1))")).status == 303
+    [(parent, *_)] = stored(server, uri)
+    assert moderation.approve(server.conf(), parent) is True
+    html = page(server.client().get("/repondre?" + urlencode({"uri": uri, "parent": parent})))
+    assert html.select_one("h1").get_text() == f"Répondre à {author}"
+    assert html.find("script") is None and html.find("b") is None
+    assert not [a for a in html.find_all("a") if a.get("href", "").startswith("javascript:")]
