@@ -1,4 +1,4 @@
-"""What a commenter may give as their name and e-mail address: one rule for each, for every route that stores them and for what is already stored.
+"""What a commenter may give as their name, e-mail address, website and text, by the limits of comment_rules: for every route that stores them and for what is already stored.
 
 Isso takes any string as a name. A line break in it writes lines of its own into the
 moderator's e-mail (a fake "Activate comment:" link under the real ones); other control
@@ -6,42 +6,36 @@ characters rewrite a moderator's terminal; bidi controls make a name read backwa
 hide what follows it; and a name may be 200,000 characters long. The same rule refuses
 such a name from ``POST /new``, ``PUT /id/N`` and the moderator's edit (comments.hardening),
 and neutralises names stored before it or by ``isso import`` (comments.store.prepare).
+The no-script form (comments.form_post) checks every field with form_refusals.
 """
 
 import html
 import re
 
-# A practical address check (RFC 5321 lengths, one @, a dotted domain), not RFC 5322:
-# its job is to catch typos and junk with a message the commenter understands.
-EMAIL = re.compile(
-    r"^[^@\s<>()\[\]\\,;:\"]{1,64}@(?=.{1,253}$)(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$",
-    re.UNICODE,
-)
+from isso.views.comments import isurl
 
-NAME_MAX_LENGTH = 80
-# Line breaks and other controls: C0, DEL, C1, and Unicode's line and paragraph separators.
-NAME_CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029"
-# Bidi controls: embeddings and overrides, isolates, the marks (LRM, RLM, ALM).
-NAME_BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+import comment_rules as rules
+
+EMAIL = re.compile(rules.EMAIL_PATTERN, re.UNICODE)
+
+NAME_MAX_LENGTH = rules.AUTHOR.max_length
+NAME_CONTROLS = rules.NAME_CONTROLS
+NAME_BIDI = rules.NAME_BIDI
 NAME_FORBIDDEN = re.compile(f"[{NAME_CONTROLS}{NAME_BIDI}]")
 # The spaces a name is trimmed of (Python's whitespace, controls aside); comments.store
 # trims stored names of the same ones.
 NAME_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not NAME_FORBIDDEN.match(c))
 
-# What a commenter reads when a name or an address is refused.
+# What a commenter reads when a name or an address is refused: the rules' messages
+# (comment_rules), and one for a client that sends a name that is no text.
 MESSAGES = {
-    "email_required": "Votre adresse e-mail est nécessaire pour commenter (elle ne sera pas publiée).",
-    "email_invalid": "Cette adresse e-mail n’est pas valide\u00a0: vérifiez-la (par exemple nom@exemple.fr).",
-    "author_required": "Votre nom est nécessaire pour commenter.",
+    **rules.MESSAGES,
     "author_invalid": "Requête invalide\u00a0: le nom doit être un texte.",
-    "author_characters": "Votre nom doit tenir sur une ligne, sans caractère de contrôle ni marque d’écriture "
-    "invisible (retour à la ligne, tabulation, sens de lecture)\u00a0: corrigez-le, votre texte est conservé.",
-    "author_too_long": f"Votre nom est trop long\u00a0: {NAME_MAX_LENGTH}\u00a0caractères au plus.",
 }
 
 
 def valid_email(value):
-    return len(value) <= 254 and EMAIL.match(value) is not None
+    return len(value) <= rules.EMAIL.max_length and EMAIL.match(value) is not None
 
 
 def name_refusal(author):
@@ -90,3 +84,36 @@ def neutral_name(stored):
     name = re.sub(f"[{NAME_CONTROLS}]+", " ", name)
     name = name.strip(NAME_SPACES)[:NAME_MAX_LENGTH].strip(NAME_SPACES)
     return html.escape(name, quote=False) or None
+
+
+def form_refusals(values):
+    """``{field: MESSAGES key}`` for every field of the form (comment_rules.FIELDS) that the rules refuse; empty when all pass.
+
+    The no-script form (comments.form_post) shows each message next to its field, so it
+    checks every field, where the JSON API stops at the first refusal. The limits are
+    the ones Isso applies after (isso/views/comments.py, API.verify), so a post that
+    passes here is not refused by Isso for its fields.
+    """
+    refusals = {}
+    for f in rules.FIELDS:
+        value = values.get(f.name) or ""
+        measured = value.rstrip() if f is rules.TEXT else value.strip()
+        if not measured:
+            if f.required:
+                refusals[f.name] = f"{f.name}_required"
+            continue
+        if f is rules.AUTHOR:
+            refusal = name_refusal(value)
+        elif len(measured) < f.min_length:
+            refusal = f"{f.name}_too_short"
+        elif len(value) > f.max_length:
+            refusal = f"{f.name}_too_long"
+        elif f is rules.EMAIL and not valid_email(measured):
+            refusal = "email_invalid"
+        elif f is rules.WEBSITE and not isurl(measured):
+            refusal = "website_invalid"
+        else:
+            refusal = None
+        if refusal:
+            refusals[f.name] = refusal
+    return refusals

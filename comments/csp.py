@@ -5,16 +5,22 @@ the site's ``script-src 'self'`` would leave nothing run by Isso's pages, and wo
 far more than an answer of the API needs. The admin page runs Isso's ``admin.js`` and
 ours (comments.admin rewrites its inline handlers), loads its stylesheets and logo, and
 posts the moderation and edit requests; the e-mail links' pages (comments.moderation_pages)
-only post their form. Everything else (JSON, the embed script, refusals) may do nothing
-at all, and no answer may be framed.
+and the no-script form's (comments.form_post) only post their form. Everything else (JSON,
+the embed script, refusals) may do nothing at all, and no answer may be framed.
 """
 
+import comment_form
 from comments import admin, moderation_links, web
 
+FORM_PATHS = (comment_form.POST_PATH, comment_form.REPLY_PATH)
 BASE = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 POLICIES = {
     "api": f"{BASE}; form-action 'none'",
     "moderation": f"{BASE}; form-action 'self'",
+    # The no-script form's pages (comments.form_post): their form posts to this server,
+    # whose answer redirects to the chronicle: the same origin in production, the site's
+    # origins (added by ContentSecurityPolicy) where the server has its own (the preview).
+    "form": f"{BASE}; form-action 'self'",
     "admin": f"{BASE}; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'",
 }
 
@@ -24,15 +30,20 @@ def policy(path):
         return POLICIES["admin"]
     if moderation_links.emailed(path):
         return POLICIES["moderation"]
+    if path in FORM_PATHS:
+        return POLICIES["form"]
     return POLICIES["api"]
 
 
 class ContentSecurityPolicy:
-    def __init__(self, app):
+    def __init__(self, app, site_origins=()):
         self.app = app
+        # A form's redirect must match form-action too.
+        self.form_policy = " ".join([POLICIES["form"], *site_origins])
 
     def __call__(self, environ, start_response):
-        chosen = policy(web.route_path(environ))
+        path = web.route_path(environ)
+        chosen = self.form_policy if path in FORM_PATHS else policy(path)
 
         def with_policy(status, headers, exc_info=None):
             headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]

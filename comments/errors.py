@@ -12,6 +12,7 @@ that tells nothing of it; gunicorn's own page would have been English.
 import html
 import logging
 
+import comment_rules as rules
 from comments import web
 
 logger = logging.getLogger("comments")
@@ -35,14 +36,15 @@ OTHER_REFUSAL = "Requête refusée."
 SERVER_ERROR = "Le serveur de commentaires a rencontré une erreur\u00a0: réessayez plus tard."
 
 # Isso's own reasons (isso/views/comments.py, API.verify and API.new), which a commenter
-# may meet; any other keeps the message of its status.
+# may meet; any other keeps the message of its status. The field's messages are the
+# rules' (comment_rules), the ones the form shows next to its field.
 ISSO_REASONS = [
-    ("text is missing", "Le commentaire est vide."),
-    ("text is too short", "Le commentaire est trop court\u00a0: 3\u00a0caractères au moins."),
-    ("text is too long", "Le commentaire est trop long\u00a0: 65\u202f535\u00a0caractères au plus."),
-    ("rfc5321#section-4.5.3", "L’adresse e-mail est trop longue\u00a0: 254\u00a0caractères au plus."),
-    ("arbitrary length limit", "L’adresse du site web est trop longue\u00a0: 254\u00a0caractères au plus."),
-    ("Website not Django-conform", "L’adresse du site web n’est pas valide (par exemple https://exemple.fr)."),
+    ("text is missing", rules.MESSAGES["text_required"]),
+    ("text is too short", rules.MESSAGES["text_too_short"]),
+    ("text is too long", rules.MESSAGES["text_too_long"]),
+    ("rfc5321#section-4.5.3", rules.MESSAGES["email_too_long"]),
+    ("arbitrary length limit", rules.MESSAGES["website_too_long"]),
+    ("Website not Django-conform", rules.MESSAGES["website_invalid"]),
     ("Cannot create new thread", "Impossible d’ouvrir une discussion sur cette page\u00a0: son titre manque."),
 ]
 

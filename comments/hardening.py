@@ -97,6 +97,28 @@ def signed_before_last_change(signed_at, comment, deleted_at):
     return any(when is not None and signed_at <= math.floor(when) for when in (comment.modified, deleted_at))
 
 
+def origin_allowed(environ, site_origins, public_origin, absent_allowed):
+    """True when the request's Origin (else its Referer) is the site's or the comment server's own.
+
+    ``absent_allowed``: what a request with neither header gets. "null" (a sandboxed
+    frame, a no-referrer policy) is never allowed.
+    """
+    claimed = environ.get("HTTP_ORIGIN")
+    if claimed is None:
+        claimed = environ.get("HTTP_REFERER")
+        if claimed is None:
+            return absent_allowed
+    origin = settings.normalise_origin(claimed)
+    if origin is None:
+        return False
+    if public_origin:
+        own = public_origin
+    else:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        own = settings.normalise_origin(f"{environ.get('wsgi.url_scheme', 'http')}://{host}")
+    return origin in site_origins or origin == own
+
+
 class RequestGuard:
     """Refuses what Isso would let through before it sees it: forged or malformed writes, foreign thread
     addresses, another's pending comment, edits of a published one, outdated moderation links.
@@ -232,25 +254,14 @@ class RequestGuard:
             return True
         return all(site_path(value) for value in Request(environ).args.getlist("uri"))
 
-    def own_origin(self, environ):
-        if self.public_origin:
-            return self.public_origin
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        return settings.normalise_origin(f"{environ.get('wsgi.url_scheme', 'http')}://{host}")
-
     def origin_allowed(self, environ):
         """A browser always sends Origin (or at least Referer) with a write; it must be ours.
 
         A request with neither comes from a non-browser client, which no visitor's
-        browser can be tricked into sending, so it is let through.
+        browser can be tricked into sending, so it is let through: the JSON API's
+        Content-Type is what stops a foreign page's form (see check_write).
         """
-        claimed = environ.get("HTTP_ORIGIN")
-        if claimed is None:
-            claimed = environ.get("HTTP_REFERER")
-            if claimed is None:
-                return True
-        origin = settings.normalise_origin(claimed)  # "null" (sandboxed, privacy) gives None
-        return origin is not None and (origin in self.site_origins or origin == self.own_origin(environ))
+        return origin_allowed(environ, self.site_origins, self.public_origin, absent_allowed=True)
 
     def check_write(self, environ, method, path):
         if not self.origin_allowed(environ):

@@ -33,6 +33,7 @@ from comments.admin import AdminSessions
 from comments.cache import ThreadCache
 from comments.csp import ContentSecurityPolicy
 from comments.errors import FrenchErrors
+from comments.form_post import DiscussionForm
 from comments.guard import PostLimits
 from comments.hardening import EscapeOutput, RequestGuard
 from comments.health import HealthCheck
@@ -77,10 +78,14 @@ def create_app(conf):
     app = RequestValidation(app)
     # Takes the write lock every new comment takes: a server that answers it can write.
     app = HealthCheck(app, instance.lock, shared)
+    # The no-script form: outside every check of the JSON API, since it hands each post to
+    # it as POST /new, which they all then check as the embed script's; inside the French
+    # errors, which log and answer anything it did not expect.
+    app = DiscussionForm(app, conf, instance)
     # Every error answer, ours or Isso's, in French; no traceback to the client.
     app = FrenchErrors(app)
     # Every answer carries its policy, the French error pages and the guard's refusals included.
-    app = ContentSecurityPolicy(app)
+    app = ContentSecurityPolicy(app, settings.site_origins(conf))
     if mail.enabled(conf):
         moderation_mail = mail.ModerationMail(conf, instance, shared)
         instance.signal.subscriptions[mail.SIGNAL].append(moderation_mail.queue)

@@ -142,7 +142,36 @@ def test_the_discussion_links_its_comment_feed_and_says_how_to_take_part(site):
     link = page.select_one(".discussion__feed a")
     assert link.get_text() == "Suivre les réponses (Atom)"
     assert link["href"] == f"{PROD_SITEURL}{URI}commentaires.atom.xml"
-    assert "activez JavaScript" in page.select_one(".discussion noscript").get_text()
+    assert page.select_one(".discussion noscript") is None
+
+
+def test_the_chronicle_bakes_the_form_and_a_reply_link_for_each_approved_comment(site):
+    """The form without script (comment_form): its action, its thread, its attributes from comment_rules."""
+    import comment_rules
+
+    page = baked_page(site)
+    comments_url = PROD_SITEURL + "/isso"
+    form = page.select_one("form#discussion-formulaire")
+    assert (form["method"], form["action"]) == ("post", comments_url + "/formulaire")
+    assert form.select_one("input[name=uri]")["value"] == URI
+    assert form.select_one("input[name=title]")["value"] == "La juste mesure"
+    assert form.select_one("input[name=parent]") is None
+    assert json.loads(form["data-regles"]) == comment_rules.as_data()
+    for rule in comment_rules.FIELDS:
+        control = form.select_one(f"#discussion-{rule.name}")
+        assert control["name"] == rule.name
+        assert control.has_attr("required") is rule.required
+        assert int(control["maxlength"]) == rule.max_length
+        assert control.get("type") == rule.type and control.get("autocomplete") == rule.autocomplete
+        assert control["aria-describedby"] == f"discussion-{rule.name}-erreur"
+        assert form.select_one(f"label[for=discussion-{rule.name}]").get_text().startswith(rule.label)
+    assert form.select_one("#discussion-text")["minlength"] == "3"
+    # The notices the server's redirect targets, hidden until then (CSS :target).
+    assert [p["id"] for p in page.select(".discussion__status")] == ["reponse-en-attente", "reponse-publiee"]
+    # Every approved comment, and no deleted stub, has its « Répondre » link to the server's page.
+    links = {a.find_parent(class_="isso-comment")["id"]: a["href"] for a in page.select("a.discussion__reply")}
+    assert links == {f"isso-{n}": f"{comments_url}/repondre?uri={URI.replace('/', '%2F')}&parent={n}"
+                     for n in (1, 2, 5, 6)}
     # Isso's script comes after ours: deferred scripts run in document order.
     scripts = [s["src"] for s in page.select(".discussion script[src]")]
     assert re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0]) and scripts[1].endswith("/js/embed.min.js")

@@ -22,6 +22,7 @@ from pelican import signals
 from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
 from french_text import typeset
 from french_words import DELETED, replies
+import comment_form
 
 from .settings import get_settings
 
@@ -230,6 +231,15 @@ def write_feeds(generator, writer=None):
             feed.write(handle, "utf-8")
 
 
+def add_form_globals(generator):
+    """Offer the theme the no-script form (comment_form, which the comment server shows again):
+    `discussion_form`, `discussion_notices` and `reply_url`."""
+    if hasattr(generator, "env"):
+        generator.env.globals.setdefault("discussion_form", lambda *a, **k: Markup(comment_form.render(*a, **k)))
+        generator.env.globals.setdefault("discussion_notices", lambda: Markup(comment_form.notices()))
+        generator.env.globals.setdefault("reply_url", comment_form.reply_url)
+
+
 def count_in_feeds(context, feed):
     """End each chronicle's item in Pelican's feeds with its reply count, as of the build.
 
@@ -263,3 +273,4 @@ def register():
     signals.article_writer_finalized.connect(write_fingerprint)
     signals.article_writer_finalized.connect(write_feeds)
     signals.feed_generated.connect(count_in_feeds)
+    signals.generator_init.connect(add_form_globals)

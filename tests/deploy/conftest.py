@@ -1,5 +1,6 @@
 """Fixtures for publishing tests: a bare repository with the hook installed, pushes from a clone, nginx and Isso on loopback."""
 
+import contextlib
 import os
 from pathlib import Path
 import pwd
@@ -179,30 +180,43 @@ http {{
 """
 
 
-@pytest.fixture(scope="session")
-def nginx(tmp_path_factory, published, served_port, comment_server):
-    """Debian's nginx, as the current user, serving the published web root with the shipped configuration."""
-    prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "temp").mkdir()
+@contextlib.contextmanager
+def running_nginx(prefix, port, webroot, comments_port):
+    """Debian's nginx, as the current user, serving ``webroot``/current with the shipped configuration: yields its base URL."""
+    (prefix / "temp").mkdir(parents=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_conf(prefix, served_port, published.webroot, comment_server.port))
+    conf.write_text(nginx_conf(prefix, port, webroot, comments_port))
     check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{served_port}"
     deadline = time.monotonic() + 10
     while True:
         try:
-            socket.create_connection(("127.0.0.1", served_port), timeout=0.5).close()
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise AssertionError(f"nginx did not start: {process.stderr.read().decode()}")
             time.sleep(0.05)
-    yield base
-    process.terminate()
-    process.wait(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def start_nginx():
+    """running_nginx, for tests that serve a web root and a comment server of their own."""
+    return running_nginx
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory, published, served_port, comment_server):
+    """Debian's nginx serving the published web root with the shipped configuration."""
+    with running_nginx(tmp_path_factory.mktemp("nginx"), served_port, published.webroot, comment_server.port) as base:
+        yield base
 
 
 @pytest.fixture
