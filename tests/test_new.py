@@ -47,8 +47,9 @@ def test_the_scaffold_is_a_draft_until_its_status_line_goes(content, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("Status: draft\n", ""), encoding="utf-8")
     with pytest.raises(BuildError) as failure:
         build_prod(tmp_path / "published", PATH=str(content))
-    assert "chroniques/une-idee-neuve.md, line 6: the summary is still the one `invoke new` wrote" in str(failure.value)
-    assert "chroniques/une-idee-neuve.md: the text is still the one `invoke new` wrote" in str(failure.value)
+    assert ("chroniques/une-idee-neuve.md, ligne 6\u00a0: le résumé est encore celui qu’a écrit ./dev new\u202f; "
+            "écrivez le vôtre") in str(failure.value)
+    assert "chroniques/une-idee-neuve.md\u00a0: le texte est encore celui qu’a écrit ./dev new" in str(failure.value)
 
     # Once the author wrote them, the strict production build passes (it raises on any warning).
     text = path.read_text(encoding="utf-8")
