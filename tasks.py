@@ -21,14 +21,14 @@ def _build_or_exit(**kwargs):
     try:
         return run_build(**kwargs)
     except BuildError as error:
-        raise Exit(f"Build failed:\n{error}", code=1)
+        raise Exit(f"La construction a échoué\u00a0:\n{error}", code=1)
 
 
 @task
 def build(c, prod=False, output=None):
     """Build the site (development by default, --prod for production)."""
     target = _build_or_exit(prod=prod, output=output)
-    print(f"Built {'production' if prod else 'development'} site into {target}")
+    print(f"Site {'de production' if prod else 'de développement'} construit dans {target}")
 
 
 @task
@@ -38,7 +38,7 @@ def check(c):
 
     with tempfile.TemporaryDirectory(prefix="zohe-check-") as scratch:
         _build_or_exit(prod=True, output=Path(scratch) / "output")
-    print("All checks passed.")
+    print("Toutes les vérifications sont passées.")
 
 
 @task
