@@ -40,9 +40,8 @@ class Paths:
     content: str  # Pelican's PATH
     output: str = ""  # the folder being written
 
-    def show(self, path, relative_to=None):
-        path = os.path.join(relative_to or "", str(path))
-        return os.path.relpath(os.path.abspath(path), self.base)
+    def show(self, path):
+        return os.path.relpath(os.path.abspath(str(path)), self.base)
 
 
 def lines(problems):
@@ -70,18 +69,21 @@ def problem(record, paths):
                 return found
     if raised is not None and str(raised) == record.getMessage():
         return exception(raised, paths)
-    return untranslated(record.getMessage(), paths)
+    # Logged while handling an exception: its text (not its name) tells why.
+    said = record.getMessage() if raised is None else f"{record.getMessage()} ({raised})"
+    return untranslated(said, paths)
 
 
 def exception(error, paths, display=None):
-    """The author's line for an exception Pelican raised, or raised while reading the file `display`."""
+    """The author's line for an exception Pelican raised, or raised while reading a file (`display`:
+    its path and its path as shown)."""
     text = str(error)
     for wording, pattern, translate in RAISED:
         match = re.search(pattern, text)
         if match:
             return translate(match, paths, display)
     if display:
-        return Problem(f"{display}\u00a0: ce fichier n’a pas pu être lu («\u00a0{_one_line(text, paths)}\u00a0»)"
+        return Problem(f"{display[1]}\u00a0: ce fichier n’a pas pu être lu («\u00a0{_one_line(text, paths)}\u00a0»)"
                        "\u202f; corrigez ce que le message désigne")
     return untranslated(text, paths)
 
@@ -93,9 +95,9 @@ def untranslated(text, paths):
 
 
 def _one_line(text, paths):
-    text = text.replace(paths.base + os.sep, "")
     if paths.output:
         text = text.replace(paths.output + os.sep, "")
+    text = text.replace(paths.base + os.sep, "")
     return " ".join(text.split())
 
 

@@ -75,6 +75,15 @@ def test_an_exception_is_said_without_its_python_name():
     assert "KeyError" not in problem and "«\u00a0'sans_titre'\u00a0»" in problem, problem
 
 
+def test_a_file_pelican_could_not_read_for_another_reason_is_named_with_that_reason():
+    record = _record("pelican.generators", "Could not process %s", "chroniques/x.md")
+    record.raised = RuntimeError("une extension Markdown a échoué sur /srv/site/content/chroniques/x.md")
+    assert _problems(record) == [
+        "content/chroniques/x.md\u00a0: ce fichier n’a pas pu être lu («\u00a0une extension Markdown a échoué "
+        "sur content/chroniques/x.md\u00a0»)\u202f; corrigez ce que le message désigne"
+    ]
+
+
 def test_the_projects_own_lines_pass_as_they_are_once_each():
     line = "content/chroniques/x.md\u00a0: il manque la métadonnée «\u00a0Title\u00a0»\u202f; ajoutez-la"
     own = _record("zohe_checks.zohe_checks", line)
