@@ -254,27 +254,30 @@ def check_links(pelican):
         before_resolving=lambda: blinker.signal("output_complete").send(pelican),
     ):
         source = _sources.get(page)
-        where = _display(source, settings) if source else os.path.relpath(page, output)
-        if source:
-            where = _where(where, line_of(source, os.path.basename(urlsplit(url).path)))
+        shown = _display(source, settings) if source else os.path.relpath(page, output)
+
+        def where(target):
+            """The linking file, and the line where the name of what it links to is written."""
+            return _where(shown, source and line_of(source, os.path.basename(target.rstrip("/"))))
+
         unread = _unread_source(url, source, settings)
         if unread:
             logger.error("%s\u00a0: lien vers %s, qui n’a pas pu être lu\u202f; corrigez d’abord ce fichier "
-                         "(voir son propre message)", where, _display(unread, settings))
+                         "(voir son propre message)", where(unread), _display(unread, settings))
             continue
         unwritten = _unwritten.get(_site_path(url, settings.get("SITEURL", "")))
         if unwritten:
             logger.error(
                 "%s\u00a0: lien vers %s, que cette construction ne publie pas (un brouillon, ou daté dans le "
                 "futur)\u202f; ajoutez le lien une fois ce document en ligne",
-                where,
+                where(unwritten),
                 _display(unwritten, settings),
             )
             continue
         twin = _case_twin(url, page, source, settings)
         logger.error(
             "%s\u00a0: lien ou image introuvable «\u00a0%s\u00a0» (dans %s)\u202f; %s",
-            where,
+            where(urlsplit(url).path),
             url,
             os.path.relpath(page, output),
             case_hint(twin) if twin else "corrigez le lien, ou ajoutez le fichier",
