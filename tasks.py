@@ -57,8 +57,8 @@ def new(c, title):
     try:
         path = new_chronicle(title)
     except (ChronicleExists, TitleWithoutSlug) as error:
-        raise Exit(f"Not created: {error}", code=1)
-    print(f"Created {path.relative_to(ROOT)}")
+        raise Exit(f"Chronique non créée\u00a0: {error}", code=1)
+    print(f"{path.relative_to(ROOT)} créée.")
 
 
 @task
