@@ -64,14 +64,22 @@ def problem(record, paths):
     template = str(record.msg)
     for wording, translate in LOGGED:
         if template.startswith(wording[0]):
-            found = translate(record.args or (), paths, raised)
-            if found is not None:
-                return found
-    if raised is not None and str(raised) == record.getMessage():
+            try:
+                return translate(record.args or (), paths, raised)
+            except (LookupError, TypeError, ValueError, OSError):
+                break  # Pelican's arguments changed under the same words: quoted as they are
+    said = _said(record)
+    if raised is not None and str(raised) == said:
         return exception(raised, paths)
     # Logged while handling an exception: its text (not its name) tells why.
-    said = record.getMessage() if raised is None else f"{record.getMessage()} ({raised})"
-    return untranslated(said, paths)
+    return untranslated(said if raised is None else f"{said} ({raised})", paths)
+
+
+def _said(record):
+    try:
+        return record.getMessage()
+    except (TypeError, ValueError):  # arguments that do not fit the message: both, as they are
+        return f"{record.msg} {record.args}"
 
 
 def exception(error, paths, display=None):

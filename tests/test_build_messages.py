@@ -68,6 +68,11 @@ def test_an_unexpected_message_is_quoted_in_a_french_line_not_dropped():
     ]
 
 
+def test_a_known_wording_with_arguments_it_does_not_expect_is_quoted_not_a_traceback():
+    [problem] = _problems(_record("pelican.contents", "Empty alt attribute for image %s in %s", "photo.webp"))
+    assert problem.startswith("message de la construction, non traduit\u00a0: «\u00a0Empty alt attribute"), problem
+
+
 def test_an_exception_is_said_without_its_python_name():
     collector = Collector()
     collector.raised(KeyError("sans_titre"))
