@@ -22,7 +22,7 @@ def _build_or_exit(**kwargs):
     try:
         target = run_build(notes=notes, **kwargs)
     except BuildError as error:
-        raise Exit(f"Build failed:\n{error}", code=1)
+        raise Exit(f"La construction a échoué\u00a0:\n{error}", code=1)
     for note in notes:  # for authors: when each scheduled chronicle goes out
         print(note)
     return target
@@ -32,7 +32,7 @@ def _build_or_exit(**kwargs):
 def build(c, prod=False, output=None):
     """Build the site (development by default, --prod for production)."""
     target = _build_or_exit(prod=prod, output=output)
-    print(f"Built {'production' if prod else 'development'} site into {target}")
+    print(f"Site {'de production' if prod else 'de développement'} construit dans {target}")
 
 
 @task
@@ -42,7 +42,7 @@ def check(c):
 
     with tempfile.TemporaryDirectory(prefix="zohe-check-") as scratch:
         _build_or_exit(prod=True, output=Path(scratch) / "output")
-    print("All checks passed.")
+    print("Toutes les vérifications sont passées.")
 
 
 @task
@@ -61,8 +61,8 @@ def new(c, title):
     try:
         path = new_chronicle(title)
     except (ChronicleExists, TitleWithoutSlug) as error:
-        raise Exit(f"Not created: {error}", code=1)
-    print(f"Created {path.relative_to(ROOT)}")
+        raise Exit(f"Chronique non créée\u00a0: {error}", code=1)
+    print(f"{path.relative_to(ROOT)} créée.")
 
 
 @task

@@ -41,7 +41,7 @@ def preview_wait(content, output, edited, timeout=60.0):
         raise RuntimeError(f"the preview never printed {text!r}")
 
     try:
-        wait_for("Preview on", time.monotonic() + 600)
+        wait_for("Aperçu sur", time.monotonic() + 600)
         time.sleep(1.0)  # the watcher takes its first look at the files
         url = f"http://127.0.0.1:{ports[0]}/chroniques/{edited.stem}/"
         marker = f"Aperçu{int(time.time())}"
@@ -66,7 +66,7 @@ def preview_wait(content, output, edited, timeout=60.0):
             except (OSError, http.client.HTTPException) as error:
                 raise RuntimeError(f"the preview did not serve {url}: {error}") from error
             time.sleep(0.005)
-        rebuilt = wait_for("Site rebuilt.", deadline) - saved
+        rebuilt = wait_for("Site reconstruit.", deadline) - saved
     finally:
         process.terminate()
         process.wait(timeout=30)

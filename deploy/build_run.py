@@ -64,7 +64,7 @@ def build_release(repo, webroot, commit, name, python=None, stream=None):
         raise DeployError(stopped(commit, limit, progress.being_read(reading)))
     if returncode != 0:
         raise DeployError(
-            f"la construction de {commit[:12]} a échoué (voir ci-dessus) ; "
+            f"la construction de {commit[:12]} a échoué (voir ci-dessus)\u202f; "
             "le site en ligne n’a pas changé."
         )
     current = current_release(webroot)
@@ -79,7 +79,7 @@ def _check_requirements(checkout, python, stream):
     if stamp.is_file() and wanted.is_file():
         digest = hashlib.sha256(wanted.read_bytes()).hexdigest()
         if digest != stamp.read_text().strip():
-            say("attention, requirements.txt a changé : lancez ./dev sur le serveur "
+            say("attention, requirements.txt a changé\u00a0: lancez ./dev sur le serveur "
                 "pour mettre l’environnement à jour.", stream)
 
 

@@ -9,7 +9,7 @@ class DeployError(Exception):
 
 def say(message, stream=None):
     """One line for the author; in the hook it shows as a `remote:` line."""
-    print(f"Zôhé : {message}", file=stream or sys.stdout, flush=True)
+    print(f"Zôhé\u00a0: {message}", file=stream or sys.stdout, flush=True)
 
 
 def milliseconds(value):

@@ -60,7 +60,7 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
         prune(webroot)
         if cache:
             prune_reader_caches(cache)
-    say(f"en ligne : version {commit[:12]} (bascule en {milliseconds(seconds)}).", stream)
+    say(f"en ligne\u00a0: version {commit[:12]} (bascule en {milliseconds(seconds)}).", stream)
     return release, seconds
 
 
@@ -82,13 +82,13 @@ def refresh(repo, webroot, stream=None, now=None):
         return publish(repo, webroot, stream=stream)[0]
     database = build_environment(webroot).get(comments_database.VARIABLE)
     if not database:
-        raise DeployError(f"{comments_database.VARIABLE} manque dans {Path(webroot) / ENV_FILE} : "
+        raise DeployError(f"{comments_database.VARIABLE} manque dans {Path(webroot) / ENV_FILE}\u00a0: "
                           "impossible de savoir quels commentaires sont en ligne.")
     reasons = freshness.reasons(current, database, time.time() if now is None else now)
     if not reasons:
         say("les pages en ligne sont à jour.", stream)
         return None
-    say(f"republication : {' et '.join(reasons)}.", stream)
+    say(f"republication\u00a0: {' et '.join(reasons)}.", stream)
     return publish(repo, webroot, rebuild=True, stream=stream, live=True)[0]
 
 

@@ -68,7 +68,7 @@ def switch(webroot, release):
     webroot = Path(webroot)
     link = webroot / CURRENT
     if link.exists() and not link.is_symlink():
-        raise DeployError(f"{link} est un vrai dossier : déplacez-le, il doit être un lien symbolique.")
+        raise DeployError(f"{link} est un vrai dossier\u00a0: déplacez-le, il doit être un lien symbolique.")
     started = time.perf_counter()
     staged = webroot / f".{CURRENT}.{os.getpid()}.tmp"
     if staged.is_symlink() or staged.exists():

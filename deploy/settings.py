@@ -32,7 +32,7 @@ def read_env_file(path):
             line = line[len("export "):]
         key, sep, value = line.partition("=")
         if not sep or not key.strip().isidentifier():
-            raise DeployError(f"{path}, ligne {number} : « NOM=valeur » attendu.")
+            raise DeployError(f"{path}, ligne {number}\u00a0: «\u00a0NOM=valeur\u00a0» attendu.")
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]

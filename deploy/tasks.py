@@ -21,7 +21,7 @@ def _run(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except DeployError as error:
-        raise Exit(f"Zôhé : {error}", code=1)
+        raise Exit(f"Zôhé\u00a0: {error}", code=1)
 
 
 @task

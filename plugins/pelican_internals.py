@@ -71,6 +71,24 @@ def forget_logged_warnings():
     LimitFilter._group_count.clear()
 
 
+@contextlib.contextmanager
+def quiet_console():
+    """Pelican's console prints nothing meanwhile.
+
+    At the end of each run Pelican prints an English summary on it ("Done: Processed 2
+    articles, …"), even when the build then fails on its problems: the author would read
+    it above the French lines, and in every `git push`. Problems reach the build's
+    collector through logging, not through this console.
+    """
+    from pelican.log import console
+
+    quiet, console.quiet = console.quiet, True
+    try:
+        yield
+    finally:
+        console.quiet = quiet
+
+
 # ---------------------------------------------------------------- pelican-sitemap
 
 

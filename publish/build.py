@@ -32,7 +32,8 @@ class Collector(logging.Handler):
     """Keeps every record at WARNING or above logged by the thread that made it, and its notes for authors.
 
     Only that thread's: the live preview builds on a worker thread while its web
-    server logs a warning for each 404 it answers.
+    server logs a warning for each 404 it answers. `problems` says them in French,
+    one line each (publish/messages.py).
 
     Pelican's loggers drop a warning already logged once in the process, so a
     collector forgets what was logged before it (pelican_internals says why).
@@ -47,8 +48,8 @@ class Collector(logging.Handler):
         self.notes = []
         self.notes_logger = author_notes.logger.name
         self.thread = threading.get_ident()
-        # Pelican names files by their absolute path: shown from here, as the checks do.
-        self.base = None
+        # Where the build's files are (publish.messages.Paths), set once the settings are read.
+        self.paths = None
         pelican_internals.forget_logged_warnings()
 
     def filter(self, record):
@@ -61,18 +62,24 @@ class Collector(logging.Handler):
             return
         # Pelican logs "Could not process FILE" from inside its except block
         # without the exception unless DEBUG is on: keep the reason for the author.
-        error = sys.exc_info()[1]
-        if error is not None and not record.exc_info:
-            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
-            record.args = None
+        if not hasattr(record, "raised"):
+            record.raised = sys.exc_info()[1]
         self.records.append(record)
+
+    def raised(self, error):
+        """Keep an exception that stopped the build as one more problem."""
+        self.records.append(logging.makeLogRecord(
+            {"name": "pelican", "levelno": logging.ERROR, "levelname": "ERROR", "msg": str(error), "raised": error}
+        ))
 
     @property
     def problems(self):
-        problems = [self.format(record) for record in self.records]
-        if self.base:
-            problems = [problem.replace(self.base + os.sep, "") for problem in problems]
-        return problems
+        from publish import messages
+
+        paths = self.paths or messages.Paths(base=str(ROOT), content=str(ROOT / "content"))
+        found = [messages.problem(record, paths) for record in self.records]
+        # Pelican names files by their absolute path: shown from the content's parent, as the checks do.
+        return [line.replace(paths.base + os.sep, "") for line in messages.lines(found)]
 
 
 def forget_plugins():
@@ -113,7 +120,7 @@ def build(prod=False, output=None, overrides=None, generators=None, notes=None):
 
     import pelican_internals
 
-    from publish import content_cache, progress
+    from publish import content_cache, messages, progress
 
     overrides = dict(overrides or {})
     target = Path(output or overrides.get("OUTPUT_PATH") or ROOT / "output").resolve()
@@ -122,12 +129,12 @@ def build(prod=False, output=None, overrides=None, generators=None, notes=None):
     overrides["OUTPUT_PATH"] = str(staging)
 
     collector = Collector()
-    collector.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
     try:
         settings = load_settings(prod, overrides)
-        collector.base = os.path.dirname(os.path.abspath(settings["PATH"]))
+        content = os.path.abspath(settings["PATH"])
+        collector.paths = messages.Paths(base=os.path.dirname(content), content=content, output=str(staging))
         settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": template_cache(settings)}
         forget_plugins()
         pelican_internals.forget_sitemap_pages()
@@ -138,14 +145,10 @@ def build(prod=False, output=None, overrides=None, generators=None, notes=None):
         # A problem found as Pelican starts stops the build before it reads anything: a
         # symbolic link in the content folder (zohe_checks) must not be followed at all.
         if not collector.records:
-            with pelican_internals.memoized_urls():
+            with pelican_internals.memoized_urls(), pelican_internals.quiet_console():
                 pelican.run()
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
-        collector.records.append(
-            logging.makeLogRecord(
-                {"levelno": logging.ERROR, "levelname": "ERROR", "msg": str(error)}
-            )
-        )
+        collector.raised(error)
     finally:
         # What a plugin still writes in the background (the search index) ends, and logs its
         # problems, before the build is judged; after an error, before the staging is deleted.

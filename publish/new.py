@@ -32,13 +32,14 @@ def new_chronicle(title, author="Zôhé", content=None, now=None):
     now = now or datetime.now(ZoneInfo("Europe/Paris"))
     slug = slugify(title.translate(_APOSTROPHES), regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
     if not slug:
-        raise TitleWithoutSlug(f"the title {title!r} has no letter or digit to make the chronicle's address of.")
+        raise TitleWithoutSlug(f"le titre «\u00a0{title}\u00a0» n’a ni lettre ni chiffre pour en faire l’adresse "
+                               "de la chronique\u202f; donnez-lui un titre avec des mots")
     content = Path(content or ROOT / "content")
     path = content / "chroniques" / f"{slug}.md"
     if path.exists():
         raise ChronicleExists(
-            f"{path.relative_to(content.parent)} already exists: edit it, or choose another title "
-            "(the file name is its slug)."
+            f"{path.relative_to(content.parent)} existe déjà (le nom du fichier vient du titre)\u202f; "
+            "modifiez-le, ou choisissez un autre titre"
         )
     category = load_settings()["DEFAULT_CATEGORY"]  # written out, so that the author sees it
     path.write_text(

@@ -96,14 +96,14 @@ class Preview:
         try:
             build(output=self.output, overrides={**self.overrides, "CACHE_PATH": cache}, generators=generators)
         except BuildError as error:
-            kept = "the previous version"
+            kept = "la version précédente"
             if shown_alone:
-                kept += " (with your edit of " + ", ".join(_display(p) for p in shown_alone) + ")"
-            print(f"\nBuild failed, still serving {kept}:\n{error}\n", flush=True)
+                kept += " (avec votre modification de " + ", ".join(_display(p) for p in shown_alone) + ")"
+            print(f"\nLa construction a échoué, l’aperçu montre encore {kept}\u00a0:\n{error}\n", flush=True)
             return False
         self.generators = generators
         keep_first(content_cache.newest_first(self.cache), content_cache.KEEP)
-        print("Site rebuilt.", flush=True)
+        print("Site reconstruit.", flush=True)
         return True
 
     def render_edited(self, paths):
@@ -223,7 +223,7 @@ class Preview:
             edited, self._pending = sorted(self._pending), set()
         shown_alone = edited if edited and self.render_edited(edited) else []
         if shown_alone:
-            print(f"Updated {', '.join(_display(p) for p in shown_alone)}; rebuilding the rest…", flush=True)
+            print(f"{', '.join(_display(p) for p in shown_alone)} à jour\u202f; reconstruction du reste…", flush=True)
             self.on_update()
         with self._wake:
             if self._pending:
@@ -289,7 +289,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
         # Isso checks at start that it reaches the site: start it once the preview answers,
         # from a thread, since the server's own loop must be running to answer.
         comments.append(start_comments(port=comments_port, site=f"http://{host}:{port}"))
-        print(f"Preview on http://{host}:{port}/ — comments on http://{host}:{comments_port}/", flush=True)
+        print(f"Aperçu sur http://{host}:{port}/, commentaires sur http://{host}:{comments_port}/", flush=True)
 
     loop.add_callback(lambda: threading.Thread(target=start_comment_server, daemon=True).start())
     try:

@@ -57,19 +57,21 @@ def test_the_real_content_builds_with_the_extra_chronicle(content):
 def test_missing_required_metadata(content, field):
     text = "\n".join(line for line in GOOD.splitlines() if not line.startswith(f"{field}:"))
     write_chronicle(content, text)
-    assert_fails_naming(content, field.lower() if field in ("Title", "Date") else field)
+    assert_fails_naming(content, f"il manque la métadonnée «\u00a0{field}\u00a0»\u202f; "
+                                 f"ajoutez en tête du fichier une ligne «\u00a0{field}: …\u00a0»")
 
 
 def test_invalid_date(content):
     write_chronicle(content, GOOD.replace("2024-05-02 10:00", "2024-02-31 10:00"))
-    assert_fails_naming(content, "not a valid date")
+    assert_fails_naming(content, "ligne 2\u00a0: la date «\u00a02024-02-31 10:00\u00a0» n’existe pas, "
+                                 "février 2024 n’a que 29\u00a0jours\u202f; corrigez le jour")
 
 
 @pytest.mark.parametrize("date", ["03/04/2023", "2023-03", "02.05.2024 10:00"])
 def test_a_date_not_written_year_month_day_is_refused_rather_than_guessed(content, date):
     write_chronicle(content, GOOD.replace("Date: 2024-05-02 10:00", f"Date: {date}"))
-    message = assert_fails_naming(content, f"line 2: write Date '{date}' year-month-day")
-    assert "such as 2024-05-02 10:00" in message
+    message = assert_fails_naming(content, f"ligne 2\u00a0: Date «\u00a0{date}\u00a0» n’est pas écrite année-mois-jour")
+    assert "écrivez-la comme 2024-05-02 10:00" in message
 
 
 @pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
@@ -77,8 +79,8 @@ def test_a_space_before_a_metadata_colon_is_refused_not_published_as_text(conten
     """Python-Markdown ends the header at "Status : draft": the draft would go out, that line as its text."""
     write_chronicle(content, GOOD.replace("Slug: une-chronique-de-test",
                                           f"Slug: une-chronique-de-test\nStatus{space}: draft"))
-    message = assert_fails_naming(content, "line 8: the metadata stop at 'Status :'")
-    assert "write 'Status:' with no space before the colon" in message
+    message = assert_fails_naming(content, "ligne 8\u00a0: les métadonnées s’arrêtent à «\u00a0Status :\u00a0»")
+    assert "écrivez «\u00a0Status:\u00a0» sans espace avant les deux-points" in message
 
 
 def test_a_first_line_of_text_with_a_colon_is_not_taken_for_metadata(content):
@@ -92,7 +94,7 @@ def test_a_first_line_of_text_with_a_colon_is_not_taken_for_metadata(content):
 @pytest.mark.parametrize("name", ["nouvelle.txt", "nouvelle.md.txt", "nouvelle.MD", "nouvelle.docx"])
 def test_a_chronicle_saved_in_a_format_no_reader_takes_is_refused_not_skipped(content, name):
     write_chronicle(content, GOOD, name=name)
-    assert_fails_naming(content, "not read, only Markdown files are; rename it nouvelle.md",
+    assert_fails_naming(content, "fichier non lu, seuls les fichiers Markdown le sont\u202f; renommez-le nouvelle.md",
                         expected=f"chroniques/{name}")
 
 
@@ -107,12 +109,14 @@ def test_pages_linking_to_a_chronicle_that_could_not_be_read_point_at_it(content
     chronicle = content / "chroniques" / "la-juste-mesure.md"
     text = chronicle.read_text(encoding="utf-8")
     chronicle.write_text(re.sub(r"(?m)^Date: .*$", "Date: 2023-02-30 09:00", text), encoding="utf-8")
-    message = assert_fails_naming(content, "is not a valid date", expected="chroniques/la-juste-mesure.md")
-    linking = [line for line in message.splitlines() if "la-juste-mesure.md" in line and "could not be read" in line]
+    message = assert_fails_naming(content, "n’existe pas, février 2023 n’a que 28\u00a0jours",
+                                  expected="chroniques/la-juste-mesure.md")
+    linking = [line for line in message.splitlines() if "la-juste-mesure.md" in line and "n’a pas pu être lu" in line]
     assert linking and all(
-        line.endswith(": links to content/chroniques/la-juste-mesure.md, which could not be read (see its own error)")
+        line.endswith("\u00a0: lien vers content/chroniques/la-juste-mesure.md, qui n’a pas pu être lu\u202f; "
+                      "corrigez d’abord ce fichier (voir son propre message)")
         for line in linking), message
-    assert "broken link" not in message, message
+    assert "introuvable" not in message, message
 
 
 def test_broken_filename_link(content):
@@ -133,8 +137,8 @@ def test_broken_image(content):
 def test_two_documents_claiming_one_url(content):
     write_chronicle(content, GOOD)
     write_chronicle(content, GOOD.replace("Title: Une chronique", "Title: Une autre"), "twin.md")
-    message = assert_fails_naming(content, "same URL")
-    assert "give one of them another Slug" in message
+    message = assert_fails_naming(content, "même adresse")
+    assert "donnez à l’un d’eux un autre Slug" in message
     assert "chroniques/twin.md" in message
 
 
@@ -154,7 +158,7 @@ def test_any_pelican_warning_fails(content):
     (content / "images").mkdir(exist_ok=True)
     (content / "images" / "note.txt").write_text("note", encoding="utf-8")
     write_chronicle(content, GOOD + "\n[La note]({filename}/images/note.txt)\n")
-    assert_fails_naming(content, "Use {static} instead")
+    assert_fails_naming(content, "écrivez «\u00a0{static}/images/note.txt\u00a0»")
 
 
 def test_failed_build_keeps_the_previous_output(content, tmp_path):
@@ -171,13 +175,16 @@ def test_failed_build_keeps_the_previous_output(content, tmp_path):
 
 def test_pelicans_own_messages_name_files_from_the_content_folders_parent(content):
     write_chronicle(content, GOOD + '\n![]({static}/images/la-juste-mesure.svg){: width="240" height="120" }\n')
-    message = assert_fails_naming(content, "Empty alt attribute for image la-juste-mesure.svg in content/chroniques/test.md")
+    message = assert_fails_naming(
+        content, "content/chroniques/test.md, ligne 11\u00a0: l’image «\u00a0la-juste-mesure.svg\u00a0» "
+                 "n’a pas de texte de remplacement")
     assert str(content) not in message, message
 
 
 def test_a_misspelt_metadata_key_is_refused_with_the_likely_one(content):
     write_chronicle(content, GOOD.replace("Tags: essai", "Tag: essai"))
-    assert_fails_naming(content, "line 5: unknown metadata 'Tag'; did you mean 'Tags'?")
+    assert_fails_naming(content, "ligne 5\u00a0: métadonnée «\u00a0Tag\u00a0» inconnue\u202f; "
+                                 "vouliez-vous dire «\u00a0Tags\u00a0»\u202f?")
 
 
 SYMLINK_REFUSED = "\u00a0: lien symbolique refusé (la construction n’en suit aucun)\u202f; mettez à sa place le fichier lui-même"
@@ -196,7 +203,7 @@ def test_a_symbolic_link_in_the_content_is_refused_in_one_french_line(content, t
     (content / where).symlink_to(target.format(outside=outside, content=content))
     with pytest.raises(BuildError) as failure:
         build_copy(content)
-    assert failure.value.problems == [f"ERROR: content/{where}{SYMLINK_REFUSED}"]
+    assert failure.value.problems == [f"content/{where}{SYMLINK_REFUSED}"]
     assert not (content.parent / "output").exists()
 
 
@@ -208,8 +215,8 @@ def test_a_key_the_theme_does_not_read_is_refused_not_typeset(content, key):
     from french_typography.settings import get_settings as typography_settings
 
     write_chronicle(content, GOOD.replace("Slug:", f"{key}: Un sous-titre : le voici\nSlug:"))
-    message = assert_fails_naming(content, f"line 7: unknown metadata '{key}'")
-    assert key not in message.split("(the site reads ")[1], message
+    message = assert_fails_naming(content, f"ligne 7\u00a0: métadonnée «\u00a0{key}\u00a0» inconnue")
+    assert key not in message.split("(le site lit ")[1], message
     assert key.lower() not in typography_settings({})["metadata"]
     assert key.lower() not in metadata_keys.ACCEPTED
 

@@ -47,8 +47,9 @@ def test_the_scaffold_is_a_draft_until_its_status_line_goes(content, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("Status: draft\n", ""), encoding="utf-8")
     with pytest.raises(BuildError) as failure:
         build_prod(tmp_path / "published", PATH=str(content))
-    assert "chroniques/une-idee-neuve.md, line 6: the summary is still the one `invoke new` wrote" in str(failure.value)
-    assert "chroniques/une-idee-neuve.md: the text is still the one `invoke new` wrote" in str(failure.value)
+    assert ("chroniques/une-idee-neuve.md, ligne 6\u00a0: le résumé est encore celui qu’a écrit ./dev new\u202f; "
+            "écrivez le vôtre") in str(failure.value)
+    assert "chroniques/une-idee-neuve.md\u00a0: le texte est encore celui qu’a écrit ./dev new" in str(failure.value)
 
     # Once the author wrote them, the strict production build passes (it raises on any warning).
     text = path.read_text(encoding="utf-8")
@@ -71,7 +72,7 @@ def test_a_title_without_letters_writes_nothing_and_the_task_says_why(content):
         p.name for p in (ROOT / "content" / "chroniques").iterdir())
     with pytest.raises(Exit) as raised:
         tasks.new(Context(), "…")
-    assert raised.value.code == 1 and "has no letter or digit" in str(raised.value.message)
+    assert raised.value.code == 1 and "n’a ni lettre ni chiffre" in str(raised.value.message)
 
 
 def test_the_readme_shows_what_the_scaffold_writes(content):
@@ -84,7 +85,7 @@ def test_the_readme_shows_what_the_scaffold_writes(content):
 def test_an_existing_chronicle_is_never_overwritten(content):
     existing = content / "chroniques" / "la-juste-mesure.md"
     before = existing.read_bytes()
-    with pytest.raises(ChronicleExists, match="la-juste-mesure.md already exists"):
+    with pytest.raises(ChronicleExists, match="la-juste-mesure.md existe déjà"):
         new_chronicle("La juste mesure", content=content, now=NOW)
     assert existing.read_bytes() == before
 
@@ -96,6 +97,6 @@ def test_the_task_says_so_without_a_traceback(capsys):
     with pytest.raises(Exit) as raised:
         tasks.new(Context(), "La juste mesure")
     assert raised.value.code == 1
-    assert str(raised.value.message).startswith("Not created: ")
-    assert "already exists" in str(raised.value.message)
+    assert str(raised.value.message).startswith("Chronique non créée\u00a0: ")
+    assert "existe déjà" in str(raised.value.message)
     assert existing.read_bytes() == before

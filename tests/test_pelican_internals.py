@@ -75,6 +75,16 @@ def test_a_warning_logged_once_is_logged_again_once_forgotten():
         logger.removeHandler(handler)
 
 
+def test_pelicans_console_prints_nothing_while_quiet(capsys):
+    from pelican.log import console
+
+    with pelican_internals.quiet_console():
+        console.print("Done: Processed 1 article")
+    console.file.flush()
+    assert "Done" not in capsys.readouterr().out
+    assert not console.quiet
+
+
 def test_pelican_sitemap_dates_listing_pages_by_its_generators_now():
     from pelican.plugins.sitemap import sitemap
 

@@ -94,7 +94,7 @@ def test_a_warning_raised_by_the_page_alone_fails_the_full_build_too(preview, ca
 
     assert not preview.render_edited([str(content / CHRONICLE)])
     assert not preview.full_build()
-    assert "Empty alt attribute" in capsys.readouterr().out
+    assert "n’a pas de texte de remplacement" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("change", ["new file", "new address", "now a draft"])

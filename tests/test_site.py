@@ -323,8 +323,10 @@ def test_a_link_to_a_chronicle_production_does_not_publish_fails_naming_both_fil
     assert 'a-venir/">bientôt</a>' in (dev / "a-propos" / "index.html").read_text(encoding="utf-8")
     with pytest.raises(BuildError) as failure:
         build_prod(tmp_path / "prod", PATH=str(content), TIMEZONE="UTC")
-    assert ("content/pages/a-propos.md: links to content/chroniques/a-venir.md, which this build does "
-            "not publish (a draft, or dated in the future)") in str(failure.value)
+    line = page.read_text(encoding="utf-8").splitlines().index("Lire [bientôt]({filename}/chroniques/a-venir.md).") + 1
+    assert (f"content/pages/a-propos.md, ligne {line}\u00a0: lien vers content/chroniques/a-venir.md, que cette "
+            "construction ne publie pas (un brouillon, ou daté dans le futur)\u202f; ajoutez le lien une fois ce "
+            "document en ligne") in str(failure.value)
     assert not (tmp_path / "prod").exists()
 
 

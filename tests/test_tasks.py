@@ -62,5 +62,7 @@ def test_a_failed_build_says_each_problem_once_and_nothing_else(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=240)
     printed, _, message = (result.stdout + result.stderr).partition("EXIT ")
-    assert "content/chroniques/la-juste-mesure.md: missing required metadata 'Summary'" in message, result.stderr
+    assert message.startswith("La construction a échoué\u00a0:\n"), result.stderr
+    assert "content/chroniques/la-juste-mesure.md\u00a0: il manque la métadonnée «\u00a0Summary\u00a0»" in message, result.stderr
     assert "la-juste-mesure.md" not in printed and "Writing" not in printed, printed
+    assert "Done: Processed" not in printed, printed  # Pelican's English summary, above the French lines

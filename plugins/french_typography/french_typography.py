@@ -125,8 +125,9 @@ def save_results(pelican):
     folder = pelican.settings["CACHE_PATH"] if pelican.settings.get("CACHE_CONTENT") else None
     try:
         _remembered.save(folder)
-    except OSError as error:
-        logger.warning("French typography: could not keep its results in %s: %s", folder, error)
+    except OSError:
+        logger.warning("%s\u00a0: la typographie n’a pas pu y garder ses résultats\u202f; vérifiez que ce "
+                       "dossier existe et que la construction peut y écrire", folder)
 
 
 def typeset(html, pelican_settings=None):

@@ -22,6 +22,7 @@ from PIL import Image
 from pelican import signals
 from pelican.plugins.image_process import image_process
 
+from author_hints import line_of, where
 import pelican_internals
 
 from .settings import get_settings, image_process_derivative
@@ -92,12 +93,25 @@ def mark_images(instance):
         try:
             with Image.open(path) as image:
                 width, height = image.size
-        except OSError as error:
-            logger.error("%s: cannot read image %s: %s", instance.source_path, src, error)
+        except OSError:
+            _unreadable(instance, src, path)
             return tag
         return _mark(tag, options["derivative"], variant_size(width, height, options["default_width"]))
 
     pelican_internals.set_body(instance, _IMG.sub(replace, pelican_internals.body(instance)))
+
+
+def _unreadable(instance, src, path):
+    """Say which image Pillow could not open, and why an author would have made it so."""
+    settings = instance.settings
+    shown = os.path.relpath(os.path.abspath(instance.source_path), os.path.dirname(os.path.abspath(settings["PATH"])))
+    what = ("est vide (0\u00a0octet)" if os.path.getsize(path) == 0
+            else "n’est pas une image lisible (fichier abîmé, ou d’un autre format que son extension)")
+    logger.error(
+        "%s\u00a0: l’image «\u00a0%s\u00a0» %s\u202f; remplacez-la par l’image elle-même, "
+        "enregistrée en JPEG, PNG ou WebP",
+        where(shown, line_of(instance.source_path, os.path.basename(path))), src, what,
+    )
 
 
 def add_derivative(pelican):

@@ -102,9 +102,11 @@ def finish_indexing(sender=None):
                 result = pagefind_bundle.run_pagefind(indexing.output, indexing.globs, options)
         if result.returncode != 0:
             logger.error(
-                "Pagefind could not index the site (exit %s): %s",
+                "l’index de la recherche n’a pas pu être construit (Pagefind s’est arrêté avec le code %s\u00a0: "
+                "«\u00a0%s\u00a0»)\u202f; relancez la construction, et montrez ce message à qui entretient le site "
+                "s’il revient",
                 result.returncode,
-                (result.stderr or result.stdout).strip(),
+                " ".join((result.stderr or result.stdout).split()),
             )
             continue
         with open(os.path.join(bundle, START_SCRIPT), "w", encoding="utf-8") as script:

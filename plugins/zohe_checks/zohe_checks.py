@@ -22,6 +22,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.readers import MarkdownReader
 
+from author_hints import case_hint, case_twin, line_of, where as _where
 from built_site import broken_links, documents, output_file
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
@@ -83,9 +84,10 @@ def check_metadata(instance):
             if front_matter.found(instance.source_path):
                 return  # what is missing is in a YAML header, already named by front_matter
             logger.error(
-                "%s: missing required metadata '%s'",
+                "%s\u00a0: il manque la métadonnée «\u00a0%s\u00a0»\u202f; "
+                "ajoutez en tête du fichier une ligne «\u00a0%s: …\u00a0»",
                 _display(instance.source_path, settings),
-                key.capitalize(),
+                key.capitalize(), key.capitalize(),
             )
 
 
@@ -130,30 +132,30 @@ def check_source(source_path, content, metadata, settings):
     if spaced:
         number, key = spaced
         logger.error(
-            "%s, line %d: the metadata stop at '%s :', and what follows is published as text; "
-            "write '%s:' with no space before the colon",
+            "%s, ligne %d\u00a0: les métadonnées s’arrêtent à «\u00a0%s :\u00a0», et la suite serait publiée "
+            "comme texte\u202f; écrivez «\u00a0%s:\u00a0» sans espace avant les deux-points",
             where, number, key, key,
         )
     published = metadata.get("status") != "draft"
     if published and SCAFFOLD_TEXT in (content or ""):
-        logger.error("%s: the text is still the one `invoke new` wrote ('%s'); write yours",
-                     where, SCAFFOLD_TEXT)
+        logger.error("%s\u00a0: le texte est encore celui qu’a écrit ./dev new («\u00a0%s\u00a0»)\u202f; "
+                     "écrivez le vôtre", where, SCAFFOLD_TEXT)
     for number, key, value in lines:
         if key not in keys:
             close = difflib.get_close_matches(key, keys, n=1)
             logger.error(
-                "%s, line %d: unknown metadata '%s'%s (the site reads %s)",
+                "%s, ligne %d\u00a0: métadonnée «\u00a0%s\u00a0» inconnue\u202f; %s (le site lit %s)",
                 where, number, key.capitalize(),
-                f"; did you mean '{close[0].capitalize()}'?" if close else "",
+                f"vouliez-vous dire «\u00a0{close[0].capitalize()}\u00a0»\u202f?" if close else "retirez-la",
                 ", ".join(key.capitalize() for key in keys),
             )
         if published and key == "summary" and value == SCAFFOLD_SUMMARY:
-            logger.error("%s, line %d: the summary is still the one `invoke new` wrote; write yours",
-                         where, number)
+            logger.error("%s, ligne %d\u00a0: le résumé est encore celui qu’a écrit ./dev new\u202f; "
+                         "écrivez le vôtre", where, number)
         if key in DATE_KEYS and not _ISO_DATE.fullmatch(value):
             logger.error(
-                "%s, line %d: write %s '%s' year-month-day, such as 2024-05-02 10:00 "
-                "(any other form is guessed: 03/04/2023 would be 4 March)",
+                "%s, ligne %d\u00a0: %s «\u00a0%s\u00a0» n’est pas écrite année-mois-jour (toute autre forme "
+                "est devinée, 03/04/2023 serait le 4\u00a0mars)\u202f; écrivez-la comme 2024-05-02 10:00",
                 where, number, key.capitalize(), value,
             )
 
@@ -198,7 +200,8 @@ def check_unique_urls(generators):
             settings = next(iter(generators)).settings
             names = sorted(_display(path, settings) for path in sources)
             logger.error(
-                "%s: same URL '%s' as %s; give one of them another Slug", names[0], save_as, ", ".join(names[1:])
+                "%s\u00a0: même adresse «\u00a0%s\u00a0» que %s\u202f; donnez à l’un d’eux un autre Slug",
+                names[0], save_as, ", ".join(names[1:]),
             )
 
 
@@ -227,7 +230,7 @@ def check_unread_files(generators):
                 if name.startswith(".") or name.endswith("~") or os.path.splitext(name)[1] in extensions:
                     continue
                 logger.error(
-                    "%s: not read, only Markdown files are; rename it %s.md",
+                    "%s\u00a0: fichier non lu, seuls les fichiers Markdown le sont\u202f; renommez-le %s.md",
                     _display(os.path.join(parent, name), settings),
                     name.split(".", 1)[0],
                 )
@@ -253,25 +256,33 @@ def check_links(pelican):
         before_resolving=lambda: blinker.signal("output_complete").send(pelican),
     ):
         source = _sources.get(page)
-        where = _display(source, settings) if source else os.path.relpath(page, output)
+        shown = _display(source, settings) if source else os.path.relpath(page, output)
+
+        def where(target):
+            """The linking file, and the line where the name of what it links to is written."""
+            return _where(shown, source and line_of(source, os.path.basename(target.rstrip("/"))))
+
         unread = _unread_source(url, source, settings)
         if unread:
-            logger.error("%s: links to %s, which could not be read (see its own error)",
-                         where, _display(unread, settings))
+            logger.error("%s\u00a0: lien vers %s, qui n’a pas pu être lu\u202f; corrigez d’abord ce fichier "
+                         "(voir son propre message)", where(unread), _display(unread, settings))
             continue
         unwritten = _unwritten.get(_site_path(url, settings.get("SITEURL", "")))
         if unwritten:
             logger.error(
-                "%s: links to %s, which this build does not publish (a draft, or dated in the future)",
-                where,
+                "%s\u00a0: lien vers %s, que cette construction ne publie pas (un brouillon, ou daté dans le "
+                "futur)\u202f; ajoutez le lien une fois ce document en ligne",
+                where(unwritten),
                 _display(unwritten, settings),
             )
             continue
+        twin = _case_twin(url, page, source, settings)
         logger.error(
-            "%s: broken link or image '%s' (in %s)",
-            where,
+            "%s\u00a0: lien ou image introuvable «\u00a0%s\u00a0» (dans %s)\u202f; %s",
+            where(urlsplit(url).path),
             url,
             os.path.relpath(page, output),
+            case_hint(twin) if twin else "corrigez le lien, ou ajoutez le fichier",
         )
     _sources.clear()
     _unwritten.clear()
@@ -288,6 +299,15 @@ def _unread_source(url, source, settings):
     # Resolved as a URL of the content folder, as Pelican resolves it.
     target = output_file(url[len("{filename}"):], source, settings["PATH"], is_folder=lambda _path: False)
     return target if target and os.path.isfile(target) else None
+
+
+def _case_twin(url, page, source, settings):
+    """The name of the file the author probably meant, if it differs from the link only by case."""
+    if url.startswith(("{filename}", "{static}")) and source:
+        target = output_file(url.split("}", 1)[1], source, settings["PATH"], is_folder=lambda _path: False)
+    else:
+        target = output_file(url, page, os.path.abspath(settings["OUTPUT_PATH"]), settings.get("SITEURL", ""))
+    return case_twin(target) if target else None
 
 
 def _site_path(url, siteurl):

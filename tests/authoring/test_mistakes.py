@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from support import ROOT
+from support import ROOT, build_prod
 from publish.build import BuildError, build
 
 CASES = tomllib.loads((Path(__file__).with_name("mistakes.toml")).read_text(encoding="utf-8")).get("case", [])
@@ -25,7 +25,10 @@ def test_mistake_gets_its_french_message(case, tmp_path):
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_bytes(bytes.fromhex(data))
     with pytest.raises(BuildError) as failure:
-        build(output=tmp_path / "output", overrides={"PATH": str(content)})
+        if case.get("prod"):
+            build_prod(tmp_path / "output", PATH=str(content))
+        else:
+            build(output=tmp_path / "output", overrides={"PATH": str(content)})
     message = "\n".join(failure.value.problems)
     for fragment in case["expected"]:
         assert fragment in message, message

@@ -47,7 +47,7 @@ def live_preview(tmp_path):
                 return line
         raise AssertionError(f"no line with {text!r} within {timeout} s:\n{''.join(output)}")
 
-    wait_for("Preview on")
+    wait_for("Aperçu sur")
     try:
         yield {"url": f"http://127.0.0.1:{port}", "content": content, "wait_for": wait_for,
                "comments": f"http://127.0.0.1:{comments_port}", "process": process,
@@ -89,7 +89,7 @@ def test_an_edited_chronicle_reloads_in_the_open_browser(browser, live_preview):
         )
         expect(page.get_by_text("Une retouche visible dans l’aperçu")).to_be_visible(timeout=15_000)
         # Then the full build, which reloads the page once more, with the edit still there.
-        live_preview["wait_for"]("Site rebuilt.")
+        live_preview["wait_for"]("Site reconstruit.")
         expect(page.get_by_text("Une retouche visible dans l’aperçu")).to_be_visible(timeout=15_000)
     finally:
         page.close()
@@ -111,7 +111,7 @@ def test_stopping_the_preview_mid_build_leaves_its_cache_whole(live_preview):
 
     source = live_preview["content"] / "chroniques" / "la-juste-mesure.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nUne dernière retouche.\n", encoding="utf-8")
-    live_preview["wait_for"]("rebuilding the rest")
+    live_preview["wait_for"]("reconstruction du reste")
     process = live_preview["process"]
     process.terminate()  # while the full build runs
     assert process.wait(timeout=60) == 0

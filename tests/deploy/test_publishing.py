@@ -33,7 +33,7 @@ def test_push_to_main_publishes_the_site_and_a_broken_push_changes_nothing(make_
     home = (current / "index.html").read_text(encoding="utf-8")
     assert 'lang="fr"' in home and site.siteurl in home
     assert (current / "chroniques" / "la-juste-mesure" / "index.html").is_file()
-    assert "en ligne : version" in first.stdout
+    assert "remote: Zôhé\u00a0: en ligne\u00a0: version" in first.stdout
 
     broken = site.commit(site.work, "A chronicle without a title",
                          {"content/chroniques/sans-titre.md": UNTITLED_CHRONICLE})
@@ -42,7 +42,7 @@ def test_push_to_main_publishes_the_site_and_a_broken_push_changes_nothing(make_
     assert result.returncode == 0, result.stdout
     assert "refs/heads/main" in result.stdout and site.main_tip() == broken
     assert "remote: " in result.stdout
-    assert "content/chroniques/sans-titre.md: missing required metadata 'Title'" in result.stdout
+    assert "remote: content/chroniques/sans-titre.md\u00a0: il manque la métadonnée «\u00a0Title\u00a0»" in result.stdout
     assert "le site en ligne n’a pas changé" in result.stdout
     assert site.current().commit == site.first_commit
     assert (current / "index.html").read_text(encoding="utf-8") == home

@@ -52,7 +52,7 @@ def test_a_build_past_its_time_limit_is_stopped_naming_the_file_and_frees_the_lo
     assert result.returncode == 0, result.stdout
     assert site.main_tip() == slow
     assert (
-        f"remote: Zôhé : la construction de {slow[:12]} a été arrêtée au bout de 8 s "
+        f"remote: Zôhé\u00a0: la construction de {slow[:12]} a été arrêtée au bout de 8 s "
         f"(limite {settings.TIME_LIMIT} dans deploy.env), pendant la lecture de content/chroniques/crochets.md, "
         "que Markdown met trop de temps à lire\u202f; le site en ligne n’a pas changé."
     ) in result.stdout
@@ -98,7 +98,7 @@ def test_a_symbolic_link_out_of_the_repository_is_named_in_one_french_line(make_
     linked = site.commit(site.work, "Two symbolic links")
     output = push_refusing_a_link(
         site, linked,
-        "remote: Zôhé : content/chroniques/passwd.md\u00a0: lien symbolique vers un fichier hors du dépôt "
+        "remote: Zôhé\u00a0: content/chroniques/passwd.md\u00a0: lien symbolique vers un fichier hors du dépôt "
         "(/etc/passwd), refusé\u202f; mettez à sa place le fichier lui-même. Le site en ligne n’a pas changé.",
     )
     assert "root:" not in output
@@ -108,7 +108,7 @@ def test_a_symbolic_link_out_of_the_repository_is_named_in_one_french_line(make_
     inside = site.commit(site.work, "One symbolic link left")
     push_refusing_a_link(
         site, inside,
-        "remote: ERROR: content/pages/lisez-moi.md\u00a0: lien symbolique refusé (la construction n’en suit aucun)"
+        "remote: content/pages/lisez-moi.md\u00a0: lien symbolique refusé (la construction n’en suit aucun)"
         "\u202f; mettez à sa place le fichier lui-même",
     )
     assert site.current() == live
@@ -120,7 +120,7 @@ def test_a_time_limit_that_is_not_a_number_of_seconds_is_named_before_anything_i
     result = site.push()
     assert result.returncode == 0, result.stdout
     assert (
-        f"remote: Zôhé : {site.webroot / settings.ENV_FILE}\u00a0: {settings.TIME_LIMIT} doit être "
+        f"remote: Zôhé\u00a0: {site.webroot / settings.ENV_FILE}\u00a0: {settings.TIME_LIMIT} doit être "
         "un nombre de secondes positif, pas «\u00a0dix minutes\u00a0»."
     ) in result.stdout
     assert "construction de la version" not in result.stdout

@@ -142,7 +142,7 @@ def test_pagefind_failing_in_the_background_fails_the_build_and_publishes_nothin
     monkeypatch.setattr(pagefind_bundle, "pagefind_executable", lambda: "/bin/false")
     with pytest.raises(BuildError) as failure:
         build_prod(tmp_path / "output")
-    assert any("Pagefind could not index the site (exit 1)" in problem for problem in failure.value.problems)
+    assert any("Pagefind s’est arrêté avec le code 1" in problem for problem in failure.value.problems)
     assert not (tmp_path / "output").exists()
     assert not list(tmp_path.glob(".output.*")), "the staging folder was left behind"
 
