@@ -1,5 +1,6 @@
-"""The fast build is the same build: what its caches and memos reuse changes no byte, and it stays strict."""
+"""The fast build is the same build: its second process, caches and memos change no byte, and it stays strict."""
 
+import logging
 import os
 
 import pytest
@@ -48,6 +49,42 @@ def test_urls_computed_once_change_no_byte(corpus, tmp_path, prod, monkeypatch):
         if open(path, "rb").read() != open(fast_files[name], "rb").read()
     ]
     assert different == []
+
+
+@pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
+def test_pages_rendered_on_two_cores_are_byte_identical_to_one_process(corpus, tmp_path, prod, monkeypatch):
+    monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
+    plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus), "PARALLEL_BUILD": False})
+    shared = build(prod=prod, output=tmp_path / "shared", overrides={"PATH": str(corpus), "PARALLEL_BUILD": True})
+    plain_files, shared_files = _files(plain), _files(shared)
+    assert len(plain_files) > 100
+    assert sorted(shared_files) == sorted(plain_files)
+    different = [
+        name for name, path in plain_files.items()
+        if open(path, "rb").read() != open(shared_files[name], "rb").read()
+    ]
+    assert different == []
+
+
+def warning_date(value, pattern="d MMMM y"):
+    """A date filter that complains, so that each process that renders a page logs a warning."""
+    logging.getLogger("test").warning("rendered in process %s", os.getpid())
+    return str(value)
+
+
+def test_a_warning_logged_while_another_process_renders_fails_the_build(corpus, tmp_path):
+    from publish.build import load_settings
+
+    filters = {**load_settings()["JINJA_FILTERS"], "date_fr": warning_date}
+    with pytest.raises(BuildError) as failure:
+        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters})
+    pids = {problem.rsplit(" ", 1)[-1] for problem in failure.value.problems if "rendered in process" in problem}
+    # The build's own renders and its child's both reached the build's collector, as the
+    # build's other messages do ("WARNING: <message>").
+    assert str(os.getpid()) in pids and len(pids) == 2
+    assert "WARNING: rendered in process " + str(os.getpid()) in failure.value.problems
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_reading_warning_survives_the_cache(corpus, tmp_path):
