@@ -342,22 +342,29 @@ def pages_rendered_on_two_cores(enabled=True):
         state["child"] = child, reading
         return SharedWriter
 
-    def join(_generator=None, writer=None):
-        written = _wait_for_child(*state.pop("child")) if "child" in state else []
-        if isinstance(writer, SharedWriter) and writer.sharing:
-            writer.sharing = False  # the template pages and what follows: the parent alone
-            _send_written(sorted(writer.written + written), state["generators"], signals.content_written)
+    def join(_generator, writer):
+        if "child" not in state:
+            return  # Pelican wrote alone
+        written = _wait_for_child(*state.pop("child"))
+        writer.sharing = False  # the template pages and what follows: the parent alone
+        _send_written(sorted(writer.written + written), state["generators"], signals.content_written)
 
     signals.all_generators_finalized.connect(keep)
     signals.get_writer.connect(fork)
     signals.page_writer_finalized.connect(join)
     try:
         yield
+    except Exception as error:
+        # Pelican raised before the pages were all written: reap the child and log what it
+        # logged, but not the error both processes met (a template that does not compile).
+        state["raised"] = str(error)
+        raise
     finally:
         signals.all_generators_finalized.disconnect(keep)
         signals.get_writer.disconnect(fork)
         signals.page_writer_finalized.disconnect(join)
-        join()  # Pelican raised before the pages were all written: reap the child, log its records
+        if "child" in state:
+            _wait_for_child(*state.pop("child"), known=state.get("raised"))
 
 
 def _compile_templates(generators):
@@ -384,9 +391,11 @@ def _render_in_child(pelican, generators, channel):
         with signals.article_writer_finalized.muted(), signals.page_writer_finalized.muted():
             for generator in generators:
                 generator.generate_output(writer)
-    except BaseException:
+    except BaseException as error:
+        # What publish.build reports of an exception Pelican raises: its message (the trace for debugging).
         status = 1
-        forward.records.append((__name__, logging.ERROR, traceback.format_exc()))
+        forward.records += [(__name__, logging.ERROR, str(error) or type(error).__name__),
+                            (__name__, logging.DEBUG, traceback.format_exc())]
     try:
         with os.fdopen(channel, "wb") as pipe:
             pickle.dump({"records": forward.records, "written": writer.written if writer else []}, pipe)
@@ -395,8 +404,8 @@ def _render_in_child(pelican, generators, channel):
         os._exit(status)
 
 
-def _wait_for_child(child, channel):
-    """In the parent: the child's pages, once it has ended; what it logged is logged here again."""
+def _wait_for_child(child, channel, known=None):
+    """In the parent: the child's pages, once it has ended; what it logged, `known` aside, is logged here again."""
     with os.fdopen(channel, "rb") as pipe:
         data = pipe.read()
     _pid, status = os.waitpid(child, 0)
@@ -407,7 +416,8 @@ def _wait_for_child(child, channel):
     if status != 0 and not result["records"]:
         result["records"].append((__name__, logging.ERROR, f"the process writing half the pages ended with status {status}"))
     for name, level, message in result["records"]:
-        logging.getLogger(name).log(level, "%s", message)
+        if message != known:
+            logging.getLogger(name).log(level, "%s", message)
     return result["written"]
 
 

@@ -87,6 +87,23 @@ def test_a_warning_logged_while_another_process_renders_fails_the_build(corpus, 
     assert not (tmp_path / "out").exists()
 
 
+def failing_date(value, pattern="d MMMM y"):
+    raise ValueError("date illisible")
+
+
+def test_an_error_both_processes_meet_is_reported_once_as_by_one_process(corpus, tmp_path):
+    from publish.build import load_settings
+
+    filters = {**load_settings()["JINJA_FILTERS"], "date_fr": failing_date}
+    problems = {}
+    for parallel in (False, True):
+        with pytest.raises(BuildError) as failure:
+            build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters,
+                                                      "PARALLEL_BUILD": parallel})
+        problems[parallel] = failure.value.problems
+    assert problems[True] == problems[False] == ["ERROR: date illisible"]
+
+
 def test_a_reading_warning_survives_the_cache(corpus, tmp_path):
     content = tmp_path / "content"
     import shutil
