@@ -5,7 +5,7 @@ build-child SIZE SCRATCH`), so each has its own peak memory and a clean Pelican.
 `COMPARED_SIZE` chronicles the same run times Hugo and Pagefind alone (bench.comparisons),
 the live preview (bench.preview_wait), and a push and the preview's build after an edit
 with the pages rendered by one process as well as two (PARALLEL_BUILD), the gain that
-keeps pelican_internals.pages_rendered_on_two_cores.
+keeps pelican_internals.run_on_two_cores.
 """
 
 import functools

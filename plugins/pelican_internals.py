@@ -314,21 +314,19 @@ class _Forward(logging.Handler):
         self.records.append((record.name, record.levelno, message))
 
 
-@contextlib.contextmanager
-def pages_rendered_on_two_cores(enabled=True):
-    """Within a build: the articles' and pages' generators write through two processes."""
+def run_on_two_cores(pelican, enabled=True):
+    """`pelican.run()`, its articles' and pages' generators writing through two processes."""
     from pelican import signals
     from pelican.generators import ArticlesGenerator, PagesGenerator
 
     if not enabled or (os.cpu_count() or 1) < PROCESSES:
-        yield
-        return
+        return pelican.run()
     state = {"generators": []}
 
     def keep(generators):
         state["generators"] = list(generators)
 
-    def fork(pelican):
+    def fork(_pelican):
         shared = state["generators"][:2]
         if [type(generator) for generator in shared] != [ArticlesGenerator, PagesGenerator]:
             return None  # not the order relied on: Pelican writes alone, as usual
@@ -349,22 +347,25 @@ def pages_rendered_on_two_cores(enabled=True):
         writer.sharing = False  # the template pages and what follows: the parent alone
         _send_written(sorted(writer.written + written), state["generators"], signals.content_written)
 
+    raised = None
     signals.all_generators_finalized.connect(keep)
     signals.get_writer.connect(fork)
     signals.page_writer_finalized.connect(join)
     try:
-        yield
+        pelican.run()
     except Exception as error:
-        # Pelican raised before the pages were all written: reap the child and log what it
-        # logged, but not the error both processes met (a template that does not compile).
-        state["raised"] = str(error)
-        raise
+        raised = error
     finally:
         signals.all_generators_finalized.disconnect(keep)
         signals.get_writer.disconnect(fork)
         signals.page_writer_finalized.disconnect(join)
-        if "child" in state:
-            _wait_for_child(*state.pop("child"), known=state.get("raised"))
+    if "child" in state:
+        # Pelican raised before the pages were all written: the child's messages are logged,
+        # but not the error both processes met (a template that does not compile). Out of the
+        # `except` block, or the build's collector would add this error to each of them.
+        _wait_for_child(*state.pop("child"), known=str(raised))
+    if raised is not None:
+        raise raised
 
 
 def _compile_templates(generators):

@@ -129,9 +129,8 @@ def build(prod=False, output=None, overrides=None, generators=None):
         # A problem found as Pelican starts stops the build before it reads anything: a
         # symbolic link in the content folder (zohe_checks) must not be followed at all.
         if not collector.records:
-            with pelican_internals.memoized_urls(), \
-                    pelican_internals.pages_rendered_on_two_cores(settings["PARALLEL_BUILD"]):
-                pelican.run()
+            with pelican_internals.memoized_urls():
+                pelican_internals.run_on_two_cores(pelican, settings["PARALLEL_BUILD"])
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.records.append(
             logging.makeLogRecord(

@@ -104,6 +104,23 @@ def test_an_error_both_processes_meet_is_reported_once_as_by_one_process(corpus,
     assert problems[True] == problems[False] == ["ERROR: date illisible"]
 
 
+def date_failing_in_this_process(value, pattern="d MMMM y"):
+    if os.getpid() == date_failing_in_this_process.parent:
+        raise ValueError("date illisible")
+    logging.getLogger("test").warning("date douteuse")
+    return str(value)
+
+
+def test_the_childs_warning_keeps_its_words_when_the_build_itself_fails(corpus, tmp_path):
+    from publish.build import load_settings
+
+    date_failing_in_this_process.parent = os.getpid()
+    filters = {**load_settings()["JINJA_FILTERS"], "date_fr": date_failing_in_this_process}
+    with pytest.raises(BuildError) as failure:
+        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters})
+    assert sorted(failure.value.problems) == ["ERROR: date illisible", "WARNING: date douteuse"]
+
+
 def test_a_reading_warning_survives_the_cache(corpus, tmp_path):
     content = tmp_path / "content"
     import shutil

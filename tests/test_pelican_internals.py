@@ -132,7 +132,7 @@ def test_urls_are_computed_once_only_while_the_build_writes():
 
 
 def test_pelican_asks_for_its_writer_between_the_contexts_and_the_pages():
-    """Where pages_rendered_on_two_cores forks, and where it waits for its child."""
+    """Where run_on_two_cores forks, and where it waits for its child."""
     from pelican import Pelican
     from pelican.generators import PagesGenerator
 
