@@ -29,6 +29,14 @@ def _files(folder):
     }
 
 
+def _different_files(one, other):
+    """The files of folder `one` whose bytes differ in folder `other`, which holds the same names."""
+    one_files, other_files = _files(one), _files(other)
+    assert sorted(one_files) == sorted(other_files)
+    return [name for name, path in one_files.items()
+            if open(path, "rb").read() != open(other_files[name], "rb").read()]
+
+
 @pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
 def test_urls_computed_once_change_no_byte(corpus, tmp_path, prod, monkeypatch):
     import contextlib
@@ -41,14 +49,8 @@ def test_urls_computed_once_change_no_byte(corpus, tmp_path, prod, monkeypatch):
     with monkeypatch.context() as plain_pelican:
         plain_pelican.setattr(pelican_internals, "memoized_urls", contextlib.nullcontext)
         plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus)})
-    plain_files, fast_files = _files(plain), _files(fast)
-    assert len(plain_files) > 100
-    assert sorted(fast_files) == sorted(plain_files)
-    different = [
-        name for name, path in plain_files.items()
-        if open(path, "rb").read() != open(fast_files[name], "rb").read()
-    ]
-    assert different == []
+    assert len(_files(plain)) > 100
+    assert _different_files(plain, fast) == []
 
 
 @pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
@@ -57,14 +59,8 @@ def test_pages_rendered_on_two_cores_are_byte_identical_to_one_process(corpus, t
     monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
     plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus), "PARALLEL_BUILD": False})
     shared = build(prod=prod, output=tmp_path / "shared", overrides={"PATH": str(corpus), "PARALLEL_BUILD": True})
-    plain_files, shared_files = _files(plain), _files(shared)
-    assert len(plain_files) > 100
-    assert sorted(shared_files) == sorted(plain_files)
-    different = [
-        name for name, path in plain_files.items()
-        if open(path, "rb").read() != open(shared_files[name], "rb").read()
-    ]
-    assert different == []
+    assert len(_files(plain)) > 100
+    assert _different_files(plain, shared) == []
 
 
 def warning_date(value, pattern="d MMMM y"):
@@ -148,17 +144,11 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     shutil.copytree(corpus, content)
     overrides = {"PATH": str(content)}
 
-    def same(one, other):
-        one_files, other_files = _files(one), _files(other)
-        assert sorted(one_files) == sorted(other_files)
-        return [name for name, path in one_files.items()
-                if open(path, "rb").read() != open(other_files[name], "rb").read()]
-
     cold = build(prod=True, output=tmp_path / "cold", overrides=overrides)
     monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
     build(prod=True, output=tmp_path / "first", overrides=overrides)
     warm = build(prod=True, output=tmp_path / "warm", overrides=overrides)
-    assert same(cold, warm) == []
+    assert _different_files(cold, warm) == []
     assert os.stat(warm / "index.html.br").st_nlink > 1, "the compressed copy came from the cache"
     assert list((tmp_path / "kept").glob("content-*/ArticlesGenerator-Readers"))
 
@@ -175,7 +165,7 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     monkeypatch.delenv("ZOHE_CACHE_PATH")
     reference = build(prod=True, output=tmp_path / "reference", overrides=overrides)
     assert "Retouche" in (edited / "chroniques" / "synthetique-00007" / "index.html").read_text(encoding="utf-8")
-    assert same(reference, edited) == []
+    assert _different_files(reference, edited) == []
 
 
 def test_the_kept_cache_has_a_folder_per_settings(monkeypatch, tmp_path):
