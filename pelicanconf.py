@@ -157,4 +157,8 @@ LOAD_CONTENT_CACHE = False
 # When a cache is kept (the preview, production's ZOHE_CACHE_PATH), it is written plainly:
 # gzip at level 9 made saving the parsed Markdown of 1,000 chronicles cost 0.6 s a build.
 GZIP_CACHE = False
+# Pages rendered by two processes, the build's and a forked child
+# (pelican_internals.run_on_two_cores): the same bytes as one process,
+# tests/test_build_speed.py; `invoke bench` measures both. False: one process.
+PARALLEL_BUILD = True
 DELETE_OUTPUT_DIRECTORY = False

@@ -147,12 +147,13 @@ def build_report(results, hugo, load):
             "| --- | --- |",
             f"| full preview build, first (fills the content cache) | {compared['preview_cold']:.2f} |",
             f"| full preview build, nothing changed | {compared['preview_unchanged']:.2f} |",
-            f"| full preview build, one chronicle edited | {compared['preview_one_edit']:.2f} |",
+            f"| full preview build, one chronicle edited, best of {BEST_OF} (a new edit each) | {compared['preview_one_edit']:.2f} |",
             f"| from saving a chronicle to its new text served (the page alone, then the browser reloads; "
             f"{compared.get('preview_dropped', 0)} of the polling requests cut while the page was replaced) | "
             f"{'never' if visible is None else f'{visible:.2f}'} |",
             f"| from saving a chronicle to the end of the full build (second reload) | {compared['preview_full_after_save']:.2f} |",
         ]
+        lines += parallel_rows(compared)
         if hugo:
             push = compared["production_warm_one_edit"]
             lines += ["", f"In this run, a push of one edited chronicle builds in "
@@ -164,6 +165,24 @@ def build_report(results, hugo, load):
                       f"runs it, {compared['pagefind_alone']['fresh'] / hugo['seconds']:.1f}× from nothing."]
     lines.append("")
     return "\n".join(lines)
+
+
+def parallel_rows(compared):
+    """What rendering the pages on two processes gains (PARALLEL_BUILD), measured in the same run."""
+    rows = [
+        ("a push of one edited chronicle (production, kept cache)", "production_warm_one_edit"),
+        ("the preview's full build after an edit", "preview_one_edit"),
+    ]
+    lines = [
+        "",
+        f"| pages rendered by two processes (`PARALLEL_BUILD`), best of {BEST_OF}, taking turns | "
+        "two processes (s) | one process (s) | one ÷ two |",
+        "| --- | --- | --- | --- |",
+    ]
+    for label, key in rows:
+        two, one = compared[key], compared[key + "_one_process"]
+        lines.append(f"| {label} | {two:.2f} | {one:.2f} | {one / two:.2f} |")
+    return lines
 
 
 def run(duration=5.0, path=ROOT / "BENCHMARKS.md", sizes=DEFAULT_SIZES):

@@ -2,10 +2,13 @@
 
 Build figures come from a child process per corpus size (`python -m bench.site_build
 build-child SIZE SCRATCH`), so each has its own peak memory and a clean Pelican. At
-`COMPARED_SIZE` chronicles the same run times Hugo and Pagefind alone (bench.comparisons)
-and the live preview (bench.preview_wait).
+`COMPARED_SIZE` chronicles the same run times Hugo and Pagefind alone (bench.comparisons),
+the live preview (bench.preview_wait), and a push and the preview's build after an edit
+with the pages rendered by one process as well as two (PARALLEL_BUILD), the gain that
+keeps pelican_internals.run_on_two_cores.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -31,6 +34,23 @@ def _timed_build(**kwargs):
     started = time.perf_counter()
     build(**kwargs)
     return time.perf_counter() - started
+
+
+# PARALLEL_BUILD (pelicanconf.py) on and off: pages rendered by two processes, or by one.
+MODES = {"two": True, "one": False}
+
+
+def best_of(builds, before_each=lambda run, name: None):
+    """Each build's best time of BEST_OF, as for Hugo: a noisy neighbour slows a run, never speeds one up.
+
+    The builds take turns (A, B, A, B…), so that a change of the machine's load falls on each alike.
+    """
+    times = {name: [] for name in builds}
+    for run in range(BEST_OF):
+        for name, timed in builds.items():
+            before_each(run, name)
+            times[name].append(timed())
+    return {name: min(seconds) for name, seconds in times.items()}
 
 
 def build_child(size, scratch):
@@ -60,25 +80,33 @@ def build_child(size, scratch):
         # As on the server: each release a fresh folder, the cache kept beside them (ZOHE_CACHE_PATH).
         os.environ["ZOHE_CACHE_PATH"] = str(scratch / "kept")
         figures["production_filling_cache"] = _timed_build(prod=True, output=scratch / "first-release", overrides={"PATH": str(content)})
-        # Best of BEST_OF, as for Hugo: a noisy neighbour slows one run, never speeds one up.
-        def best_release(before_each=lambda run: None):
-            times = []
-            for run in range(BEST_OF):
-                before_each(run)
-                release = scratch / f"release-{run}"
-                times.append(_timed_build(prod=True, output=release, overrides={"PATH": str(content)}))
-                shutil.rmtree(release)
-            return min(times)
 
-        figures["production_warm"] = best_release()
-        figures["production_warm_one_edit"] = best_release(lambda run: corpus.edit(edited, marker=f"Publié {run}"))
+        def release(overrides=None):
+            """Seconds of a production build into a fresh release folder, as the hook makes one."""
+            output = scratch / "release"
+            seconds = _timed_build(prod=True, output=output, overrides={"PATH": str(content), **(overrides or {})})
+            shutil.rmtree(output)
+            return seconds
+
+        figures["production_warm"] = best_of({"two": release})["two"]
+        # A push (a new edit before each build), the pages rendered by two processes, and by one.
+        push = best_of({mode: functools.partial(release, {"PARALLEL_BUILD": on}) for mode, on in MODES.items()},
+                       before_each=lambda run, mode: corpus.edit(edited, marker=f"Publié {run} {mode}"))
+        figures["production_warm_one_edit"] = push["two"]
+        figures["production_warm_one_edit_one_process"] = push["one"]
         os.environ.pop("ZOHE_CACHE_PATH")
+
         # What `invoke serve` does on each change: the full preview build with the content cache…
-        preview = {**PREVIEW_OVERRIDES, "PATH": str(content), "CACHE_PATH": str(scratch / "cache")}
-        figures["preview_cold"] = _timed_build(output=scratch / "preview", overrides=preview)
-        figures["preview_unchanged"] = _timed_build(output=scratch / "preview", overrides=preview)
-        corpus.edit(edited)
-        figures["preview_one_edit"] = _timed_build(output=scratch / "preview", overrides=preview)
+        def preview(overrides=None):
+            settings = {**PREVIEW_OVERRIDES, "PATH": str(content), "CACHE_PATH": str(scratch / "cache")}
+            return _timed_build(output=scratch / "preview", overrides={**settings, **(overrides or {})})
+
+        figures["preview_cold"] = preview()
+        figures["preview_unchanged"] = preview()
+        edit = best_of({mode: functools.partial(preview, {"PARALLEL_BUILD": on}) for mode, on in MODES.items()},
+                       before_each=lambda run, mode: corpus.edit(edited, marker=f"Aperçu {run} {mode}"))
+        figures["preview_one_edit"] = edit["two"]
+        figures["preview_one_edit_one_process"] = edit["one"]
         # …and what the author waits for: the real preview server, from saving to the page served.
         figures.update(preview_wait(content, scratch / "served", edited))
     return figures

@@ -146,7 +146,7 @@ def build(prod=False, output=None, overrides=None, generators=None, notes=None):
         # symbolic link in the content folder (zohe_checks) must not be followed at all.
         if not collector.records:
             with pelican_internals.memoized_urls(), pelican_internals.quiet_console():
-                pelican.run()
+                pelican_internals.run_on_two_cores(pelican, settings["PARALLEL_BUILD"])
     except Exception as error:  # Pelican raises bare exceptions for many content errors.
         collector.raised(error)
     finally:

@@ -1,5 +1,6 @@
-"""The fast build is the same build: what its caches and memos reuse changes no byte, and it stays strict."""
+"""The fast build is the same build: its second process, caches and memos change no byte, and it stays strict."""
 
+import logging
 import os
 
 import pytest
@@ -28,6 +29,14 @@ def _files(folder):
     }
 
 
+def _different_files(one, other):
+    """The files of folder `one` whose bytes differ in folder `other`, which holds the same names."""
+    one_files, other_files = _files(one), _files(other)
+    assert sorted(one_files) == sorted(other_files)
+    return [name for name, path in one_files.items()
+            if open(path, "rb").read() != open(other_files[name], "rb").read()]
+
+
 @pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
 def test_urls_computed_once_change_no_byte(corpus, tmp_path, prod, monkeypatch):
     import contextlib
@@ -40,14 +49,72 @@ def test_urls_computed_once_change_no_byte(corpus, tmp_path, prod, monkeypatch):
     with monkeypatch.context() as plain_pelican:
         plain_pelican.setattr(pelican_internals, "memoized_urls", contextlib.nullcontext)
         plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus)})
-    plain_files, fast_files = _files(plain), _files(fast)
-    assert len(plain_files) > 100
-    assert sorted(fast_files) == sorted(plain_files)
-    different = [
-        name for name, path in plain_files.items()
-        if open(path, "rb").read() != open(fast_files[name], "rb").read()
-    ]
-    assert different == []
+    assert len(_files(plain)) > 100
+    assert _different_files(plain, fast) == []
+
+
+@pytest.mark.parametrize("prod", [False, True], ids=["preview", "production"])
+def test_pages_rendered_on_two_cores_are_byte_identical_to_one_process(corpus, tmp_path, prod, monkeypatch):
+    monkeypatch.setenv("ZOHE_SITEURL", "https://zohe.example")
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(tmp_path / "none.db"))
+    plain = build(prod=prod, output=tmp_path / "plain", overrides={"PATH": str(corpus), "PARALLEL_BUILD": False})
+    shared = build(prod=prod, output=tmp_path / "shared", overrides={"PATH": str(corpus), "PARALLEL_BUILD": True})
+    assert len(_files(plain)) > 100
+    assert _different_files(plain, shared) == []
+
+
+def warning_date(value, pattern="d MMMM y"):
+    """A date filter that complains, so that each process that renders a page logs a warning."""
+    logging.getLogger("test").warning("rendered in process %s", os.getpid())
+    return str(value)
+
+
+def test_a_warning_logged_while_another_process_renders_fails_the_build(corpus, tmp_path):
+    from publish.build import load_settings
+
+    filters = {**load_settings()["JINJA_FILTERS"], "date_fr": warning_date}
+    with pytest.raises(BuildError) as failure:
+        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters})
+    pids = {problem.rsplit(" ", 1)[-1] for problem in failure.value.problems if "rendered in process" in problem}
+    # The build's own renders and its child's both reached the build's collector, as the
+    # build's other messages do ("WARNING: <message>").
+    assert str(os.getpid()) in pids and len(pids) == 2
+    assert "WARNING: rendered in process " + str(os.getpid()) in failure.value.problems
+    assert not (tmp_path / "out").exists()
+
+
+def failing_date(value, pattern="d MMMM y"):
+    raise ValueError("date illisible")
+
+
+def test_an_error_both_processes_meet_is_reported_once_as_by_one_process(corpus, tmp_path):
+    from publish.build import load_settings
+
+    filters = {**load_settings()["JINJA_FILTERS"], "date_fr": failing_date}
+    problems = {}
+    for parallel in (False, True):
+        with pytest.raises(BuildError) as failure:
+            build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters,
+                                                      "PARALLEL_BUILD": parallel})
+        problems[parallel] = failure.value.problems
+    assert problems[True] == problems[False] == ["ERROR: date illisible"]
+
+
+def date_failing_in_this_process(value, pattern="d MMMM y"):
+    if os.getpid() == date_failing_in_this_process.parent:
+        raise ValueError("date illisible")
+    logging.getLogger("test").warning("date douteuse")
+    return str(value)
+
+
+def test_the_childs_warning_keeps_its_words_when_the_build_itself_fails(corpus, tmp_path):
+    from publish.build import load_settings
+
+    date_failing_in_this_process.parent = os.getpid()
+    filters = {**load_settings()["JINJA_FILTERS"], "date_fr": date_failing_in_this_process}
+    with pytest.raises(BuildError) as failure:
+        build(output=tmp_path / "out", overrides={"PATH": str(corpus), "JINJA_FILTERS": filters})
+    assert sorted(failure.value.problems) == ["ERROR: date illisible", "WARNING: date douteuse"]
 
 
 def test_a_reading_warning_survives_the_cache(corpus, tmp_path):
@@ -77,17 +144,11 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     shutil.copytree(corpus, content)
     overrides = {"PATH": str(content)}
 
-    def same(one, other):
-        one_files, other_files = _files(one), _files(other)
-        assert sorted(one_files) == sorted(other_files)
-        return [name for name, path in one_files.items()
-                if open(path, "rb").read() != open(other_files[name], "rb").read()]
-
     cold = build(prod=True, output=tmp_path / "cold", overrides=overrides)
     monkeypatch.setenv("ZOHE_CACHE_PATH", str(tmp_path / "kept"))
     build(prod=True, output=tmp_path / "first", overrides=overrides)
     warm = build(prod=True, output=tmp_path / "warm", overrides=overrides)
-    assert same(cold, warm) == []
+    assert _different_files(cold, warm) == []
     assert os.stat(warm / "index.html.br").st_nlink > 1, "the compressed copy came from the cache"
     assert list((tmp_path / "kept").glob("content-*/ArticlesGenerator-Readers"))
 
@@ -104,7 +165,7 @@ def test_a_production_build_from_the_kept_cache_is_byte_identical_to_a_cold_one(
     monkeypatch.delenv("ZOHE_CACHE_PATH")
     reference = build(prod=True, output=tmp_path / "reference", overrides=overrides)
     assert "Retouche" in (edited / "chroniques" / "synthetique-00007" / "index.html").read_text(encoding="utf-8")
-    assert same(reference, edited) == []
+    assert _different_files(reference, edited) == []
 
 
 def test_the_kept_cache_has_a_folder_per_settings(monkeypatch, tmp_path):

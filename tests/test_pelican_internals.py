@@ -139,3 +139,74 @@ def test_urls_are_computed_once_only_while_the_build_writes():
         assert article.url == "titre.html", "computed once"
     assert (vars(Content)["get_url_setting"], vars(URLWrapper)["url"]) == originals
     assert article.url == "autre/titre/", "Pelican's own code again outside the build"
+
+
+def test_pelican_asks_for_its_writer_between_the_contexts_and_the_pages():
+    """Where run_on_two_cores forks, and where it waits for its child."""
+    from pelican import Pelican
+    from pelican.generators import PagesGenerator
+
+    run = inspect.getsource(Pelican.run)
+    steps = ["signals.all_generators_finalized.send(generators)", "refresh_metadata_intersite_links()",
+             "writer = self._get_writer()", "p.generate_output(writer)", "signals.finalized.send(self)"]
+    assert all(step in run for step in steps) and sorted(steps, key=run.index) == steps
+    get_writer = inspect.getsource(Pelican._get_writer)
+    assert "signals.get_writer.send(self)" in get_writer
+    assert "writer(self.output_path, settings=self.settings)" in get_writer
+    classes = inspect.getsource(Pelican._get_generator_classes)
+    first = classes.index("discovered_generators = [")
+    assert classes.index('(ArticlesGenerator, "internal")', first) < classes.index('(PagesGenerator, "internal")', first)
+    assert classes.index('(PagesGenerator, "internal")') < min(classes.index("TemplatePagesGenerator"),
+                                                                 classes.index("signals.get_generators"))
+    pages_output = inspect.getsource(PagesGenerator.generate_output).strip().splitlines()
+    assert pages_output[-1].strip() == "signals.page_writer_finalized.send(self, writer=writer)"
+    assert "signals.article_writer_finalized.send(self, writer=writer)" in inspect.getsource(ArticlesGenerator.generate_output)
+
+
+def test_two_shared_writers_write_every_page_once_as_pelicans_writer_does(tmp_path):
+    """SharedWriter relies on Writer.write_file rendering then opening each page through _open_w."""
+    import jinja2
+    from pelican import signals
+    from pelican.writers import Writer
+
+    from pelican_internals import SharedWriter
+
+    assert list(inspect.signature(Writer._open_w).parameters) == ["self", "filename", "encoding", "override"]
+    from pelican.settings import configure_settings
+
+    settings = configure_settings({**DEFAULT_CONFIG, "SITEURL": "", "DEFAULT_PAGINATION": 2, "PATH": str(tmp_path)})
+    articles = [_article(slug=f"a{number}") for number in range(5)]
+    template = jinja2.Template("page {{ articles_page.number }} : {{ articles_page.object_list | length }}")
+
+    def write(writer):
+        writer.write_file("index.html", template, {"SITENAME": "Zôhé"}, paginated={"articles": articles},
+                          template_name="index", url="")
+        writer.write_file("seule.html", template, {"articles_page": None})
+
+    def files(folder):
+        return {path.relative_to(folder).as_posix(): path.read_text() for path in folder.rglob("*") if path.is_file()}
+
+    write(Writer(str(tmp_path / "plain"), settings=settings))
+    plain = files(tmp_path / "plain")
+    assert len(plain) == 4  # three pages of the listing, and one alone
+    announced = []
+    receiver = lambda path, context: announced.append(path)  # noqa: E731
+    signals.content_written.connect(receiver)
+    try:
+        shares = []
+        for rank in range(pelican_internals.PROCESSES):
+            writer = type("Share", (SharedWriter,), {"rank": rank})(str(tmp_path / f"rank{rank}"), settings=settings)
+            write(writer)
+            shares.append(writer)
+        assert announced == [], "content_written waits until both shares are written"
+    finally:
+        signals.content_written.disconnect(receiver)
+    written = [files(tmp_path / f"rank{rank}") for rank in range(pelican_internals.PROCESSES)]
+    assert written[0] and written[1] and not set(written[0]) & set(written[1])
+    assert {**written[0], **written[1]} == plain
+    numbers = sorted(number for writer in shares for number, _path, _source in writer.written)
+    assert numbers == list(range(4))
+    whole = type("Share", (SharedWriter,), {"rank": 1})(str(tmp_path / "whole"), settings=settings)
+    whole.sharing = False  # once the child is done: the parent writes every page
+    write(whole)
+    assert files(tmp_path / "whole") == plain

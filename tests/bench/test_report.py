@@ -1,0 +1,21 @@
+"""BENCHMARKS.md's build section shows what the second process gains, from figures of one run."""
+
+import support  # noqa: F401  (imports publish, which puts plugins/ on sys.path)
+
+from bench import COMPARED_SIZE
+from bench.report import build_report
+
+
+def test_the_build_section_compares_one_process_with_two_for_a_push_and_a_preview_edit():
+    figures = {
+        "size": COMPARED_SIZE, "production": 40.0, "production_pages": 2251, "max_rss_mb": 240.0, "typography": 1.0,
+        "production_filling_cache": 41.0, "production_warm": 6.0,
+        "production_warm_one_edit": 8.0, "production_warm_one_edit_one_process": 11.0,
+        "pagefind_alone": {"fresh": 4.0, "seeded": 3.0},
+        "preview_cold": 20.0, "preview_unchanged": 5.0,
+        "preview_one_edit": 5.0, "preview_one_edit_one_process": 7.5,
+        "preview_visible": 0.3, "preview_dropped": 0, "preview_full_after_save": 9.0,
+    }
+    text = build_report([figures], None, "0.1, 0.2, 0.3")
+    assert "| a push of one edited chronicle (production, kept cache) | 8.00 | 11.00 | 1.38 |" in text
+    assert "| the preview's full build after an edit | 5.00 | 7.50 | 1.50 |" in text
