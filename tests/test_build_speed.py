@@ -224,13 +224,13 @@ def test_an_edit_of_the_settings_or_a_plugin_gets_a_reader_cache_of_its_own(tmp_
     from publish import content_cache
 
     for source in ["pelicanconf.py", "publishconf.py", "metadata_keys.py", "plugins/zohe_checks/zohe_checks.py",
-                   "plugins/pelican_internals.py"]:
+                   "plugins/pelican_internals/two_cores.py"]:
         (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / source, tmp_path / source)
     first = content_cache.folder("cache", root=tmp_path)
     assert content_cache.folder("cache", root=tmp_path) == first
     assert content_cache.folder("cache", "https://autre.example", root=tmp_path) != first
-    for source in ["pelicanconf.py", "plugins/zohe_checks/zohe_checks.py", "plugins/pelican_internals.py"]:
+    for source in ["pelicanconf.py", "plugins/zohe_checks/zohe_checks.py", "plugins/pelican_internals/two_cores.py"]:
         (tmp_path / source).write_text((tmp_path / source).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         edited = content_cache.folder("cache", root=tmp_path)
         assert edited != first and edited.startswith("cache/" + content_cache.PREFIX), source

@@ -1,4 +1,4 @@
-"""Each Pelican internal that plugins/pelican_internals.py relies on is still there and behaves as used.
+"""Each Pelican internal that plugins/pelican_internals/ relies on is still there and behaves as used.
 
 A Pelican (or pelican-sitemap) upgrade that renames or changes one fails here,
 naming it, instead of a build going quietly wrong.
