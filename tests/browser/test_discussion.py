@@ -48,6 +48,24 @@ def test_the_scripts_count_says_what_the_build_says(open_page):
     assert "article.comment_count|default(0)|discussion_count" in heading
 
 
+def test_the_scripts_dates_say_what_the_build_says(open_page):
+    """discussion.js writes a comment's date, tooltip and datetime as french_words and the template do, in Paris time."""
+    script = (ROOT / "theme" / "static" / "js" / "discussion.js").read_text(encoding="utf-8")
+    functions = re.findall(r"^  function (?:parts|when)\(.*?^  \}$", script, re.M | re.S)
+    assert len(functions) == 2
+    paris = ZoneInfo("Europe/Paris")
+    cases = [
+        datetime(2026, 12, 3, 18, 47, tzinfo=paris),
+        datetime(2026, 12, 1, 9, 5, tzinfo=paris),  # "1er", "9 h 05"
+        datetime(2026, 8, 1, 0, 0, 7, tzinfo=paris),  # summer time, midnight
+        datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")).astimezone(paris),  # another year in Paris
+    ]
+    said = open_page().page.evaluate(
+        f"(() => {{ const zone = 'Europe/Paris'; {''.join(functions)}; "
+        f"return {[c.timestamp() for c in cases]}.map(when); }})()")
+    assert said == [{"iso": c.isoformat(timespec="seconds"), "date": date(c), "moment": moment(c)} for c in cases]
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/categories/les-chroniques-de-zohe/", "/mots-cles/marketing/", "/auteurs/jean-nathalie/", "/archives/"]
 )
