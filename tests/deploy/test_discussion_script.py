@@ -311,6 +311,16 @@ def test_a_network_failure_keeps_the_text(production, reader):
     expect(page.get_by_label("Votre réponse")).to_have_value("Écrit dans le train, sans réseau.")
 
 
+def test_a_body_too_large_for_nginx_is_said_in_french_and_the_text_kept(production, reader):
+    """Within the rules' 65,535 characters, accented text percent-encoded passes nginx's 256 KiB: its French page's message shows."""
+    page = open_chronicle(reader(), production)
+    text = "é" * 60_000
+    fill(page, text)
+    assert send(page).status == 413
+    expect(page.locator("#discussion-erreurs")).to_contain_text("Votre réponse est trop volumineuse pour être envoyée")
+    expect(page.get_by_label("Votre réponse")).to_have_value(text)
+
+
 def test_a_reader_posts_with_the_keyboard_only(production, reader):
     page = open_chronicle(reader(), production)
     for _ in range(200):

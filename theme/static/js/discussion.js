@@ -203,10 +203,15 @@
         headers: { Accept: "application/json" },
         credentials: "include",
       });
+      const raw = await answer.text();
       let body = {};
       try {
-        body = await answer.json();
-      } catch (e) { /* an answer from nginx rather than the comment server */ }
+        body = JSON.parse(raw);
+      } catch (e) {
+        // nginx's own French page (a body over its limit): its message.
+        const said = new DOMParser().parseFromString(raw, "text/html").querySelector("main p");
+        body = { message: said && said.textContent };
+      }
       if (answer.status === 201 || answer.status === 202) {
         clearErrors();
         remember(answer, body);
