@@ -244,6 +244,13 @@ def test_a_reply_goes_under_its_comment(production, reader):
     expect(form).to_be_visible()
     expect(page.get_by_label("Votre réponse")).to_be_focused()
     assert form.locator("input[name=parent]").get_attribute("value") == str(parent_id)
+    # « Annuler » takes it back, for a new comment; « Répondre » again brings it here.
+    form.get_by_role("button", name=SCRIPT_WORDS["cancel"]).click()
+    expect(page.locator(f"#discussion > #{comment_form.FORM_ID} input[name=parent]")).to_have_count(0)
+    expect(page.locator(f"#discussion > #{comment_form.FORM_ID}")).to_be_visible()
+    expect(page.get_by_role("button", name=SCRIPT_WORDS["cancel"])).to_have_count(0)
+    link.click()
+    expect(form).to_be_visible()
     fill(page, "Une réponse à Pauline, avec le script.", author="Jean")
     send(page)
     _, mode, parent, author, _ = production.comments()[-1]

@@ -231,10 +231,16 @@
   });
 
   // Répondre: the form goes under the comment, its parent set; the link's page stays for a new tab.
+  const back = Object.assign(document.createElement("button"), { type: "button", className: "discussion__cancel", textContent: words.cancel });
+  back.onclick = () => {
+    placeForm(null);
+    form.elements.text.focus();
+  };
   function placeForm(comment) {
     let parent = form.elements.parent;
     if (!comment) {
       if (parent) parent.remove();
+      back.remove();
       home.insertBefore(form, homeNext);
       return;
     }
@@ -242,6 +248,7 @@
       parent = Object.assign(document.createElement("input"), { type: "hidden", name: "parent" });
       form.prepend(parent);
     }
+    form.querySelector(".discussion__actions").append(" ", back);
     parent.value = comment.id.slice(5);
     comment.querySelector(".isso-text-wrapper").after(form);
   }
