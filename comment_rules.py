@@ -85,6 +85,7 @@ def as_data():
     return {
         "fields": {
             f.name: {
+                "label": f.label,
                 "required": f.required,
                 "minlength": f.min_length,
                 "maxlength": f.max_length,

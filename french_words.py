@@ -15,6 +15,7 @@ from babel.dates import format_date
 
 LOCALE = "fr_FR"
 NBSP = "\u00a0"
+NNBSP = "\u202f"
 
 
 def date(value, pattern="d MMMM y"):
@@ -55,14 +56,15 @@ def replies(count):
     """"0 réponse", "1 réponse", "3 réponses": in French, 0 and 1 take the singular.
 
     The listings' count and the line the build adds to Pelican's feeds. No count (a
-    chronicle no plugin counted) is 0. theme/static/js/discussion.js keeps a copy for the
-    browser, checked against this one by tests/browser/test_discussion.py.
+    chronicle no plugin counted) is 0. theme/static/js/discussion.js writes it with the
+    words of SCRIPT_WORDS, checked against this one by tests/browser/test_discussion.py.
     """
     count = int(count or 0)
-    return f"{count} réponse{'s' if count > 1 else ''}"
+    return f"{count} {REPLY_NOUN[count > 1]}"
 
 
 NO_REPLIES = "Aucune réponse pour l’instant"
+REPLY_NOUN = ("réponse", "réponses")
 
 
 def discussion_count(count):
@@ -72,9 +74,8 @@ def discussion_count(count):
 
 # What stands in place of a comment a reader cannot read: one deleted while approved
 # replies hang from it (baked as Isso shows it, `comment.note`), and replies folded away
-# (singular then plural, "{n}" the number), which only a script shows. Isso's embed, until
-# our script replaces it, reads its own copies from the data-isso-*-text-fr attributes of
-# theme/templates/partials/comments.html.
+# (singular then plural, "{n}" the number), which only a script shows: ours asks for whole
+# threads, so it never folds replies away.
 DELETED = "Réponse supprimée."
 HIDDEN = ("{n} réponse masquée", "{n} réponses masquées")
 
@@ -84,4 +85,27 @@ FILTERS = {
     "moment_fr": moment,
     "replies": replies,
     "discussion_count": discussion_count,
+}
+
+# A comment whose author gave no name, and the link that answers a comment.
+ANONYMOUS = "Anonyme"
+REPLY = "Répondre"
+# What the discussion script (theme/static/js/discussion.js) writes beyond the words
+# above: the page carries them all as JSON in the thread's `data-mots`, so the script
+# keeps no copy. "pending" marks a commenter's own comment that awaits the moderators,
+# shown to its author only; "edit" and "delete" act on it within Isso's window.
+SCRIPT_WORDS = {
+    "none": NO_REPLIES,
+    "noun": REPLY_NOUN,
+    "deleted": DELETED,
+    "anonymous": ANONYMOUS,
+    "reply": REPLY,
+    "pending": "Votre réponse attend la relecture de l’équipe.",
+    "edit": "Modifier",
+    "delete": "Supprimer",
+    "save": "Enregistrer",
+    "cancel": "Annuler",
+    "confirm": f"Supprimer votre réponse{NNBSP}? Elle ne pourra pas être rétablie.",
+    "offline": f"Votre réponse n’a pas pu être envoyée{NBSP}: la connexion a échoué. "
+    "Votre texte est conservé, réessayez dans un instant.",
 }

@@ -2,7 +2,9 @@
 
 The site's budgets (asserted in tests, reported by `invoke bench`) are
 measured here: the critical path is the HTML plus every render-blocking
-stylesheet; the total adds everything else the page loads.
+stylesheet; the total adds everything else the page loads; the scripts are
+every script the page loads, ours and any other together (a chronicle's
+discussion script, replacing Isso's 18 KB embed).
 """
 
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from built_site import output_file, page_urls
 
 CRITICAL_BUDGET = 14 * 1024
 TOTAL_BUDGET = 50 * 1024
+# A chronicle's scripts together (the search page carries Pagefind's, which this does not bound).
+SCRIPTS_BUDGET = 10 * 1024
 
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
@@ -32,6 +36,7 @@ class _Resources(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocking = []
         self.other = []
+        self.scripts = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -44,6 +49,8 @@ class _Resources(HTMLParser):
             self.other.append(attrs["href"])
         elif tag in ("script", "img", "source", "video", "audio", "iframe") and attrs.get("src"):
             self.other.append(attrs["src"])
+            if tag == "script":
+                self.scripts.append(attrs["src"])
         if attrs.get("srcset"):
             # A browser picks one candidate: count the heaviest, the worst case.
             candidates = [part.split()[0] for part in attrs["srcset"].split(",") if part.strip()]
@@ -67,6 +74,9 @@ class PageWeight:
     critical: dict
     total: dict
     files: list
+    # Every script the page loads, `exclude` or not; those not on the site in `foreign_scripts`.
+    scripts: dict
+    foreign_scripts: list
 
 
 def _add(sizes, data):
@@ -77,7 +87,8 @@ def _add(sizes, data):
 def page_weight(output, page, siteurl="", exclude=()):
     """Weigh `page` (a path inside `output`) and everything it loads from the site itself.
 
-    URLs starting with one of `exclude` (the comment server's script) are left out.
+    URLs starting with one of `exclude` (the comment server) are left out of the total,
+    not of the scripts: a script the site cannot weigh is listed in `foreign_scripts`.
     """
     output = os.path.abspath(output)
     page = os.path.join(output, page)
@@ -109,7 +120,14 @@ def page_weight(output, page, siteurl="", exclude=()):
         visit(url, page, (critical, total))
     for url in parser.other:
         visit(url, page, (total,))
-    return PageWeight(os.path.relpath(page, output), critical, total, files)
+    scripts, foreign_scripts = {"raw": 0, "gzip": 0, "brotli": 0}, []
+    for url in parser.scripts:
+        path = output_file(url, page, output, siteurl)
+        if path is None or not os.path.isfile(path):
+            foreign_scripts.append(url)
+        else:
+            _add(scripts, open(path, "rb").read())
+    return PageWeight(os.path.relpath(page, output), critical, total, files, scripts, foreign_scripts)
 
 
 # Tags whose URL attributes are followed only when the reader clicks: navigation, not requests.

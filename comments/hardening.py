@@ -39,7 +39,7 @@ MODERATION_KEY_MAX_AGE = 2**32
 # How long a worker waits for another one's edit or moderation to finish.
 CHANGE_LOCK_TIMEOUT = 10
 
-# A thread's address, as the theme writes it in data-isso-id: a path on the site,
+# A thread's address, as the theme writes it in the form's hidden uri: a path on the site,
 # "/chroniques/la-juste-mesure/". Isso's admin page makes it an href on our own origin,
 # and Isso's e-mails and moderation pages append it to the site's origin. One leading "/"
 # not followed by another leaves no room for a scheme or another host; backslashes are

@@ -52,8 +52,8 @@ def test_the_page_shows_exactly_the_approved_comments_in_thread_order(site):
     assert stub.select_one(".isso-note").get_text() == "Réponse supprimée."
     assert stub.select_one(":scope > .isso-text-wrapper > .isso-text").get_text() == "\u00a0"
     assert thread.select_one(".discussion__count").get_text() == "4 réponses"
-    # Never a .isso-postbox: Isso would then not insert its form.
-    assert thread.select(".isso-postbox") == []
+    # Isso's embed is gone: no form of its, no data-isso-* left for it.
+    assert thread.select(".isso-postbox") == [] and "data-isso" not in str(thread.parent)
 
 
 def test_replies_isso_never_shows_are_not_baked(tmp_path):
@@ -172,9 +172,10 @@ def test_the_chronicle_bakes_the_form_and_a_reply_link_for_each_approved_comment
     links = {a.find_parent(class_="isso-comment")["id"]: a["href"] for a in page.select("a.discussion__reply")}
     assert links == {f"isso-{n}": f"{comments_url}/repondre?uri={URI.replace('/', '%2F')}&parent={n}"
                      for n in (1, 2, 5, 6)}
-    # Isso's script comes after ours: deferred scripts run in document order.
-    scripts = [s["src"] for s in page.select(".discussion script[src]")]
-    assert re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0]) and scripts[1].endswith("/js/embed.min.js")
+    # Our script alone, Isso's embed no more; the words it writes are french_words'.
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert len(scripts) == 1 and re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0])
+    assert json.loads(page.select_one("#isso-thread")["data-mots"])["pending"] == french_words.SCRIPT_WORDS["pending"]
 
 
 def test_json_ld_lists_the_approved_comments(site):

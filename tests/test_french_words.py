@@ -59,3 +59,13 @@ def test_counts_take_the_french_plural(count, listing, heading):
     assert replies(count) == listing
     assert discussion_count(count) == heading
     assert NO_REPLIES == "Aucune réponse pour l’instant"
+
+
+def test_the_discussion_scripts_words_are_set_as_the_site_sets_french():
+    """SCRIPT_WORDS reach readers as they are (the script typesets nothing): the site's typography already applies."""
+    from french_text import typeset
+    from french_words import SCRIPT_WORDS
+
+    for key, value in SCRIPT_WORDS.items():
+        for words in [value] if isinstance(value, str) else value:
+            assert typeset(words) == words, key

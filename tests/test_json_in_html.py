@@ -80,11 +80,11 @@ def pages(tmp_path_factory):
 def test_a_comment_quoting_html_leaves_the_page_whole_and_its_text_intact(pages, name, text):
     document = pages[name]
     # The rest of the page is markup, not script: the discussion with its baked comment and
-    # the place of its form, the comment server's script, the site's footer.
+    # its form, the discussion script, the site's footer.
     assert document.find(".//section[@id='discussion']") is not None
     assert document.find(".//div[@class='isso-comment']") is not None
-    assert document.find(".//p[@class='discussion__form-slot']") is not None
-    assert any(script.get("src", "").endswith("/js/embed.min.js") for script in document.iter("script"))
+    assert document.find(".//form[@id='discussion-formulaire']") is not None
+    assert any("/js/discussion" in script.get("src", "") for script in document.iter("script"))
     assert document.find("body/footer[@class='site-footer']") is not None
     # Only the JSON-LD script has a body, and it is exactly the JSON the build wrote.
     bodies = [script for script in document.iter("script") if (script.text or "").strip()]

@@ -21,7 +21,7 @@ from pelican import signals
 
 from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
 from french_text import typeset
-from french_words import DELETED, replies
+from french_words import ANONYMOUS, DELETED, SCRIPT_WORDS, replies
 import comment_form
 
 from .settings import get_settings
@@ -57,7 +57,7 @@ class Comment:
 
 def thread_uri(article):
     """The one name of a chronicle's thread: its path. bake() gives it to the theme as
-    `article.thread_uri`, which partials/comments.html writes in data-isso-id."""
+    `article.thread_uri`, which partials/comments.html writes in the form's hidden `uri`."""
     return "/" + article.url
 
 
@@ -91,7 +91,7 @@ def build_thread(rows, render, timezone):
         comments[comment_id] = (parent, Comment(
             id=comment_id,
             created=datetime.fromtimestamp(created, timezone),
-            author_name="Anonyme" if deleted else _plain(author) or "Anonyme",
+            author_name=ANONYMOUS if deleted else _plain(author) or ANONYMOUS,
             website=None if deleted else _safe_website(_plain(website)),
             text=Markup("<p>&nbsp;</p>") if deleted else Markup(render(text)),
             deleted=deleted,
@@ -233,11 +233,13 @@ def write_feeds(generator, writer=None):
 
 def add_form_globals(generator):
     """Offer the theme the no-script form (comment_form, which the comment server shows again):
-    `discussion_form`, `discussion_notices` and `reply_url`."""
+    `discussion_form`, `discussion_notices` and `reply_url`; and `discussion_words`, what the
+    discussion script writes (french_words.SCRIPT_WORDS, with the form's lead for a refusal)."""
     if hasattr(generator, "env"):
         generator.env.globals.setdefault("discussion_form", lambda *a, **k: Markup(comment_form.render(*a, **k)))
         generator.env.globals.setdefault("discussion_notices", lambda: Markup(comment_form.notices()))
         generator.env.globals.setdefault("reply_url", comment_form.reply_url)
+        generator.env.globals.setdefault("discussion_words", {**SCRIPT_WORDS, "refused": comment_form.REFUSED})
 
 
 def count_in_feeds(context, feed):

@@ -1,20 +1,20 @@
-"""The discussion under a chronicle, with and without JavaScript, and Isso's form in our French."""
+"""The discussion under a chronicle, with and without JavaScript: the form in our French, the thread our script writes from the comment server's answer."""
 
+from datetime import datetime
 import json
-from pathlib import Path
 import re
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
 import pytest
 
-import isso
+from french_words import date, moment
 
 from .conftest import ROOT
 
 NNBSP = "\u202f"
 CHRONICLE = "/chroniques/la-juste-mesure/"
-EMBED = Path(isso.__file__).parent / "js" / "embed.min.js"
 
 
 @pytest.mark.parametrize(
@@ -33,17 +33,37 @@ def test_the_replies_filter_speaks_french_plurals(count, text):
 
 
 def test_the_scripts_count_says_what_the_build_says(open_page):
-    """discussion.js keeps a copy of the count's words for the browser: it must agree with the build's."""
-    from french_words import discussion_count
+    """discussion.js counts with french_words' words (data-mots): its rule must agree with the build's."""
+    from french_words import NO_REPLIES, SCRIPT_WORDS, replies
 
     script = (ROOT / "theme" / "static" / "js" / "discussion.js").read_text(encoding="utf-8")
     (function,) = re.findall(r"^  function replies\(n\) \{\n.*?^  \}$", script, re.M | re.S)
-    counts = [0, 1, 2, 3, 21]
-    said = open_page().page.evaluate(f"(() => {{ {function}; return {counts}.map(replies); }})()")
-    # The heading (partials/comments.html) says it in words rather than "0 réponse".
-    assert said == [discussion_count(n) for n in counts]
+    counts = [1, 2, 3, 21]
+    said = open_page().page.evaluate(
+        f"(() => {{ const words = {json.dumps(SCRIPT_WORDS)}; {function}; return {counts}.map(replies); }})()")
+    assert said == [replies(n) for n in counts]
+    # The heading (partials/comments.html) says it in words rather than "0 réponse"; so does the script.
+    assert SCRIPT_WORDS["none"] == NO_REPLIES and "count ? replies(count) : words.none" in script
     heading = (ROOT / "theme" / "templates" / "partials" / "comments.html").read_text(encoding="utf-8")
     assert "article.comment_count|default(0)|discussion_count" in heading
+
+
+def test_the_scripts_dates_say_what_the_build_says(open_page):
+    """discussion.js writes a comment's date, tooltip and datetime as french_words and the template do, in Paris time."""
+    script = (ROOT / "theme" / "static" / "js" / "discussion.js").read_text(encoding="utf-8")
+    functions = re.findall(r"^  function (?:parts|when)\(.*?^  \}$", script, re.M | re.S)
+    assert len(functions) == 2
+    paris = ZoneInfo("Europe/Paris")
+    cases = [
+        datetime(2026, 12, 3, 18, 47, tzinfo=paris),
+        datetime(2026, 12, 1, 9, 5, tzinfo=paris),  # "1er", "9 h 05"
+        datetime(2026, 8, 1, 0, 0, 7, tzinfo=paris),  # summer time, midnight
+        datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")).astimezone(paris),  # another year in Paris
+    ]
+    said = open_page().page.evaluate(
+        f"(() => {{ const zone = 'Europe/Paris'; {''.join(functions)}; "
+        f"return {[c.timestamp() for c in cases]}.map(when); }})()")
+    assert said == [{"iso": c.isoformat(timespec="seconds"), "date": date(c), "moment": moment(c)} for c in cases]
 
 
 @pytest.mark.parametrize(
@@ -79,8 +99,7 @@ def test_discussion_without_javascript(open_page, site):
     for label in ("Votre réponse", "Nom", "E-mail", "Site web (facultatif)"):
         assert form.get_by_label(label).is_visible()
     assert not page.locator("#reponse-en-attente").is_visible()
-    thread = page.locator("#isso-thread")
-    assert thread.get_attribute("data-isso-id") == CHRONICLE == urlsplit(page.url).path
+    assert form.locator("input[name=uri]").get_attribute("value") == CHRONICLE == urlsplit(page.url).path
     watched.screenshot("discussion-no-javascript")
     assert watched.foreign_requests() == []
 
@@ -89,7 +108,7 @@ def test_pages_have_no_discussion(open_page, site):
     watched = open_page()
     watched.page.goto(site + "/notre-promesse/")
     assert watched.page.locator("#discussion, #isso-thread").count() == 0
-    assert not any("embed.min.js" in url for url in watched.requests)
+    assert not any("embed.min.js" in url or "/js/discussion" in url for url in watched.requests)
 
 
 def _comment(id_, author, text, parent=None):
@@ -101,7 +120,7 @@ def _comment(id_, author, text, parent=None):
 
 
 class FakeIsso:
-    """Answers for the comment server: Isso's real client script, a config and one thread."""
+    """Answers for the comment server's thread (``GET /?uri=``), as Isso's API gives it."""
 
     def __init__(self, comments_url, site):
         self.comments_url = comments_url
@@ -116,67 +135,53 @@ class FakeIsso:
         request = route.request
         url = urlsplit(request.url)
         self.asked.append((request.method, url.path, parse_qs(url.query)))
-        cors = {
-            "Access-Control-Allow-Origin": self.origin,
-            "Access-Control-Allow-Credentials": "true",
-            "Access-Control-Allow-Headers": "Content-Type",
-            "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE",
-        }
-        if request.method == "OPTIONS":
-            return route.fulfill(status=204, headers=cors)
-        if url.path == "/js/embed.min.js":
-            return route.fulfill(path=str(EMBED), content_type="text/javascript")
-        if url.path == "/config":
-            body = {"config": {
-                "reply-to-self": False, "require-email": True, "require-author": True,
-                "reply-notifications": False, "gravatar": False, "avatar": False, "feed": False,
-            }}
-        elif url.path == "/":
-            body = self.thread
-        else:
-            return route.fulfill(status=404, headers=cors, body="")
-        return route.fulfill(status=200, headers=cors, content_type="application/json", body=json.dumps(body))
+        cors = {"Access-Control-Allow-Origin": self.origin, "Access-Control-Allow-Credentials": "true"}
+        if url.path == "/":
+            return route.fulfill(status=200, headers=cors, content_type="application/json", body=json.dumps(self.thread))
+        return route.fulfill(status=404, headers=cors, body="")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_isso_form_speaks_our_french(open_page, site, comments_url, axe_script, scheme):
+def test_the_form_and_the_scripts_thread_speak_our_french(open_page, site, comments_url, axe_script, scheme):
     watched = open_page(scheme=scheme)
     page = watched.page
     fake = FakeIsso(comments_url, site)
     page.unroute(comments_url + "/**")
     page.route(comments_url + "/**", fake)
     page.goto(site + CHRONICLE)
-    form = page.locator(".isso-postbox").first
-    form.wait_for()
-    page.locator("#isso-root .isso-comment").first.wait_for()
+    page.locator("#isso-1 > .isso-follow-up > #isso-2").wait_for()
 
-    # The thread asked for is exactly the page's own path.
-    fetches = [query for method, path, query in fake.asked if method == "GET" and path == "/"]
-    assert fetches and fetches[0]["uri"] == [CHRONICLE]
-    assert page.locator("h4.isso-thread-heading").text_content() == "1 réponse"
-    assert page.locator("label[for='isso-postbox-author']").first.inner_text() == "Nom *"
-    assert page.locator("label[for='isso-postbox-email']").first.inner_text() == "E-mail *"
-    assert page.locator("label[for='isso-postbox-website']").first.inner_text() == "Site web (facultatif)"
-    author = page.locator("input[name=author]").first
-    email = page.locator("input[name=email]").first
+    # The thread asked for is exactly the page's own path, once; nothing else of the server.
+    assert [(method, path, query["uri"]) for method, path, query in fake.asked] == [("GET", "/", [CHRONICLE])]
+    assert page.locator("#discussion-compte").text_content() == "2 réponses"
+    assert page.locator("#isso-1 .isso-author").first.inner_text() == "Camille"
+    # Dates and tooltips in french_words' words, in the site's time zone.
+    created = datetime.fromtimestamp(1700000001, ZoneInfo("Europe/Paris"))
+    time = page.locator("#isso-1 time").first
+    assert time.text_content() == date(created) == "14 novembre 2023"
+    assert time.get_attribute("title") == moment(created) == "le 14 novembre 2023 à 23\u00a0h\u00a013"
+    assert time.get_attribute("datetime") == created.isoformat(timespec="seconds")
+    form = page.locator("#discussion-formulaire")
+    assert form.is_visible()
+    assert page.locator("label[for='discussion-author']").inner_text() == "Nom *"
+    assert page.locator("label[for='discussion-email']").inner_text() == "E-mail *"
+    assert page.locator("label[for='discussion-website']").inner_text() == "Site web (facultatif)"
+    author = page.get_by_label("Nom")
+    email = page.get_by_label("E-mail")
     assert author.get_attribute("placeholder") == "Camille Martin"
     assert email.get_attribute("placeholder") == "camille@exemple.fr"
-    # Our script marks what the server requires as required.
     assert author.evaluate("el => el.required") and email.evaluate("el => el.required")
-    assert page.locator("input[type=submit]").first.get_attribute("value") == "Envoyer"
-    assert "[?" not in page.locator("#isso-thread").inner_text(), "a string Isso could not translate"
-    # Our stylesheet styles Isso; Isso's own CSS and avatars are never fetched.
+    assert form.get_by_role("button").inner_text() == "Envoyer"
+    # Our stylesheet alone; no avatar.
     assert not any(path.endswith(".css") for _, path, _ in fake.asked)
     assert page.locator("#isso-thread img, .isso-avatar").count() == 0
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.isso-post-action input[type=submit]')).borderRadius"
-    ) != "0px"
+    assert page.evaluate("getComputedStyle(document.querySelector('#discussion-formulaire .button')).borderRadius") != "0px"
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
     page.add_script_tag(path=axe_script)
     results = page.evaluate("() => axe.run('#discussion')")
     grave = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert grave == []
-    watched.screenshot(f"discussion-isso-{scheme}", page.locator("#discussion"))
+    watched.screenshot(f"discussion-script-{scheme}", page.locator("#discussion"))
     assert watched.errors == []
     assert watched.foreign_requests() == []

@@ -47,8 +47,10 @@ def test_reader_follows_a_chronicle(open_page, site, width, scheme):
 
     assert watched.errors == []
     assert watched.foreign_requests() == []
-    # The page did ask for the comment script, from the comment server only.
-    assert any(url.endswith("/js/embed.min.js") for url in watched.requests)
+    # The page runs our discussion script, which asks the comment server for the thread.
+    assert any(re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", url) for url in watched.requests)
+    assert any(url.startswith(watched.comments_url + "/?uri=") for url in watched.requests)
+    assert not any("embed.min.js" in url for url in watched.requests)
 
 
 def test_dark_mode_changes_the_colours(open_page, site):

@@ -69,7 +69,7 @@ def test_foreign_thread_address_is_refused_behind_the_proxy_prefix(unmoderated):
 
 
 def test_the_sites_own_thread_addresses_are_accepted(unmoderated, prod_site):
-    """What the theme writes in data-isso-id and the baked comments plugin reads are the same site paths."""
+    """What the theme writes in the form's hidden uri (the script's thread too) and the baked comments plugin reads are the same site paths."""
     from bs4 import BeautifulSoup
 
     from plugins.baked_comments.baked_comments import thread_uri
@@ -77,8 +77,8 @@ def test_the_sites_own_thread_addresses_are_accepted(unmoderated, prod_site):
     client = unmoderated.client()
     seen = []
     for page in sorted((prod_site / "chroniques").glob("*/index.html")):
-        (thread,) = BeautifulSoup(page.read_text(), "html.parser").select("[data-isso-id]")
-        address = thread["data-isso-id"]
+        (thread,) = BeautifulSoup(page.read_text(), "html.parser").select("#discussion-formulaire input[name=uri]")
+        address = thread["value"]
         url = page.parent.relative_to(prod_site).as_posix() + "/"
         assert address == thread_uri(SimpleNamespace(url=url))
         r = client.post(f"/new?uri={quote(address)}", json_body={"text": "Bienvenue.", "author": "A",
