@@ -174,7 +174,16 @@ def test_the_chronicle_bakes_the_form_and_a_reply_link_for_each_approved_comment
                      for n in (1, 2, 5, 6)}
     # Isso's script comes after ours: deferred scripts run in document order.
     scripts = [s["src"] for s in page.select(".discussion script[src]")]
-    assert re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0]) and scripts[1].endswith("/js/embed.min.js")
+    assert re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0]) and scripts[-1].endswith("/js/embed.min.js")
+    # The evidence for the spam defence (comments.evidence): the include nginx replaces with
+    # a token, the field proof.js fills, and the honeypot no reader sees or reaches.
+    assert re.search(r"/js/proof(\.[0-9a-f]+)?\.js$", scripts[1])
+    assert f'<!--# include virtual="/isso/jeton?uri={URI}" -->' in str(form)
+    assert form.select_one("input[name=altcha]")["type"] == "hidden"
+    assert form["data-preuve"] == comments_url + "/altcha"
+    trap = form.select_one(".discussion__piege")
+    assert trap["aria-hidden"] == "true" and trap.input["name"] == "sujet" and trap.input["tabindex"] == "-1"
+    assert trap.input["autocomplete"] == "off" and "ne remplissez pas ce champ" in trap.label.get_text()
 
 
 def test_json_ld_lists_the_approved_comments(site):
