@@ -28,6 +28,7 @@ The contract, for the script that will enhance the form (documented in comments/
 
 import html
 import json
+import re
 from urllib.parse import quote, urlencode, urlsplit
 
 import comment_rules as rules
@@ -114,6 +115,10 @@ def token_include(comments_url, uri):
     """The server-side include nginx replaces with a token for thread ``uri`` as it serves the page (comments.form_token)."""
     path = urlsplit(comments_url).path.rstrip("/") + TOKEN_PATH + "?uri=" + quote(uri, safe="/")
     return f'<!--# include virtual="{html.escape(path)}" -->'
+
+
+# What token_include writes, as the preview's server (publish.preview_token) finds it; group 1 is the path.
+TOKEN_INCLUDE = re.compile(r'<!--# include virtual="([^"<>]*' + re.escape(TOKEN_PATH) + r'\?uri=[^"<>]*)" -->')
 
 
 def _honeypot():
