@@ -61,8 +61,10 @@ def _posted(environ, path):
 class GatherEvidence:
     """Puts ``zohe.evidence`` on each comment-creating post and serves the token and the challenge."""
 
-    def __init__(self, app, tokens, proofs):
+    def __init__(self, app, tokens, proofs, site_origins=()):
         self.app, self.tokens, self.proofs = app, tokens, proofs
+        # Where the server has an origin of its own (the preview), the site's pages read the challenge across origins.
+        self.site_origins = set(site_origins)
 
     def __call__(self, environ, start_response):
         path = web.route_path(environ)
@@ -71,8 +73,10 @@ class GatherEvidence:
             return self.token(environ, start_response)
         if method == "GET" and path == comment_form.PROOF_PATH:
             body = web.json_body(self.proofs.challenge())
-            start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"),
-                                      ("Cache-Control", "no-store"), ("Content-Length", str(len(body)))])
+            origin = environ.get("HTTP_ORIGIN")
+            shared = [("Access-Control-Allow-Origin", origin)] if origin in self.site_origins else []
+            start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
+                                      ("Content-Length", str(len(body))), ("Vary", "Origin"), *shared])
             return [body]
         if method == "POST" and path in CREATING:
             environ[KEY], environ[TOKEN_ISSUED] = self.gather(environ, path)

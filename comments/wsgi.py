@@ -92,7 +92,7 @@ def create_app(conf):
     app = DiscussionForm(app, conf, instance, tokens)
     # Outside the form, which copies what it gathers into the POST /new it sends inside,
     # so that the layers inside (the spam policy) see one dict whichever way a comment came.
-    app = GatherEvidence(app, tokens, ProofOfWork(secret, shared))
+    app = GatherEvidence(app, tokens, ProofOfWork(secret, shared), settings.site_origins(conf))
     # Every error answer, ours or Isso's, in French; no traceback to the client.
     app = FrenchErrors(app)
     # Every answer carries its policy, the French error pages and the guard's refusals included.

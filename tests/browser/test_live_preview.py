@@ -130,6 +130,20 @@ def test_a_reader_without_javascript_gets_a_form_token_in_the_preview_too(browse
         context.close()
 
 
+def test_a_reader_with_javascript_solves_the_proof_against_the_preview_comment_server(browser, live_preview):
+    """proof.js reads its challenge from the comment server on its own port: allowed across origins for the preview's site only."""
+    page = browser.new_page()
+    try:
+        page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
+        form = page.locator("#discussion-formulaire")
+        # Until the enhancing script lands, the CSS shows scripts' readers Isso's form: show ours.
+        form.evaluate("form => { form.style.display = 'block'; }")
+        form.get_by_label("Votre réponse").focus()
+        expect(form.locator("input[name=altcha]")).not_to_have_value("", timeout=20_000)
+    finally:
+        page.close()
+
+
 def test_stopping_the_preview_mid_build_leaves_its_cache_whole(live_preview):
     import pickle
 
