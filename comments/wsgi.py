@@ -48,6 +48,8 @@ from comments.validation import RequestValidation
 
 def create_app(conf):
     """Build the hardened application from a loaded configuration (see comments.settings.load)."""
+    # Before anything is created: production refuses to start without it.
+    secret = settings.form_secret()
     # Isso gets a copy without its guard and its mail (comments.isso_app.isso_conf); ours read the real one.
     core, instance = isso_app.build(conf)
     if conf.getboolean("moderation", "enabled"):
@@ -87,7 +89,6 @@ def create_app(conf):
     # The no-script form: outside every check of the JSON API, since it hands each post to
     # it as POST /new, which they all then check as the embed script's; inside the French
     # errors, which log and answer anything it did not expect.
-    secret = settings.form_secret()
     tokens = FormTokens(secret, shared, settings.form_min_seconds())
     app = DiscussionForm(app, conf, instance, tokens)
     # Outside the form, which copies what it gathers into the POST /new it sends inside,
