@@ -63,7 +63,7 @@ class ProofOfWork:
             return "invalid"
         try:
             data = json.loads(base64.b64decode(payload, validate=True))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             return "invalid"
         if not isinstance(data, dict) or data.get("algorithm") != ALGORITHM or not all(
                 isinstance(data.get(key), str) for key in ("challenge", "salt", "signature")):
