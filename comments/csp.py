@@ -6,7 +6,8 @@ far more than an answer of the API needs. The admin page runs Isso's ``admin.js`
 ours (comments.admin rewrites its inline handlers), loads its stylesheets and logo, and
 posts the moderation and edit requests; the e-mail links' pages (comments.moderation_pages)
 and the no-script form's (comments.form_post) only post their form. Everything else (JSON,
-the embed script, refusals) may do nothing at all, and no answer may be framed.
+the embed script, refusals, the form token's field and the proof's challenge of
+comments.evidence) may do nothing at all, and no answer may be framed.
 """
 
 import comment_form

@@ -20,17 +20,24 @@ refusal, with the same statuses.
 A foreign page's form may post ``application/x-www-form-urlencoded`` to any address with
 no preflight, so the JSON API's defence (its Content-Type) does not apply: the Origin, or
 failing it the Referer, must be the site's, and a post with neither is refused, where the
-JSON API lets a non-browser client through. The site's pages are static: there is no
-session a token could be tied to.
+JSON API lets a non-browser client through.
+
+The evidence gathered outside (comments.evidence: honeypot, form token, proof of work)
+goes with the comment into its ``POST /new``; this layer decides nothing on it, but for
+a token too old (a page left open for hours): the reader gets the form again, the text
+kept and a fresh token, and sends it once more. Every form this layer writes carries a
+fresh token; a refusal's keeps the time of the posted one, so that correcting a field
+is never "too fast".
 """
 
 import html
 import io
 import json
+import time
 from urllib.parse import parse_qsl, urlencode
 
 import comment_form
-from comments import commenter, errors, hardening, settings, store as stores, validation, web
+from comments import commenter, errors, evidence, hardening, settings, store as stores, validation, web
 from comments.hardening import clean_author
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -60,6 +67,8 @@ MESSAGES = {
     "back": "Revenir à la chronique",
     "back_site": "Revenir au site",
     "written_by": "Le commentaire de {author}\u00a0:",
+    "old_token": "Cette page est restée ouverte longtemps\u00a0: votre réponse n’est pas encore envoyée. "
+    "Relisez-la et envoyez-la de nouveau, votre texte est conservé.",
 }
 
 
@@ -113,8 +122,10 @@ def parent_number(value):
 class DiscussionForm:
     """Answers the no-script form's post and the reply page; hands accepted posts to the JSON API inside it."""
 
-    def __init__(self, app, conf, instance):
+    def __init__(self, app, conf, instance, tokens):
         self.app = app
+        # comments.form_token.FormTokens: a fresh token in every form this layer writes.
+        self.tokens = tokens
         # Isso's own database objects and Markdown renderer, as the baked pages use them.
         self.db = instance.db
         self.render = instance.render
@@ -146,6 +157,8 @@ class DiscussionForm:
             uri, parent = values.get("uri", ""), parent_number(values.get("parent"))
             if not hardening.site_path(uri) or not values.get("title", "").strip():
                 raise Refusal("400 Bad Request", "broken")
+            if environ.get(evidence.KEY, {}).get("token") == "old":
+                raise Refusal("400 Bad Request", "old_token", title="refused")
         except Refusal as refusal:
             return self.refused(environ, start_response, refusal.status, values, {}, refusal.message, refusal.title)
         refusals = {name: commenter.MESSAGES[key] for name, key in commenter.form_refusals(values).items()}
@@ -178,7 +191,8 @@ class DiscussionForm:
             "notification": False,
         }
         body = web.json_body(payload)
-        inner = {key: value for key, value in environ.items() if not key.startswith("zohe.")}
+        # Only the evidence goes in (comments.evidence): the layers inside decide on it.
+        inner = {key: value for key, value in environ.items() if not key.startswith("zohe.") or key == evidence.KEY}
         # Behind a proxy that keeps its prefix in PATH_INFO, keep it: route_path strips it.
         prefix = environ.get("PATH_INFO", "")[: -len(comment_form.POST_PATH)]
         inner.update({
@@ -206,18 +220,35 @@ class DiscussionForm:
 
     def refused(self, environ, start_response, status, values, refusals, message=None, title="refused",
                 extra_headers=()):
+        token = self.fresh_token(environ, values.get("uri"))
         if wants_json(environ):
             payload = {"message": message or comment_form.REFUSED, "fields": refusals}
+            if token:
+                payload[comment_form.TOKEN] = token
             return web.json_response(start_response, status, payload, extra_headers)
         form = ""
-        if hardening.site_path(values.get("uri")) and values.get("title"):
+        if token and values.get("title"):
             try:
                 parent = parent_number(values.get("parent"))
             except Refusal:
                 parent = None
-            form = comment_form.render(".", values["uri"], values["title"], parent, values, refusals, message)
+            form = comment_form.render(".", values["uri"], values["title"], parent, values, refusals, message, token)
         content = form or f"<p>{html.escape(message)}</p>"
         return self.page(start_response, status, TITLES[title], content, values.get("uri"), extra_headers)
+
+    def fresh_token(self, environ, uri):
+        """A token for the form of a refusal (None without a thread): issued when the posted one was, if it was sound.
+
+        After an old token, a fresh one dated MIN_SECONDS ago: the reader has read and
+        written already, and may send again at once.
+        """
+        if not hardening.site_path(uri):
+            return None
+        verdict = environ.get(evidence.KEY, {}).get("token")
+        issued = environ.get(evidence.TOKEN_ISSUED)
+        if verdict == "old":
+            return self.tokens.issue(uri, time.time() - self.tokens.min_seconds)
+        return self.tokens.issue(uri, issued if verdict in ("ok", "fast") else None)
 
     # GET /repondre?uri=…&parent=N
 
@@ -238,7 +269,7 @@ class DiscussionForm:
         content = (
             f'<figure class="discussion__parent"><figcaption>{MESSAGES["written_by"].format(author=author)}'
             f'</figcaption><blockquote>{self.render(comment["text"])}</blockquote></figure>'
-            + comment_form.render(".", uri, thread["title"] or uri, parent)
+            + comment_form.render(".", uri, thread["title"] or uri, parent, token=self.tokens.issue(uri))
         )
         return self.page(start_response, "200 OK", TITLES["reply"].format(author=html.unescape(author)), content, uri)
 

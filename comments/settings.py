@@ -16,13 +16,20 @@ ENV_OVERRIDES below for where each one goes):
 - ``ISSO_NOTIFY``, ``ISSO_TRUSTED_PROXIES`` (comma separated), ``ISSO_HASH_SALT``;
 - ``ISSO_SMTP_HOST``, ``_PORT``, ``_USERNAME``, ``_PASSWORD``, ``_SECURITY``, ``_FROM``, ``_TO``;
 - ``ZOHE_MAIL_RETRY_DELAYS`` (seconds, comma separated): replaces the moderation mail's
-  retry delays (comments.mail.RETRY_DELAYS, about a day); the tests use a few seconds.
+  retry delays (comments.mail.RETRY_DELAYS, about a day); the tests use a few seconds;
+- ``ZOHE_FORM_SECRET``: the key that signs the form's tokens and the proofs of work
+  (comments.form_token, comments.proof); 32 characters or more, required in production.
+  The preview falls back to a development key; any other server started without it
+  draws a random one (its pages' tokens then die with it);
+- ``ZOHE_FORM_MIN_SECONDS``: how long a reader has the page before a post is not "too
+  fast" (comments.form_token.MIN_SECONDS, a few seconds); the tests set less.
 """
 
 import configparser
 import logging
 import os
 from pathlib import Path
+import secrets
 
 from isso import config
 
@@ -128,6 +135,40 @@ def mail_retry_delays(environ=None):
             f"ZOHE_MAIL_RETRY_DELAYS doit être une liste de durées en secondes, positives, séparées par des virgules\u00a0: {value!r}."
         )
     return delays
+
+
+# Used only by the live preview (publish.preview_comments sets it when unset), like DEV_ADMIN_PASSWORD.
+DEV_FORM_SECRET = "dev-only-form-secret-not-for-production"
+MIN_FORM_SECRET_LENGTH = 32
+
+
+def form_secret(environ=None):
+    """The key of ``ZOHE_FORM_SECRET`` as bytes; see the module's docstring for when it may be missing."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("ZOHE_FORM_SECRET", "").strip()
+    if production(environ) and (len(value) < MIN_FORM_SECRET_LENGTH or value == DEV_FORM_SECRET):
+        raise ConfigurationError(
+            f"ZOHE_ENV=production demande dans ZOHE_FORM_SECRET une clé secrète d’au moins {MIN_FORM_SECRET_LENGTH}"
+            "\u00a0caractères (par exemple\u00a0: python3 -c \"import secrets; print(secrets.token_urlsafe(32))\")."
+        )
+    if not value:
+        value = secrets.token_urlsafe(32)
+    return value.encode("utf-8")
+
+
+def form_min_seconds(environ=None):
+    """``ZOHE_FORM_MIN_SECONDS`` as a number of seconds, or None when unset (comments.form_token has the default)."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("ZOHE_FORM_MIN_SECONDS", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigurationError(f"ZOHE_FORM_MIN_SECONDS doit être une durée en secondes, positive\u00a0: {value!r}.")
+    return seconds
 
 
 def settings_path(environ=None):

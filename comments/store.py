@@ -129,6 +129,20 @@ SCHEMA += [
     "  digest TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, expires REAL NOT NULL)",
 ]
 
+# The evidence gathered on each new comment (comments.evidence): the tokens of the form
+# already used (a nonce is refused a second time until its token is too old anyway), the
+# proofs of work already used (by their signature, until their challenge expires), and
+# what was found on each stored comment, for the spam policy and the moderators; its row
+# goes with its comment (Isso gives a deleted newest comment's number to the next one).
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_used_tokens (nonce TEXT PRIMARY KEY, expires REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS zohe_used_proofs (signature TEXT PRIMARY KEY, expires REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS zohe_evidence (comment INTEGER PRIMARY KEY, honeypot TEXT NOT NULL,"
+    " token TEXT NOT NULL, proof TEXT NOT NULL, at REAL NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS zohe_forget_evidence AFTER DELETE ON comments BEGIN"
+    " DELETE FROM zohe_evidence WHERE comment = old.id; END",
+]
+
 BUSY_TIMEOUT_MS = 10_000
 
 # Isso's comment modes (isso/db/comments.py): published, awaiting moderation, deleted but

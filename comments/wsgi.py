@@ -33,11 +33,14 @@ from comments.admin import AdminSessions
 from comments.cache import ThreadCache
 from comments.csp import ContentSecurityPolicy
 from comments.errors import FrenchErrors
+from comments.evidence import GatherEvidence, RecordEvidence
 from comments.form_post import DiscussionForm
+from comments.form_token import FormTokens
 from comments.guard import PostLimits
 from comments.hardening import EscapeOutput, RequestGuard
 from comments.health import HealthCheck
 from comments.moderation_pages import ModerationPages
+from comments.proof import ProofOfWork
 from comments.throttle import LoginThrottle
 from comments.typography import CommentTypography
 from comments.validation import RequestValidation
@@ -45,6 +48,8 @@ from comments.validation import RequestValidation
 
 def create_app(conf):
     """Build the hardened application from a loaded configuration (see comments.settings.load)."""
+    # Before anything is created: production refuses to start without it.
+    secret = settings.form_secret()
     # Isso gets a copy without its guard and its mail (comments.isso_app.isso_conf); ours read the real one.
     core, instance = isso_app.build(conf)
     if conf.getboolean("moderation", "enabled"):
@@ -61,6 +66,9 @@ def create_app(conf):
     # requests are refused before anything else runs; escaping comes before caching so
     # that the cache only ever holds escaped answers.
     app = EscapeOutput(core)
+    # Next to Isso, which gives the new comment its number: the evidence gathered outside
+    # (GatherEvidence, below) is kept with it.
+    app = RecordEvidence(app, shared)
     # The comments' text set as the baked pages set it (comments.typography); inside the
     # cache too, so that a cached thread is typeset once, not at every read.
     app = CommentTypography(app)
@@ -81,7 +89,11 @@ def create_app(conf):
     # The no-script form: outside every check of the JSON API, since it hands each post to
     # it as POST /new, which they all then check as the embed script's; inside the French
     # errors, which log and answer anything it did not expect.
-    app = DiscussionForm(app, conf, instance)
+    tokens = FormTokens(secret, shared, settings.form_min_seconds())
+    app = DiscussionForm(app, conf, instance, tokens)
+    # Outside the form, which copies what it gathers into the POST /new it sends inside,
+    # so that the layers inside (the spam policy) see one dict whichever way a comment came.
+    app = GatherEvidence(app, tokens, ProofOfWork(secret, shared), settings.site_origins(conf))
     # Every error answer, ours or Isso's, in French; no traceback to the client.
     app = FrenchErrors(app)
     # Every answer carries its policy, the French error pages and the guard's refusals included.

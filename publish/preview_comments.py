@@ -27,6 +27,8 @@ def serve(port=DEFAULT_PORT, host="127.0.0.1"):
 
     from comments.wsgi import create_app
 
+    # The preview's own key for the form's tokens (comments.settings.form_secret), like its password.
+    os.environ.setdefault("ZOHE_FORM_SECRET", settings.DEV_FORM_SECRET)
     run_simple(host, port, create_app(settings.load(preview=True)), threaded=True)
 
 

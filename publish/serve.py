@@ -261,6 +261,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     from tornado import ioloop
 
     from publish.preview_comments import start as start_comments
+    from publish.preview_token import handler as token_handler
 
     output = Path(output or ROOT / "output")
     # The pages talk to the comment server on its port, which accepts comments from this origin.
@@ -278,6 +279,8 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     )
     preview.full_build()
     server = Server(watcher=_watcher(preview, patterns))
+    # Chronicles carry a fresh form token, as nginx's include gives them in production.
+    server.SFH = token_handler(overrides["COMMENTS_URL"])
     # livereload turns on INFO logging for everything; Pelican's file-by-file chatter hides errors.
     logging.getLogger("pelican").setLevel(logging.WARNING)
     preview.start()

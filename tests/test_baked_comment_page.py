@@ -172,10 +172,19 @@ def test_the_chronicle_bakes_the_form_and_a_reply_link_for_each_approved_comment
     links = {a.find_parent(class_="isso-comment")["id"]: a["href"] for a in page.select("a.discussion__reply")}
     assert links == {f"isso-{n}": f"{comments_url}/repondre?uri={URI.replace('/', '%2F')}&parent={n}"
                      for n in (1, 2, 5, 6)}
-    # Our script alone, Isso's embed no more; the words it writes are french_words'.
+    # Our scripts alone (the discussion, the proof of work), Isso's embed no more; the words it writes are french_words'.
     scripts = [s["src"] for s in page.select("script[src]")]
-    assert len(scripts) == 1 and re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0])
+    assert len(scripts) == 2 and re.search(r"/js/discussion(\.[0-9a-f]+)?\.js$", scripts[0])
     assert json.loads(page.select_one("#isso-thread")["data-mots"])["pending"] == french_words.SCRIPT_WORDS["pending"]
+    # The evidence for the spam defence (comments.evidence): the include nginx replaces with
+    # a token, the field proof.js fills, and the honeypot no reader sees or reaches.
+    assert re.search(r"/js/proof(\.[0-9a-f]+)?\.js$", scripts[1])
+    assert f'<!--# include virtual="/isso/jeton?uri={URI}" -->' in str(form)
+    assert form.select_one("input[name=altcha]")["type"] == "hidden"
+    assert form["data-preuve"] == comments_url + "/altcha"
+    trap = form.select_one(".discussion__piege")
+    assert trap["aria-hidden"] == "true" and trap.input["name"] == "sujet" and trap.input["tabindex"] == "-1"
+    assert trap.input["autocomplete"] == "off" and "ne remplissez pas ce champ" in trap.label.get_text()
 
 
 def test_json_ld_lists_the_approved_comments(site):

@@ -20,7 +20,8 @@ def live_preview(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     port, comments_port = free_port(), free_port()
-    env = dict(os.environ, ZOHE_COMMENTS_DB=str(tmp_path / "comments.db"))
+    # A reader's time before a post is not "too fast" (comments.form_token), shortened.
+    env = dict(os.environ, ZOHE_COMMENTS_DB=str(tmp_path / "comments.db"), ZOHE_FORM_MIN_SECONDS="1")
     env.pop("ISSO_ADMIN_PASSWORD", None)  # the preview's own development password
     code = (
         "from publish.serve import serve; "
@@ -106,6 +107,43 @@ def test_the_preview_comment_form_talks_to_its_own_comment_server(browser, live_
         form = page.locator("#discussion-formulaire")
         expect(form).to_be_visible()
         assert form.get_attribute("action") == live_preview["comments"] + "/formulaire"
+    finally:
+        page.close()
+
+
+def test_a_reader_without_javascript_gets_a_form_token_in_the_preview_too(browser, live_preview, tmp_path):
+    """The preview has no nginx: its own server includes the token (publish.preview_token), and the post carries it."""
+    import sqlite3
+
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
+        assert page.locator("input[name=jeton]").count() == 1 and "<!--#" not in page.content()
+        form = page.locator("#discussion-formulaire")
+        form.get_by_label("Votre réponse").fill("Écrit dans l’aperçu, sans script.")
+        form.get_by_label("Nom").fill("Camille")
+        form.get_by_label("E-mail").fill("camille@example.org")
+        time.sleep(1.5)  # a reader's time, longer than the fixture's ZOHE_FORM_MIN_SECONDS
+        form.get_by_role("button", name="Envoyer").click()
+        page.wait_for_url("**#reponse-en-attente")
+        with sqlite3.connect(tmp_path / "comments.db") as db:
+            assert db.execute("SELECT token FROM zohe_evidence JOIN comments ON comments.id = zohe_evidence.comment "
+                              "WHERE comments.text = ?", ("Écrit dans l’aperçu, sans script.",)).fetchone() == ("ok",)
+    finally:
+        context.close()
+
+
+def test_a_reader_with_javascript_solves_the_proof_against_the_preview_comment_server(browser, live_preview):
+    """proof.js reads its challenge from the comment server on its own port: allowed across origins for the preview's site only."""
+    page = browser.new_page()
+    try:
+        page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
+        form = page.locator("#discussion-formulaire")
+        # Until the enhancing script lands, the CSS shows scripts' readers Isso's form: show ours.
+        form.evaluate("form => { form.style.display = 'block'; }")
+        form.get_by_label("Votre réponse").focus()
+        expect(form.locator("input[name=altcha]")).not_to_have_value("", timeout=20_000)
     finally:
         page.close()
 

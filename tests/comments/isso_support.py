@@ -21,6 +21,8 @@ from support import Sink, moderation_links  # noqa: F401  (re-exported for the f
 
 SITE = gunicorn_server.UNREACHABLE_SITE
 ADMIN_PASSWORD = "test-admin-password-long-enough"
+# Production servers refuse to start without a form secret (comments.settings.form_secret).
+FORM_SECRET = "isso-support-form-secret-0123456789abcdef"
 
 
 class Response:
@@ -108,7 +110,8 @@ class Server(gunicorn_server.Gunicorn):
         directory.mkdir(parents=True, exist_ok=True)
         port = free_port()
         config = write_config(directory, port, **sections)
-        env = {"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD, **(env or {})}
+        env = {"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD, "ZOHE_FORM_SECRET": FORM_SECRET,
+               **(env or {})}
         super().__init__(directory, port, config, app=app, workers=workers, env=env)
         self.dbpath = directory / "comments.db"
 

@@ -137,6 +137,20 @@ def test_gunicorn_does_not_start_in_production_without_password(tmp_path):
     _refused_by_gunicorn(env, tmp_path)
 
 
+def test_gunicorn_does_not_start_in_production_without_a_form_secret(tmp_path):
+    """The form's tokens and proofs of work (comments.form_token, comments.proof) need a real key in production."""
+    config = write_config(tmp_path, free_port())
+    env = {"PATH": "/usr/bin:/bin", "ISSO_SETTINGS": str(config), "ZOHE_ENV": "production",
+           "ISSO_ADMIN_PASSWORD": "a-long-enough-admin-password", "ZOHE_FORM_SECRET": "court"}
+    r = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--preload", "-w", "1", "-b", f"127.0.0.1:{free_port()}", "comments.wsgi:application"],
+        cwd=settings.REPO_ROOT, env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert r.returncode != 0
+    assert "ZOHE_FORM_SECRET" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "comments.db").exists()
+
+
 def test_dev_server_starts_for_the_preview(tmp_path):
     port = free_port()
     config = write_config(tmp_path, port)

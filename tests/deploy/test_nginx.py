@@ -53,9 +53,11 @@ def test_security_headers_are_as_configured_on_every_answer(nginx, path):
 
 
 def test_pages_are_cached_briefly_and_hashed_assets_for_good(nginx, published):
-    status, headers, _ = get(nginx, "/chroniques/la-juste-mesure/")
+    status, headers, _ = get(nginx, "/notre-promesse/")
     assert status == 200
     assert headers["cache-control"] == "public, max-age=60, must-revalidate"
+    # A chronicle carries its reader's own form token: no shared cache keeps it.
+    assert get(nginx, "/chroniques/la-juste-mesure/")[1]["cache-control"] == "private, no-cache"
     css = "/theme/css/" + stylesheet(published).name
     status, headers, _ = get(nginx, css)
     assert status == 200 and headers["content-type"].startswith("text/css")
@@ -75,8 +77,7 @@ def test_pages_are_cached_briefly_and_hashed_assets_for_good(nginx, published):
 def test_precompressed_files_are_served_to_clients_that_accept_them(nginx, published, encoding, decompress, suffix):
     css = stylesheet(published)
     for path, file in [("/theme/css/" + css.name, css),
-                       ("/chroniques/la-juste-mesure/",
-                        published.webroot / "current" / "chroniques" / "la-juste-mesure" / "index.html")]:
+                       ("/notre-promesse/", published.webroot / "current" / "notre-promesse" / "index.html")]:
         status, headers, body = get(nginx, path, {"Accept-Encoding": encoding})
         assert status == 200
         assert headers.get("content-encoding") == encoding, path
@@ -86,6 +87,20 @@ def test_precompressed_files_are_served_to_clients_that_accept_them(nginx, publi
         assert decompress(body) == file.read_bytes()
     status, headers, body = get(nginx, "/theme/css/" + css.name)
     assert "content-encoding" not in headers and body == css.read_bytes()
+
+
+def test_a_chronicle_includes_a_fresh_form_token_and_is_compressed_on_the_fly(nginx, published):
+    """nginx reads the page's include (comments/form_token.py), so it cannot send the build's .gz or .br."""
+    page = published.webroot / "current" / "chroniques" / "la-juste-mesure" / "index.html"
+    assert "<!--# include virtual=\"/isso/jeton?uri=/chroniques/la-juste-mesure/\" -->" in page.read_text("utf-8")
+    tokens = []
+    for _ in range(2):
+        status, headers, body = get(nginx, "/chroniques/la-juste-mesure/", {"Accept-Encoding": "gzip, br"})
+        assert status == 200 and headers.get("content-encoding") == "gzip"
+        html = gzip.decompress(body).decode("utf-8")
+        assert "<!--#" not in html
+        tokens.append(re.search(r'<input type="hidden" name="jeton" value="([^"]+)">', html).group(1))
+    assert tokens[0] != tokens[1]
 
 
 def test_the_comment_server_answers_under_isso(nginx, comment_server):
