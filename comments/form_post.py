@@ -169,14 +169,31 @@ class DiscussionForm:
         code = int(status.split(None, 1)[0])
         if code in (201, 202):
             if wants_json(environ):
-                start_response(status, headers)
-                return [body]
+                return self.accepted_json(start_response, status, headers, body, uri)
             anchor = comment_form.PENDING if code == 202 else comment_form.PUBLISHED
             cookies = [(name, value) for name, value in headers if name.lower() == "set-cookie"]
             return self.redirect(start_response, f"{self.site}{uri}#{anchor}", cookies)
         retry = [("Retry-After", value) for name, value in headers if name.lower() == "retry-after"]
         return self.refused(environ, start_response, status, values, {}, self.inner_message(code, headers, body),
                             extra_headers=retry)
+
+    def accepted_json(self, start_response, status, headers, body, uri):
+        """Isso's answer to the script, with a fresh token for the reader's next comment from this page.
+
+        The posted token is used now (comments.form_token keeps it against a replay): without
+        a new one, a second comment written on the same page would come as "replayed".
+        """
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            answer = None
+        if isinstance(answer, dict):
+            answer[comment_form.TOKEN] = self.tokens.issue(uri)
+            body = web.json_body(answer)
+            headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
 
     @staticmethod
     def new_comment_environ(environ, values, parent):

@@ -140,19 +140,34 @@ def test_a_page_left_open_for_hours_keeps_the_text_and_sends_it_again(production
         context.close()
 
 
-def test_a_reader_with_javascript_sends_a_solved_proof(production, browser):
+def send_with_script(page):
+    """Wait for the proof, then as a reader does, then send: the discussion script posts inline."""
+    expect(page.locator(f'input[name="{comment_form.PROOF}"]')).not_to_have_value("")
+    time.sleep(MIN_SECONDS + 0.5)
+    page.locator("#" + comment_form.FORM_ID).get_by_role("button", name="Envoyer").click()
+
+
+def test_a_reader_with_javascript_sends_a_solved_proof_each_time(production, browser):
+    """A refusal, the corrected send, then a second comment from the same page: a sound token and a proof each time."""
     context, page = reader(browser, scripts=True)
+    first, second = "Avec JavaScript, la preuve se calcule pendant que j’écris.", "Et une seconde réponse, de la même page."
     try:
         page.goto(production.base + CHRONICLE)
-        # Until the enhancing script lands, the CSS gives scripts' readers Isso's form: show
-        # ours (through the CSSOM: the site's CSP stays in force for proof.js).
-        page.locator("#" + comment_form.FORM_ID).evaluate("form => { form.style.display = 'block'; }")
-        page.locator("#" + comment_form.FORM_ID).get_by_label("Votre réponse").focus()
-        write(page, "Avec JavaScript, la preuve se calcule pendant que j’écris.")
-        expect(page.locator(f'input[name="{comment_form.PROOF}"]')).not_to_have_value("")
-        send_after_reading(page)
-        assert production.evidence_of("Avec JavaScript, la preuve se calcule pendant que j’écris.") == (
-            "empty", "ok", "ok")
+        form = page.locator("#" + comment_form.FORM_ID)
+        form.get_by_label("Votre réponse").focus()
+        write(page, first)
+        form.get_by_label("E-mail").fill("camille@exemple")  # the server refuses it
+        send_with_script(page)
+        expect(page.locator("#discussion-email-erreur")).not_to_be_empty()
+        form.get_by_label("E-mail").fill("camille@example.org")
+        send_with_script(page)
+        expect(page.locator("#" + comment_form.PENDING)).to_be_visible()
+        expect(form.get_by_label("Votre réponse")).to_have_value("")  # sent: the script empties it
+        form.get_by_label("Votre réponse").fill(second)
+        send_with_script(page)
+        expect(form.get_by_label("Votre réponse")).to_have_value("")
+        assert production.evidence_of(first) == ("empty", "ok", "ok")
+        assert production.evidence_of(second) == ("empty", "ok", "ok")
     finally:
         context.close()
 

@@ -212,6 +212,10 @@
         const said = new DOMParser().parseFromString(raw, "text/html").querySelector("main p");
         body = { message: said && said.textContent };
       }
+      // The form token is used and the proof of work spent, whatever the answer: a fresh
+      // token comes with it, and proof.js solves a new challenge for the next send.
+      if (body.jeton && form.elements.jeton) form.elements.jeton.value = body.jeton;
+      form.dispatchEvent(new Event("zohe:envoye"));
       if (answer.status === 201 || answer.status === 202) {
         clearErrors();
         remember(answer, body);

@@ -48,4 +48,10 @@
   }
 
   form.addEventListener("focusin", prove);
+  // Each payload is good for one post (the server keeps it against a replay): once the
+  // discussion script has sent the form, a new one is solved for the next send.
+  form.addEventListener("zohe:envoye", function () {
+    field.value = "";
+    prove();
+  });
 })();
