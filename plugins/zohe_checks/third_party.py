@@ -25,6 +25,10 @@ from .where import SourceLines, place
 
 logger = logging.getLogger(__name__)
 
+# nginx runs server-side includes in chronicle pages (the form token: comments/form_token.py):
+# an author's raw `<!--# include virtual="…" -->` would be run too. In code, Markdown
+# escapes it (`&lt;!--#`), so only raw HTML holds it as is.
+SERVER_INCLUDE = "<!--#"
 # Guillemets around a quoted address, with their no-break spaces.
 _QUOTED = "«\u00a0{url}\u00a0»"
 _CARD = "[![Titre de la vidéo]({{static}}/images/vignette.jpg)]({url})"
@@ -114,9 +118,14 @@ def check_third_party(document):
     texts = [pelican_internals.body(document)]
     texts += [document.metadata.get(field) for field in settings.get("FORMATTED_FIELDS", ())]
     refused = [fetch for text in texts if isinstance(text, str) for fetch in foreign_fetches(text, own_host)]
-    if not refused:
+    includes = any(isinstance(text, str) and SERVER_INCLUDE in text for text in texts)
+    if not refused and not includes:
         return
     lines = SourceLines(document.source_path)
+    if includes:
+        logger.error("%s : instruction pour le serveur « %s » refusée (nginx l’exécuterait en "
+                     "servant la chronique) ; retirez-la, ou écrivez-la dans un bloc de code",
+                     place(document.source_path, settings, lines.line(SERVER_INCLUDE)), SERVER_INCLUDE + " … -->")
     hosts = video_hosts.configured(settings)
     for fetch in refused:
         line = lines.line(fetch.url.strip(), absolute_host(fetch.url) or "")
