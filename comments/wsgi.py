@@ -38,6 +38,7 @@ from comments.guard import PostLimits
 from comments.hardening import EscapeOutput, RequestGuard
 from comments.health import HealthCheck
 from comments.moderation_pages import ModerationPages
+from comments.spam.triage import SpamFilter
 from comments.throttle import LoginThrottle
 from comments.typography import CommentTypography
 from comments.validation import RequestValidation
@@ -86,9 +87,14 @@ def create_app(conf):
     app = FrenchErrors(app)
     # Every answer carries its policy, the French error pages and the guard's refusals included.
     app = ContentSecurityPolicy(app, settings.site_origins(conf))
+    # Each new comment is judged as Isso saves it, inside every layer above (the evidence
+    # they gather is in its environ), before anyone is told of it: one held as likely
+    # spam is kept but never mailed; the moderators' decisions teach its score (comments.spam).
+    spam_filter = SpamFilter(conf, shared)
+    spam_filter.listen(instance.signal)
     if mail.enabled(conf):
         moderation_mail = mail.ModerationMail(conf, instance, shared)
-        instance.signal.subscriptions[mail.SIGNAL].append(moderation_mail.queue)
+        spam_filter.for_moderators.append(moderation_mail.queue)
         # Around everything: any request a worker serves starts its sender thread.
         app = mail.StartSender(app, moderation_mail)
     release_database(path)
