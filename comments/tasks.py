@@ -161,23 +161,21 @@ def spam(c):
     print(held.format_listing(items))
 
 
-@task(name="spam-delete", help={"ids": "numbers of held comments (\"12 13\" or 12,13)", "all": "every held comment"})
-def spam_delete(c, ids="", all=False):
-    """Delete held comments: the numbers given, or all of them with --all (teaches the learned score)."""
+@task(name="spam-delete", help={"ids": "numbers of held comments (\"12 13\" or 12,13), or tous for every one"})
+def spam_delete(c, ids):
+    """Delete held comments: the numbers given, or every one with «tous» (teaches the learned score)."""
     from comments.spam import held
 
-    numbers = _comment_ids(ids)
-    if bool(numbers) == bool(all):
-        raise SystemExit("Indiquez les numéros des commentaires retenus à supprimer (invoke comments.spam-delete 12,13), "
-                         "ou --all pour tous les supprimer.")
+    numbers = None if ids.strip().lower() == "tous" else _comment_ids(ids)
     try:
         with _database("Suppression impossible") as (conf, _):
-            deleted = held.delete(conf, numbers or None)
+            deleted = held.delete(conf, numbers)
     except held.NotHeld as e:
         raise SystemExit(f"Rien n’a été supprimé : {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
                          "(invoke comments.spam les liste).")
-    print(f"{len(deleted)} commentaire{'s' if len(deleted) > 1 else ''} retenu{'s' if len(deleted) > 1 else ''} "
-          f"supprimé{'s' if len(deleted) > 1 else ''}." if deleted else "Aucun commentaire retenu à supprimer.")
+    plural = "s" if len(deleted) > 1 else ""
+    print(f"{len(deleted)} commentaire{plural} retenu{plural} supprimé{plural}." if deleted
+          else "Aucun commentaire retenu à supprimer.")
 
 
 @task(name="spam-approve", help={"ids": "numbers of held comments (\"12 13\" or 12,13)"})
@@ -223,9 +221,15 @@ def spam_summary(c):
 
 
 @task(help={"kind": "mot, domaine or adresse", "value": "the word, domain or e-mail address"})
-def block(c, kind="", value=""):
-    """Block a word, a domain or an e-mail address (a comment holding it is held); without arguments, list the block list."""
+def block(c, kind, value):
+    """Block a word, a domain or an e-mail address: a comment holding it is held (see comments.blocked)."""
     _block_list(kind, value, add=True)
+
+
+@task
+def blocked(c):
+    """List the block list (words, domains, e-mail addresses)."""
+    _block_list("", "", add=True)
 
 
 @task(help={"kind": "mot, domaine or adresse", "value": "the word, domain or e-mail address"})
@@ -305,4 +309,4 @@ def restore(c, file):
     print(f"Base restaurée depuis {file}.")
 
 
-ns = Collection(pending, approve, delete, spam, spam_delete, spam_approve, spam_summary, block, unblock, backup, restore)
+ns = Collection(pending, approve, delete, spam, spam_delete, spam_approve, spam_summary, block, blocked, unblock, backup, restore)

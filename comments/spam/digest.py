@@ -72,7 +72,7 @@ def message(mail, outgoing):
         f"En tout, {waiting}\u00a0commentaire{'s' if waiting > 1 else ''} retenu{'s' if waiting > 1 else ''} "
         "attend{} une décision.".format("ent" if waiting > 1 else ""),
         "Les lire en entier\u00a0: invoke comments.spam",
-        "Tout supprimer\u00a0: invoke comments.spam-delete --all",
+        "Tout supprimer\u00a0: invoke comments.spam-delete tous",
         "Publier celui que le filtre a retenu à tort\u00a0: invoke comments.spam-approve NUMÉRO",
     ]
     message.set_content("\n".join(lines) + "\n", cte="quoted-printable")

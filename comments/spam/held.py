@@ -116,7 +116,7 @@ def format_listing(items):
         lines.extend("  | " + line for line in text.splitlines() or [""])
         lines.append("")
     lines += [
-        "Tout supprimer\u00a0: invoke comments.spam-delete --all (ou leurs numéros\u00a0: invoke comments.spam-delete 12,13)",
+        "Tout supprimer\u00a0: invoke comments.spam-delete tous (ou leurs numéros\u00a0: invoke comments.spam-delete 12,13)",
         "Publier ceux que le filtre a retenus à tort\u00a0: invoke comments.spam-approve 12",
     ]
     return "\n".join(lines)
