@@ -195,15 +195,15 @@ def spam_approve(c, ids):
 
 @task(name="spam-summary")
 def spam_summary(c):
-    """Queue the daily summary mail of held comments, if any is new; forget what the filter keeps past its use."""
+    """Queue the daily summary mail of held comments, if any is new; forget what the spam defences keep past its use (comments.spam.retention)."""
     import time
 
     from comments import mail, settings, store
-    from comments.spam import digest, held
+    from comments.spam import digest, retention
 
     with _database("Résumé impossible") as (conf, database):
         now = time.time()
-        pruned = held.prune(conf, now)
+        pruned = retention.prune(conf, now)
         if not mail.enabled(conf):
             print("Pas de résumé : le courriel des modérateurs est désactivé (ISSO_NOTIFY ne contient pas smtp).")
             return

@@ -11,7 +11,8 @@ One module per concern:
 - ``schema``: our tables in Isso's database;
 - ``triage``: where the verdict meets Isso (its signals) and the moderation mail;
 - ``held``: what moderators do with held comments (``invoke comments.spam``, ``spam-delete``, ``spam-approve``);
-- ``digest``: the daily summary mail of held comments.
+- ``digest``: the daily summary mail of held comments;
+- ``retention``: what the spam defences keep, forgotten once it has served (daily).
 
 The evidence a request carries (honeypot, timed token, proof of work) is built by the
 layers outside (``environ["zohe.evidence"]``); this package only reads it.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import comments_database
 
 from comments import moderation, settings, store
-from comments.spam import bayes, policy, schema
+from comments.spam import policy
 
 
 @dataclass
@@ -88,16 +88,6 @@ def approve(conf, ids):
     for number in ids:
         moderation.approve(conf, number, db)
     return list(ids)
-
-
-def prune(conf, now):
-    """Forget what the filter keeps past its use: learned words no decision met for schema.PRUNE_AFTER, the words of comments gone undecided."""
-    shared = store.Store(settings.require_database(settings.dbpath(conf)))
-    with shared.write_transaction() as con:
-        words = bayes.prune(con, now - schema.PRUNE_AFTER)
-        con.execute("DELETE FROM zohe_spam_undecided WHERE id NOT IN (SELECT id FROM comments WHERE mode = 2)")
-    shared.connection().close()
-    return words
 
 
 def format_listing(items):

@@ -33,7 +33,7 @@ SCHEMA += [
 
 # The words of each comment still waiting for its first decision, as JSON counts, so that
 # a deletion (after which Isso's row is gone) can still teach them. Deleted at that
-# decision; rows of comments gone another way are pruned (comments.spam.held.prune).
+# decision; rows of comments gone another way are pruned (comments.spam.retention).
 SCHEMA += [
     "CREATE TABLE IF NOT EXISTS zohe_spam_undecided (id INTEGER PRIMARY KEY, tokens TEXT NOT NULL)",
 ]

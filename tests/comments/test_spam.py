@@ -6,6 +6,7 @@ are what is under test; the "guarded" one holds a post without evidence, as prod
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import time
 import pytest
 
 from comments import moderation, settings
-from isso_support import Server, mailed_links, visitor
+from isso_support import Server, free_port, mailed_links, visitor
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -152,20 +153,42 @@ def test_daily_summary_names_held_comments_at_most_once_a_day(filtered, smtp_sin
     assert invoke(filtered, "comments.spam-summary") == (0, "Pas de résumé\u00a0: le dernier a moins d’un jour.\n")
 
 
-def test_json_api_without_evidence_is_held_with_the_same_answer(tmp_path, smtp_sink, uri):
-    """Production's policy: no token from the form, no proof from the script: held, and told 202 like a reader."""
-    port, sink = smtp_sink
+def test_json_api_without_evidence_is_held_with_the_same_answer(tmp_path, uri):
+    """Production's policy: no token from the form, no proof from the script: held, and told 202 like a reader.
+
+    No SMTP server listens: a mail queued for it would stay in the outbox, retried.
+    """
     server = Server(
         tmp_path, spam={"enabled": "true"}, general={"notify": "smtp"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none", "to": "moderation@zohe.test"},
+        smtp={"host": "127.0.0.1", "port": free_port(), "security": "none", "to": "moderation@zohe.test"},
     ).start()
     try:
         bot = post(server, uri, "Un texte sans rien de suspect, mais sans preuve.").json()
         assert bot["mode"] == 2 and bot["id"] in held_ids(server) and bot["id"] not in pending_ids(server)
         assert "ni jeton du formulaire ni preuve de travail valable" in invoke(server, "comments.spam")[1]
-        time.sleep(0)  # the mail, had it been queued, is in the outbox: it is not
+        # The mail is queued in the answer's request, before the answer: there is none.
         con = sqlite3.connect(server.dbpath)
         assert con.execute("SELECT COUNT(*) FROM zohe_outbox").fetchone() == (0,)
         con.close()
     finally:
         server.stop()
+
+
+def test_the_daily_task_forgets_addresses_past_their_window(filtered):
+    """The limits on posting deleted an address only when a later post came: a quiet server kept it for days."""
+    con = sqlite3.connect(filtered.dbpath)
+    with con:
+        con.execute("INSERT INTO zohe_recent_posts (address, thread, at) VALUES ('203.0.113.9', NULL, ?)", (time.time() - 2 * 3600,))
+        con.execute("INSERT INTO zohe_recent_posts (address, thread, at) VALUES ('203.0.113.10', NULL, ?)", (time.time(),))
+    assert invoke(filtered, "comments.spam-summary")[0] == 0
+    assert [row[0] for row in con.execute("SELECT address FROM zohe_recent_posts WHERE address LIKE '203.0.113.%'")] == ["203.0.113.10"]
+    con.close()
+
+
+def test_the_summary_units_are_valid_systemd_units(tmp_path):
+    names = ("zohe-comments-spam-summary.service", "zohe-comments-spam-summary.timer")
+    for name in names:
+        text = (settings.REPO_ROOT / "deploy" / "systemd" / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("/srv/zohe/app/.venv/bin/invoke", shutil.which("true")), encoding="utf-8")
+    run = subprocess.run(["systemd-analyze", "verify", "--man=no", *names], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and not run.stderr.strip(), run.stderr
