@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count, the moderation mail's outbox and the admin sessions.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count, the moderation mail's outbox and the admin sessions; the spam filter's tables are in comments.spam.schema.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
