@@ -112,11 +112,15 @@ def test_learned_score_changes_after_moderators_decisions(filtered, smtp_sink, u
     before = dict(con.execute("SELECT verdict, documents FROM zohe_spam_lessons"))
     for n in range(3):
         spam = post(filtered, uri, f"{words} {n}").json()
-        links = mailed_links(sink, filtered, spam["id"], f"{words} {n}")
-        # Deleted through the e-mail link's page (Isso's signal), approved on the command line.
-        assert filtered.client().post(links["delete"], origin=None).status == 200
         honest = post(filtered, uri, f"Une belle chronique, numéro {n}.").json()
-        assert invoke(filtered, "comments.approve", str(honest["id"]))[0] == 0
+        if n == 0:  # through the e-mail links' pages: Isso's signals
+            spam_links = mailed_links(sink, filtered, spam["id"], f"{words} {n}")
+            assert filtered.client().post(spam_links["delete"], origin=None).status == 200
+            honest_links = mailed_links(sink, filtered, honest["id"], f"numéro {n}.")
+            assert filtered.client().post(honest_links["activate"], origin=None).status == 200
+        else:  # on the command line
+            assert invoke(filtered, "comments.delete", str(spam["id"]))[0] == 0
+            assert invoke(filtered, "comments.approve", str(honest["id"]))[0] == 0
     after = dict(con.execute("SELECT verdict, documents FROM zohe_spam_lessons"))
     assert (after["spam"] - before["spam"], after["ham"] - before["ham"]) == (3, 3)
     assert con.execute("SELECT spam, ham FROM zohe_spam_words WHERE token = 'zorblax'").fetchone() == (6, 0)
@@ -192,3 +196,16 @@ def test_the_summary_units_are_valid_systemd_units(tmp_path):
         (tmp_path / name).write_text(text.replace("/srv/zohe/app/.venv/bin/invoke", shutil.which("true")), encoding="utf-8")
     run = subprocess.run(["systemd-analyze", "verify", "--man=no", *names], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and not run.stderr.strip(), run.stderr
+
+
+def test_a_commenter_deleting_their_own_comment_teaches_nothing(filtered, uri):
+    r = post(filtered, uri, "Oups, je retire ce commentaire.")
+    con = sqlite3.connect(filtered.dbpath)
+    before = dict(con.execute("SELECT verdict, documents FROM zohe_spam_lessons"))
+    number = r.json()["id"]
+    cookie = next(v.split(";")[0] for v in r.header_all("Set-Cookie") if v.startswith(f"{number}="))
+    r = filtered.client().request("DELETE", f"/id/{number}", headers={"Cookie": cookie, "Content-Type": "application/json"})
+    assert r.status == 200, r.text
+    assert dict(con.execute("SELECT verdict, documents FROM zohe_spam_lessons")) == before
+    assert con.execute("SELECT COUNT(*) FROM zohe_spam_undecided WHERE id = ?", (number,)).fetchone() == (0,)
+    con.close()
