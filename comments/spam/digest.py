@@ -26,11 +26,12 @@ def queue(con, now, origin, endpoint):
 
     Returns how many it names; 0 when none is new, None when a summary went out less than MIN_INTERVAL ago.
     """
-    (last,) = con.execute("SELECT MAX(summarised) FROM zohe_held").fetchone()
-    if last is not None and last > now - MIN_INTERVAL:
+    last = con.execute("SELECT at FROM zohe_spam_summary").fetchone()
+    if last is not None and last[0] > now - MIN_INTERVAL:
         return None
     count = con.execute("UPDATE zohe_held SET summarised = ? WHERE summarised IS NULL", (now,)).rowcount
     if count:
+        con.execute("INSERT OR REPLACE INTO zohe_spam_summary (id, at) VALUES (1, ?)", (now,))
         con.execute(
             "INSERT INTO zohe_outbox (comment_id, comment_created, origin, endpoint, due, kind) VALUES (0, ?, ?, ?, ?, ?)",
             (now, origin, endpoint, now, KIND),
@@ -42,7 +43,7 @@ def message(mail, outgoing):
     """The French summary mail of the outbox row ``outgoing`` (``comment_created``: when it was queued), or None when every comment it named was decided since."""
     con = mail.store.connection()
     rows = con.execute(f"{helds.SELECT} WHERE h.summarised = ? ORDER BY c.created, c.id", (outgoing.comment_created,))
-    items = [helds._held(row) for row in rows]
+    items = [helds.from_row(row) for row in rows]
     if not items:
         return None
     (waiting,) = con.execute("SELECT COUNT(*) FROM zohe_held").fetchone()

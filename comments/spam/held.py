@@ -41,7 +41,8 @@ SELECT = (
 )
 
 
-def _held(row):
+def from_row(row):
+    """A Held from a row of SELECT."""
     return Held(
         id=row[0], uri=row[1], title=row[2] or "",
         # Isso stores names escaped for HTML; a terminal wants them as typed.
@@ -57,7 +58,7 @@ def listing(conf, where="", parameters=()):
     rows = comments_database.read(
         path, f"{SELECT} {where} ORDER BY c.created, c.id", parameters, mode="rw", timeout=store.BUSY_TIMEOUT_MS / 1000
     )
-    return [_held(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 def held_ids(conf, ids):

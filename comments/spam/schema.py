@@ -19,6 +19,12 @@ SCHEMA = [
     " BEGIN DELETE FROM zohe_held WHERE id = OLD.id; END",
 ]
 
+# When the last daily summary was queued (comments.spam.digest): one row, so that a
+# summary goes out at most once a day even when its comments were all decided since.
+SCHEMA += [
+    "CREATE TABLE IF NOT EXISTS zohe_spam_summary (id INTEGER PRIMARY KEY CHECK (id = 1), at REAL NOT NULL)",
+]
+
 # The learned score's data (comments.spam.bayes): how often each word or domain appeared
 # in comments moderators deleted (``spam``) and approved (``ham``), and how many of each
 # they decided. Counts only, no text, no address, no link to any comment; a word no
