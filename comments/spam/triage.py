@@ -31,33 +31,39 @@ EVIDENCE_KEY = "zohe.evidence"
 SIGNALS = {"new": "comments.new:after-save", "activate": "comments.activate", "delete": "comments.delete"}
 PENDING = 2  # Isso's "awaiting moderation" (comments.store.PENDING; not imported: store imports this package)
 
-# The options of ``[spam]`` in Isso's configuration, with their defaults (isso.cfg says why).
-OPTIONS = {"enabled": "true", "require-evidence": "true", "max-links": "2", "thread-burst": "10", "thread-burst-window": "10m"}
-
-
 def read_settings(conf):
-    """``(enabled, policy.Limits)`` from ``[spam]``; an option the file lacks (or the whole section) takes its default of OPTIONS."""
+    """``(enabled, policy.Limits)`` from ``[spam]`` (isso.cfg says what each option does); an option the file lacks takes policy.Limits' default, and the filter is on."""
+    defaults = policy.Limits()
 
-    def value(option):
-        return conf.get("spam", option) if conf.has_option("spam", option) else OPTIONS[option]
+    def value(option, default, read):
+        return read(conf.get("spam", option).strip()) if conf.has_option("spam", option) else default
 
-    def boolean(option):
-        return value(option).strip().lower() in ("true", "on", "yes", "1")
+    def boolean(text):
+        if text.lower() not in BOOLEANS:
+            raise ValueError(text)
+        return BOOLEANS[text.lower()]
+
+    def seconds(text):
+        return int(isso_config.timedelta(text).total_seconds())
 
     try:
-        enabled = boolean("enabled")
+        enabled = value("enabled", True, boolean)
         limits = policy.Limits(
-            require_evidence=boolean("require-evidence"),
-            max_links=int(value("max-links")),
-            thread_burst=int(value("thread-burst")),
-            thread_burst_window=int(isso_config.timedelta(value("thread-burst-window")).total_seconds()),
+            require_evidence=value("require-evidence", defaults.require_evidence, boolean),
+            max_links=value("max-links", defaults.max_links, int),
+            thread_burst=value("thread-burst", defaults.thread_burst, int),
+            thread_burst_window=value("thread-burst-window", defaults.thread_burst_window, seconds),
         )
     except ValueError as e:
         raise ConfigurationError(
-            "[spam] max-links et thread-burst sont des nombres, thread-burst-window une durée (par exemple 10m), "
-            "dans la configuration d’Isso."
+            "[spam] enabled et require-evidence valent true ou false, max-links et thread-burst sont des nombres, "
+            "thread-burst-window une durée (par exemple 10m), dans la configuration d’Isso."
         ) from e
     return enabled, limits
+
+
+# As Isso's configuration reads booleans (configparser's words).
+BOOLEANS = {"1": True, "yes": True, "true": True, "on": True, "0": False, "no": False, "false": False, "off": False}
 
 
 def teach(con, comment_id, verdict, now):

@@ -137,3 +137,18 @@ def test_only_a_first_decision_teaches(con):
     con.execute("INSERT INTO zohe_spam_undecided (id, tokens) VALUES (8, '{}')")
     assert triage.teach(con, 8, None, 0) is False  # a commenter deleting their own comment
     assert con.execute("SELECT COUNT(*) FROM zohe_spam_undecided").fetchone() == (0,)
+
+
+def test_settings_come_from_isso_cfg_and_a_bad_one_is_refused_in_french():
+    from isso import config
+
+    from comments import settings
+
+    conf = settings.load()
+    assert triage.read_settings(conf) == (True, policy.Limits(require_evidence=True, max_links=2, thread_burst=10,
+                                                              thread_burst_window=600))
+    conf.set("spam", "thread-burst-window", "bientôt")
+    with pytest.raises(settings.ConfigurationError, match="thread-burst-window une durée"):
+        triage.read_settings(conf)
+    bare = config.load(config.default_file())  # a file without [spam]: the policy's defaults, the filter on
+    assert triage.read_settings(bare) == (True, policy.Limits())
