@@ -46,6 +46,8 @@ def test_without_required_evidence_an_absent_one_weighs_nothing_but_a_present_on
     ({**HONEST, "text": "Un mot de casino ne suffit pas."}, False, (("known-word", "casino"),)),
     ({**HONEST, "text": "Casino et viagra ensemble, si."}, True, (("known-word", "viagra"), ("known-word", "casino"))),
     ({**HONEST, "text": "Lisez https://bit.ly/abc"}, True, (("known-domain", "bit.ly"),)),
+    # The Chroniques discuss the economy: its words are no sign of spam.
+    ({**HONEST, "text": "Le bitcoin, la crypto et le forex promettent un crédit sans fin."}, False, ()),
 ])
 def test_content_rules(comment, held, reasons):
     verdict = policy.judge(FORM, tokens.read(comment))
