@@ -75,7 +75,8 @@ class Limits:
     """The numbers of ``[spam]`` in Isso's configuration (comments.spam.triage reads them)."""
 
     max_links: int = 2
-    # False only where no evidence layer runs: a request without evidence then weighs nothing for it.
+    # False only for tests of the JSON API: a post with neither token nor proof is then no
+    # sign by itself (a filled honeypot, a replayed or invalid token or proof still is).
     require_evidence: bool = True
     thread_burst: int = 10
     thread_burst_window: int = 600
@@ -103,12 +104,10 @@ KNOWN = load_known()
 
 
 def evidence_signs(evidence, required=True):
-    """The signs of the request's evidence (None: no evidence layer ran, all missing, unless not ``required``)."""
-    if evidence is None and not required:
-        return []
+    """The signs of the request's evidence (None: no evidence layer ran, all missing); a bad piece always counts, a missing one only when ``required``."""
     evidence = {**MISSING_EVIDENCE, **(evidence or {})}
     signs = [(EVIDENCE_SIGNS[item], "") for item in evidence.items() if item in EVIDENCE_SIGNS]
-    if evidence["token"] != "ok" and evidence["proof"] != "ok":
+    if required and evidence["token"] != "ok" and evidence["proof"] != "ok":
         signs.append(("no-evidence", ""))
     return signs
 

@@ -33,10 +33,13 @@ def test_evidence_table(evidence, held, reason):
     assert (reason in [name for name, _ in verdict.reasons]) is (reason is not None)
 
 
-def test_without_required_evidence_an_absent_one_weighs_nothing_but_a_present_one_does():
+def test_without_required_evidence_a_missing_one_weighs_nothing_but_a_bad_one_does():
     limits = policy.Limits(require_evidence=False)
     assert policy.judge(None, tokens.read(HONEST), limits=limits).reasons == ()
-    assert policy.judge({**FORM, "honeypot": "filled"}, tokens.read(HONEST), limits=limits).held
+    assert policy.judge({"honeypot": "absent", "token": "missing", "proof": "missing"}, tokens.read(HONEST),
+                        limits=limits).reasons == ()
+    assert policy.judge({**SCRIPT, "honeypot": "filled"}, tokens.read(HONEST), limits=limits).held
+    assert policy.judge({**FORM, "token": "replayed", "proof": "missing"}, tokens.read(HONEST), limits=limits).held
 
 
 @pytest.mark.parametrize("comment, held, reasons", [
