@@ -163,7 +163,7 @@ def spam(c):
 
 @task(name="spam-delete", help={"ids": "numbers of held comments (\"12 13\" or 12,13), or tous for every one"})
 def spam_delete(c, ids):
-    """Delete held comments: the numbers given, or every one with «tous» (teaches the learned score)."""
+    """Delete held comments: the numbers given, or every one with "tous" (teaches the learned score)."""
     from comments.spam import held
 
     numbers = None if ids.strip().lower() == "tous" else _comment_ids(ids)
@@ -171,10 +171,10 @@ def spam_delete(c, ids):
         with _database("Suppression impossible") as (conf, _):
             deleted = held.delete(conf, numbers)
     except held.NotHeld as e:
-        raise SystemExit(f"Rien n’a été supprimé : {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
+        raise SystemExit(f"Rien n’a été supprimé\u00a0: {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
                          "(invoke comments.spam les liste).")
     plural = "s" if len(deleted) > 1 else ""
-    print(f"{len(deleted)} commentaire{plural} retenu{plural} supprimé{plural}." if deleted
+    print(f"{len(deleted)}\u00a0commentaire{plural} retenu{plural} supprimé{plural}." if deleted
           else "Aucun commentaire retenu à supprimer.")
 
 
@@ -188,9 +188,9 @@ def spam_approve(c, ids):
         with _database("Publication impossible") as (conf, _):
             held.approve(conf, numbers)
     except held.NotHeld as e:
-        raise SystemExit(f"Rien n’a été publié : {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
+        raise SystemExit(f"Rien n’a été publié\u00a0: {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
                          "(invoke comments.spam les liste).")
-    print(f"Publié{'s' if len(numbers) > 1 else ''} : {_numbers(numbers)}.")
+    print(f"Publié{'s' if len(numbers) > 1 else ''}\u00a0: {_numbers(numbers)}.")
 
 
 @task(name="spam-summary")
@@ -205,19 +205,19 @@ def spam_summary(c):
         now = time.time()
         pruned = retention.prune(conf, now)
         if not mail.enabled(conf):
-            print("Pas de résumé : le courriel des modérateurs est désactivé (ISSO_NOTIFY ne contient pas smtp).")
+            print("Pas de résumé\u00a0: le courriel des modérateurs est désactivé (ISSO_NOTIFY ne contient pas smtp).")
             return
         shared = store.Store(settings.require_database(database))
         with shared.write_transaction() as con:
             count = digest.queue(con, now, conf.get("general", "host").split()[0], conf.get("server", "public-endpoint"))
     if count is None:
-        print("Pas de résumé : le dernier a moins d’un jour.")
+        print("Pas de résumé\u00a0: le dernier a moins d’un jour.")
     elif count:
-        print(f"Résumé de {count} commentaire{'s' if count > 1 else ''} retenu{'s' if count > 1 else ''} mis dans la file d’envoi.")
+        print(f"Résumé de {count}\u00a0commentaire{'s' if count > 1 else ''} retenu{'s' if count > 1 else ''} mis dans la file d’envoi.")
     else:
-        print("Pas de résumé : aucun commentaire retenu depuis le dernier.")
+        print("Pas de résumé\u00a0: aucun commentaire retenu depuis le dernier.")
     if pruned:
-        print(f"{pruned} mot{'s' if pruned > 1 else ''} du score appris oublié{'s' if pruned > 1 else ''} (aucune décision depuis deux ans).")
+        print(f"{pruned}\u00a0mot{'s' if pruned > 1 else ''} du score appris oublié{'s' if pruned > 1 else ''} (aucune décision depuis deux ans).")
 
 
 @task(help={"kind": "mot, domaine or adresse", "value": "the word, domain or e-mail address"})
@@ -253,18 +253,18 @@ def _block_list(kind, value, add):
                 try:
                     changed = blocklist.add(con, kind, value, time.time()) if add else blocklist.remove(con, kind, value)
                 except blocklist.InvalidEntry as e:
-                    raise SystemExit(f"Rien n’a changé : {e}.")
+                    raise SystemExit(f"Rien n’a changé\u00a0: {e}.")
                 kind, value = blocklist.normalise(kind, value)
     if not kind:
         print("\n".join(f"{k} {v}" for k, v in entries) if entries else "La liste de blocage est vide.")
     elif add:
-        print(f"Bloqué : {kind} {value}." if changed else f"Déjà bloqué : {kind} {value}.")
+        print(f"Ajouté à la liste de blocage\u00a0: {kind} {value}." if changed else f"Déjà dans la liste de blocage\u00a0: {kind} {value}.")
     else:
-        print(f"Débloqué : {kind} {value}." if changed else f"{kind} {value} n’était pas bloqué.")
+        print(f"Retiré de la liste de blocage\u00a0: {kind} {value}." if changed else f"Pas dans la liste de blocage\u00a0: {kind} {value}.")
 
 
 def _numbers(numbers):
-    return ", ".join(f"n° {number}" for number in numbers)
+    return ", ".join(f"n°\u00a0{number}" for number in numbers)
 
 
 @task(help={"keep": "how many snapshots to keep (1 or more)", "directory": "where to write them (default: var/backups)"})

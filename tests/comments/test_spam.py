@@ -1,8 +1,8 @@
 """The spam filter end to end: real gunicorn, the JSON API, a real SMTP sink, the moderators' commands run as processes.
 
-Until the evidence layers land, posts here carry no evidence: the "filtered" server runs
-with ``require-evidence = false`` so that its content rules, learned score and bursts
-are what is under test; the "guarded" one holds a post without evidence, as production does.
+Posts here carry neither the form's token nor a proof of work: the "filtered" server runs
+with ``require-evidence = false`` so that its content rules, learned score and bursts are
+what is under test; the last test's server holds such a post, as production does.
 """
 
 import os
@@ -89,12 +89,12 @@ def test_links_hold_a_comment_apart_unmailed_listed_then_approved_with_one_comma
 
 
 def test_blocked_domain_holds_until_unblocked(filtered, uri):
-    assert invoke(filtered, "comments.block", "domaine", "https://www.Pilules.example/") == (0, "Bloqué\u00a0: domaine pilules.example.\n")
+    assert invoke(filtered, "comments.block", "domaine", "https://www.Pilules.example/") == (0, "Ajouté à la liste de blocage\u00a0: domaine pilules.example.\n")
     held = post(filtered, uri, "Voyez https://shop.pilules.example/promo").json()
     assert held["id"] in held_ids(filtered)
     assert "domaine bloqué «\u00a0pilules.example\u00a0»" in invoke(filtered, "comments.spam")[1]
     assert invoke(filtered, "comments.blocked") == (0, "domaine pilules.example\n")
-    assert invoke(filtered, "comments.unblock", "domaine", "pilules.example")[0] == 0
+    assert invoke(filtered, "comments.unblock", "domaine", "pilules.example") == (0, "Retiré de la liste de blocage\u00a0: domaine pilules.example.\n")
     assert post(filtered, uri, "Voyez https://shop.pilules.example/promo encore").json()["id"] not in held_ids(filtered)
     assert invoke(filtered, "comments.block", "domaine", "localhost") == (
         1, "Rien n’a changé\u00a0: «\u00a0localhost\u00a0» n’est pas un nom de domaine\u202f; écrivez-le comme exemple.com.\n")
