@@ -38,6 +38,7 @@ from comments.guard import PostLimits
 from comments.hardening import EscapeOutput, RequestGuard
 from comments.health import HealthCheck
 from comments.moderation_pages import ModerationPages
+from comments.spam.admin_marks import HeldMarks
 from comments.spam.triage import SpamFilter
 from comments.throttle import LoginThrottle
 from comments.typography import CommentTypography
@@ -67,6 +68,8 @@ def create_app(conf):
     app = CommentTypography(app)
     app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
+    # Isso renders the admin page here: each comment held as likely spam says so (comments.spam).
+    app = HeldMarks(app, shared)
     # Inside the throttle: it answers the login itself, and the throttle counts its answers.
     app = AdminSessions(app, conf, shared, instance.signer, secure_cookies=settings.production())
     app = LoginThrottle(app, conf, shared)

@@ -10,6 +10,7 @@ One module per concern:
 - ``bayes``: the score learned from approvals and deletions (multinomial naive Bayes in SQLite);
 - ``schema``: our tables in Isso's database;
 - ``triage``: where the verdict meets Isso (its signals) and the moderation mail;
+- ``admin_marks``: held comments marked as such on Isso's admin page;
 - ``held``: what moderators do with held comments (``invoke comments.spam``, ``spam-delete``, ``spam-approve``);
 - ``digest``: the daily summary mail of held comments;
 - ``retention``: what the spam defences keep, forgotten once it has served (daily).

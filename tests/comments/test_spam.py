@@ -6,6 +6,7 @@ what is under test; the last test's server holds such a post, as production does
 """
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ import time
 import pytest
 
 from comments import moderation, settings
-from isso_support import Server, free_port, mailed_links, visitor
+from isso_support import ADMIN_PASSWORD, Server, cookie_pair, free_port, login, mailed_links, visitor
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -212,3 +213,16 @@ def test_a_commenter_deleting_their_own_comment_teaches_nothing(filtered, uri):
     assert dict(con.execute("SELECT verdict, documents FROM zohe_spam_lessons")) == before
     assert con.execute("SELECT COUNT(*) FROM zohe_spam_undecided WHERE id = ?", (number,)).fetchone() == (0,)
     con.close()
+
+
+def test_the_admin_page_says_which_comments_are_held_and_why(filtered, uri):
+    number = post(filtered, uri, LINKS + " admin").json()["id"]
+    honest = post(filtered, uri, "Une remarque sans lien.").json()["id"]
+    client = filtered.client()
+    cookie = cookie_pair(login(client, ADMIN_PASSWORD, visitor()), "admin-session")
+    page = client.get("/admin/", headers={"Cookie": cookie}).text
+    # The score depends on what earlier tests taught; the reasons name the links.
+    assert re.search(f"<div class='isso-comment' id='isso-{number}'><p class=\"zohe-retenu\"><strong>Retenu comme "
+                     "indésirable</strong>, score [0-9,]+\u00a0: 3 liens[^<]*</p>", page), page
+    assert f"id='isso-{honest}'>" in page and f"id='isso-{honest}'><p" not in page
+    assert page.count("zohe-retenu") == len(held_ids(filtered))  # every one waiting, on the first page
