@@ -33,7 +33,8 @@ def write_config(directory, port, **sections):
     """A configuration derived from the development one, with its database in ``directory``.
 
     Loopback is declared a trusted proxy so that callers can give each simulated visitor
-    its own address with X-Forwarded-For; the guard is off unless a caller turns it on.
+    its own address with X-Forwarded-For; the guard and the spam filter (which holds every
+    post without a reader's evidence) are off unless a caller turns them on.
     """
     conf = configparser.ConfigParser(interpolation=None)
     conf.read(settings.DEFAULT_SETTINGS)
@@ -43,6 +44,7 @@ def write_config(directory, port, **sections):
     conf["server"]["public-endpoint"] = f"http://127.0.0.1:{port}"
     conf["server"]["trusted-proxies"] = "127.0.0.1"
     conf["guard"]["enabled"] = "false"
+    conf["spam"]["enabled"] = "false"
     for section, values in sections.items():
         for key, value in values.items():
             conf[section][key] = str(value)

@@ -1,7 +1,13 @@
-"""Moderation from the command line: list pending comments, approve or delete one, through Isso's own database code."""
+"""Moderation from the command line: list pending comments, approve or delete one, through Isso's own database code.
+
+Comments held as likely spam (comments.spam) wait apart: ``pending`` leaves them out
+(``invoke comments.spam`` lists them), while ``approve`` and ``delete`` act on any
+comment and teach the spam filter's learned score, as the e-mail links and the admin page do.
+"""
 
 import datetime
 import html
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -10,6 +16,7 @@ from isso.db import SQLite3
 import comments_database
 
 from comments import settings, store
+from comments.spam import triage
 from comments.store import DELETED, PENDING, PUBLISHED
 
 
@@ -48,7 +55,7 @@ def pending(conf):
         path,
         "SELECT c.id, t.uri, t.title, c.author, c.email, c.created, c.text"
         " FROM comments AS c JOIN threads AS t ON t.id = c.tid"
-        " WHERE c.mode = ? ORDER BY c.created, c.id",
+        " WHERE c.mode = ? AND c.id NOT IN (SELECT id FROM zohe_held) ORDER BY c.created, c.id",
         (PENDING,),
         mode="rw",
         timeout=store.BUSY_TIMEOUT_MS / 1000,
@@ -68,24 +75,34 @@ def pending(conf):
     ]
 
 
-def approve(conf, comment_id):
-    """Publish a pending comment; returns False if it was already published."""
-    db = open_db(conf)
+def approve(conf, comment_id, db=None):
+    """Publish a pending comment; returns False if it was already published. ``db``: one open_db for many comments."""
+    db = db or open_db(conf)
     item = db.comments.get(comment_id)
     if item is None or item["mode"] == DELETED:
         raise NoSuchComment(comment_id)
     if item["mode"] == PUBLISHED:
         return False
     db.comments.activate(comment_id)
+    teach(conf, comment_id, "ham")
     return True
 
 
-def delete(conf, comment_id):
-    """Delete a comment as Isso does: removed, or emptied if replies still refer to it."""
-    db = open_db(conf)
+def delete(conf, comment_id, db=None):
+    """Delete a comment as Isso does: removed, or emptied if replies still refer to it. ``db``: one open_db for many comments."""
+    db = db or open_db(conf)
     if db.comments.get(comment_id) is None:
         raise NoSuchComment(comment_id)
     db.comments.delete(comment_id)
+    teach(conf, comment_id, "spam")
+
+
+def teach(conf, comment_id, verdict):
+    """A moderator's decision on the command line, taught to the spam filter's learned score (comments.spam.triage.teach)."""
+    shared = store.Store(settings.dbpath(conf))
+    with shared.write_transaction() as con:
+        triage.teach(con, comment_id, verdict, time.time())
+    shared.connection().close()
 
 
 # Joiners are how emoji and some scripts are written; no terminal acts on them.

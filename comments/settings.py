@@ -74,6 +74,7 @@ ENV_OVERRIDES = [
 # Options of ours that Isso's loader does not know: it would log "no such option" for
 # each at every start, as if the value were ignored.
 OWN_OPTIONS = {("guard", "direct-reply-window")}  # comments.guard
+OWN_OPTIONS |= {("spam", option) for option in ("enabled", "require-evidence", "max-links", "thread-burst", "thread-burst-window")}  # comments.spam
 
 
 class OwnOptionsKnown(logging.Filter):

@@ -1,4 +1,4 @@
-"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count, the moderation mail's outbox and the admin sessions.
+"""Our own tables inside Isso's SQLite database: the write generation counter, the admin login throttle, the website and name cleaning, the thread address check, the record of deleted comment numbers, the recent posts that the limits on posting count, the moderation mail's outbox and the admin sessions; the spam filter's tables are in comments.spam.schema.
 
 They live in the same file as the comments because every gunicorn worker, the command
 line and the backups must see one shared state; SQLite triggers keep the generation
@@ -13,6 +13,7 @@ import threading
 from collections import namedtuple
 
 from comments import commenter
+from comments.spam import schema as spam_schema
 
 # Every table that changes what a thread read or a count returns.
 WATCHED_TABLES = ("comments", "threads")
@@ -142,6 +143,8 @@ SCHEMA += [
     "CREATE TRIGGER IF NOT EXISTS zohe_forget_evidence AFTER DELETE ON comments BEGIN"
     " DELETE FROM zohe_evidence WHERE comment = old.id; END",
 ]
+# The spam filter's tables: held comments, the learned score, the block list (comments.spam.schema).
+SCHEMA += spam_schema.SCHEMA
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -149,7 +152,10 @@ BUSY_TIMEOUT_MS = 10_000
 # still referenced by replies.
 PUBLISHED, PENDING, DELETED = 1, 2, 4
 Comment = namedtuple("Comment", "mode text created modified")
-Outgoing = namedtuple("Outgoing", "id comment_id comment_created origin endpoint attempts")
+Outgoing = namedtuple("Outgoing", "id comment_id comment_created origin endpoint attempts kind")
+# What an outbox row is: the mail about one comment, or the daily summary of held ones
+# (comments.spam.digest: comment_id 0, comment_created the time it covers up to).
+MAIL_KINDS = ("comment", "spam-digest")
 MailedComment = namedtuple("MailedComment", "mode author email website text uri title")
 
 
@@ -173,6 +179,9 @@ def apply_schema(con):
     """Run SCHEMA on ``con``, inside the caller's transaction (prepare's, or a restore's that holds the write lock)."""
     for statement in SCHEMA:
         con.execute(statement)
+    # The outbox's kind came after the table: a database made before gets the column.
+    if "kind" not in {row[1] for row in con.execute("PRAGMA table_info(zohe_outbox)")}:
+        con.execute("ALTER TABLE zohe_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'comment'")
     # Names stored before the rule, or by `isso import`: every reader of the
     # database (admin page, mail, command line, baked pages) gets them clean.
     con.create_function("zohe_neutral_name", 1, commenter.neutral_name, deterministic=True)
@@ -339,17 +348,17 @@ class Store:
 
     # Moderation mail outbox (comments.mail) ---------------------------------------
 
-    def queue_mail(self, comment_id, comment_created, origin, endpoint, now):
+    def queue_mail(self, comment_id, comment_created, origin, endpoint, now, kind="comment"):
         self.connection().execute(
-            "INSERT INTO zohe_outbox (comment_id, comment_created, origin, endpoint, due) VALUES (?, ?, ?, ?, ?)",
-            (comment_id, comment_created, origin, endpoint, now),
+            "INSERT INTO zohe_outbox (comment_id, comment_created, origin, endpoint, due, kind) VALUES (?, ?, ?, ?, ?, ?)",
+            (comment_id, comment_created, origin, endpoint, now, kind),
         )
 
     def claim_mail(self, now, lease):
         """The oldest notification due at ``now``, taken until ``now + lease`` (None if none is due)."""
         with self.write_transaction() as con:
             row = con.execute(
-                "SELECT id, comment_id, comment_created, origin, endpoint, attempts FROM zohe_outbox"
+                "SELECT id, comment_id, comment_created, origin, endpoint, attempts, kind FROM zohe_outbox"
                 " WHERE due <= ? ORDER BY due, id LIMIT 1",
                 (now,),
             ).fetchone()

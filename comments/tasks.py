@@ -146,6 +146,127 @@ def delete(c, id):
     print(f"Commentaire n°\u00a0{id} supprimé.")
 
 
+def _comment_ids(value):
+    """Comment numbers separated by commas or spaces ("12 13" or 12,13)."""
+    return [_comment_id(item) for item in value.replace(",", " ").split()]
+
+
+@task
+def spam(c):
+    """List the comments held as likely spam (chronicle, author, date, score, reasons, text)."""
+    from comments.spam import held
+
+    with _database("Liste impossible") as (conf, _):
+        items = held.listing(conf)
+    print(held.format_listing(items))
+
+
+@task(name="spam-delete", help={"ids": "numbers of held comments (\"12 13\" or 12,13), or tous for every one"})
+def spam_delete(c, ids):
+    """Delete held comments: the numbers given, or every one with "tous" (teaches the learned score)."""
+    from comments.spam import held
+
+    numbers = None if ids.strip().lower() == "tous" else _comment_ids(ids)
+    try:
+        with _database("Suppression impossible") as (conf, _):
+            deleted = held.delete(conf, numbers)
+    except held.NotHeld as e:
+        raise SystemExit(f"Rien n’a été supprimé\u00a0: {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
+                         "(invoke comments.spam les liste).")
+    plural = "s" if len(deleted) > 1 else ""
+    print(f"{len(deleted)}\u00a0commentaire{plural} retenu{plural} supprimé{plural}." if deleted
+          else "Aucun commentaire retenu à supprimer.")
+
+
+@task(name="spam-approve", help={"ids": "numbers of held comments (\"12 13\" or 12,13)"})
+def spam_approve(c, ids):
+    """Publish held comments the filter got wrong (teaches the learned score)."""
+    from comments.spam import held
+
+    numbers = _comment_ids(ids)
+    try:
+        with _database("Publication impossible") as (conf, _):
+            held.approve(conf, numbers)
+    except held.NotHeld as e:
+        raise SystemExit(f"Rien n’a été publié\u00a0: {_numbers(e.args[0])} ne désigne aucun commentaire retenu "
+                         "(invoke comments.spam les liste).")
+    print(f"Publié{'s' if len(numbers) > 1 else ''}\u00a0: {_numbers(numbers)}.")
+
+
+@task(name="spam-summary")
+def spam_summary(c):
+    """Queue the daily summary mail of held comments, if any is new; forget what the spam defences keep past its use (comments.spam.retention)."""
+    import time
+
+    from comments import mail, settings, store
+    from comments.spam import digest, retention
+
+    with _database("Résumé impossible") as (conf, database):
+        now = time.time()
+        pruned = retention.prune(conf, now)
+        if not mail.enabled(conf):
+            print("Pas de résumé\u00a0: le courriel des modérateurs est désactivé (ISSO_NOTIFY ne contient pas smtp).")
+            return
+        shared = store.Store(settings.require_database(database))
+        with shared.write_transaction() as con:
+            count = digest.queue(con, now, conf.get("general", "host").split()[0], conf.get("server", "public-endpoint"))
+    if count is None:
+        print("Pas de résumé\u00a0: le dernier a moins d’un jour.")
+    elif count:
+        print(f"Résumé de {count}\u00a0commentaire{'s' if count > 1 else ''} retenu{'s' if count > 1 else ''} mis dans la file d’envoi.")
+    else:
+        print("Pas de résumé\u00a0: aucun commentaire retenu depuis le dernier.")
+    if pruned:
+        print(f"{pruned}\u00a0mot{'s' if pruned > 1 else ''} du score appris oublié{'s' if pruned > 1 else ''} (aucune décision depuis deux ans).")
+
+
+@task(help={"kind": "mot, domaine or adresse", "value": "the word, domain or e-mail address"})
+def block(c, kind, value):
+    """Block a word, a domain or an e-mail address: a comment holding it is held (see comments.blocked)."""
+    _block_list(kind, value, add=True)
+
+
+@task
+def blocked(c):
+    """List the block list (words, domains, e-mail addresses)."""
+    _block_list("", "", add=True)
+
+
+@task(help={"kind": "mot, domaine or adresse", "value": "the word, domain or e-mail address"})
+def unblock(c, kind, value):
+    """Remove a word, a domain or an e-mail address from the block list."""
+    _block_list(kind, value, add=False)
+
+
+def _block_list(kind, value, add):
+    import time
+
+    from comments import settings, store
+    from comments.spam import blocklist
+
+    with _database("Liste de blocage inaccessible") as (conf, database):
+        shared = store.Store(settings.require_database(database))
+        with shared.write_transaction() as con:
+            if not kind:
+                entries = blocklist.entries(con)
+            else:
+                try:
+                    changed = blocklist.add(con, kind, value, time.time()) if add else blocklist.remove(con, kind, value)
+                except blocklist.InvalidEntry as e:
+                    raise SystemExit(f"Rien n’a changé\u00a0: {e}.")
+                kind, value = blocklist.normalise(kind, value)
+    if not kind:
+        print("\n".join(f"{k} {v}" for k, v in entries) if entries else "La liste de blocage est vide.")
+    elif add:
+        print(f"Ajouté à la liste de blocage\u00a0: {kind} {value}." if changed else f"Déjà dans la liste de blocage\u00a0: {kind} {value}.")
+    else:
+        print(f"Retiré de la liste de blocage\u00a0: {kind} {value}." if changed else f"Pas dans la liste de blocage\u00a0: {kind} {value}.")
+
+
+def _numbers(numbers):
+    return ", ".join(f"n°\u00a0{number}" for number in numbers)
+
+
 @task(help={"keep": "how many snapshots to keep (1 or more)", "directory": "where to write them (default: var/backups)"})
 def backup(c, keep=None, directory=None):
     """Write a consistent snapshot of the live database, keeping the newest ones."""
@@ -188,4 +309,4 @@ def restore(c, file):
     print(f"Base restaurée depuis {file}.")
 
 
-ns = Collection(pending, approve, delete, backup, restore)
+ns = Collection(pending, approve, delete, spam, spam_delete, spam_approve, spam_summary, block, blocked, unblock, backup, restore)

@@ -41,6 +41,8 @@ from comments.hardening import EscapeOutput, RequestGuard
 from comments.health import HealthCheck
 from comments.moderation_pages import ModerationPages
 from comments.proof import ProofOfWork
+from comments.spam.admin_marks import HeldMarks
+from comments.spam.triage import SpamFilter
 from comments.throttle import LoginThrottle
 from comments.typography import CommentTypography
 from comments.validation import RequestValidation
@@ -74,6 +76,8 @@ def create_app(conf):
     app = CommentTypography(app)
     app = ModerationPages(app, conf, instance.db)
     app = ThreadCache(app, conf, shared)
+    # Isso renders the admin page here: each comment held as likely spam says so (comments.spam).
+    app = HeldMarks(app, shared)
     # Inside the throttle: it answers the login itself, and the throttle counts its answers.
     app = AdminSessions(app, conf, shared, instance.signer, secure_cookies=settings.production())
     app = LoginThrottle(app, conf, shared)
@@ -98,9 +102,14 @@ def create_app(conf):
     app = FrenchErrors(app)
     # Every answer carries its policy, the French error pages and the guard's refusals included.
     app = ContentSecurityPolicy(app, settings.site_origins(conf))
+    # Each new comment is judged as Isso saves it, inside every layer above (the evidence
+    # they gather is in its environ), before anyone is told of it: one held as likely
+    # spam is kept but never mailed; the moderators' decisions teach its score (comments.spam).
+    spam_filter = SpamFilter(conf, shared)
+    spam_filter.listen(instance.signal)
     if mail.enabled(conf):
         moderation_mail = mail.ModerationMail(conf, instance, shared)
-        instance.signal.subscriptions[mail.SIGNAL].append(moderation_mail.queue)
+        spam_filter.for_moderators.append(moderation_mail.queue)
         # Around everything: any request a worker serves starts its sender thread.
         app = mail.StartSender(app, moderation_mail)
     release_database(path)

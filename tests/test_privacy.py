@@ -37,3 +37,14 @@ def test_the_page_gives_the_durations_isso_is_configured_with(prod_site):
     assert days >= 365 * 10 and "jusqu’à la décision d’un·e modérateur·rice" in text
     assert "supprimé automatiquement" not in text
     assert not conf.getboolean("general", "gravatar") and "gravatar" not in text.lower()
+
+
+def test_the_page_gives_the_spam_defences_durations(prod_site):
+    from comments.spam import schema
+
+    text, conf = privacy_text(prod_site), isso_config()
+    # The learned score forgets a word no decision met for two years (comments.spam.retention).
+    assert schema.PRUNE_AFTER == 2 * 365 * 86400 and "depuis deux ans est oublié" in text
+    # The limits on posting keep an address for their window, pruned daily.
+    assert conf["guard"]["direct-reply-window"] == "1h" and "une heure pour un nouveau commentaire" in text
+    assert "Il ne garde ni le texte" in text and "jamais le texte" in text
