@@ -16,7 +16,6 @@ commenter or a newer comment that took the number of a deleted one.
 
 import functools
 import html
-import json
 import math
 import re
 from urllib.parse import urlsplit
@@ -343,15 +342,4 @@ class EscapeOutput:
         self.app = app
 
     def __call__(self, environ, start_response):
-        status, headers, body = web.call_buffered(self.app, environ)
-        content_type = (web.header(headers, "Content-Type") or "").lower()
-        if content_type.startswith("application/json") and body:
-            try:
-                data = json.loads(body)
-            except ValueError:
-                data = None
-            if isinstance(data, (dict, list)):
-                body = json.dumps(clean_comments(data)).encode("utf-8")
-                headers = web.replace_body_headers(headers, body)
-        start_response(status, headers)
-        return [body]
+        return web.rewrite_json(self.app, environ, start_response, clean_comments)

@@ -213,18 +213,23 @@ class ModerationMail:
                 message, from_addr=self.sender.addr_spec, to_addrs=[to.addr_spec for to in self.recipients]
             )
 
-    def message(self, outgoing, comment):
-        """The French mail about ``comment``; nothing a commenter wrote reaches a header but the folded title."""
-        pending = comment.mode == PENDING
-        title = one_line(comment.title or "", TITLE_LIMIT) or one_line(comment.uri, TITLE_LIMIT)
+    def new_message(self, subject):
+        """A mail to the moderators with our headers, its body still to set (this one, the spam summary)."""
         message = EmailMessage(policy=POLICY)
-        what = "Commentaire à modérer" if pending else "Commentaire publié"
-        message["Subject"] = f"{what}\u00a0: «\u00a0{title}\u00a0»"
+        message["Subject"] = subject
         message["From"] = self.sender
         message["To"] = self.recipients
         message["Date"] = utils.formatdate(localtime=True)
         message["Message-ID"] = utils.make_msgid(domain=self.sender.domain)
         message["Auto-Submitted"] = "auto-generated"
+        return message
+
+    def message(self, outgoing, comment):
+        """The French mail about ``comment``; nothing a commenter wrote reaches a header but the folded title."""
+        pending = comment.mode == PENDING
+        title = one_line(comment.title or "", TITLE_LIMIT) or one_line(comment.uri, TITLE_LIMIT)
+        what = "Commentaire à modérer" if pending else "Commentaire publié"
+        message = self.new_message(f"{what}\u00a0: «\u00a0{title}\u00a0»")
         message.set_content(self.body(outgoing, comment, title, pending), cte="quoted-printable")
         return message
 

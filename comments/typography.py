@@ -9,7 +9,6 @@ goes through the same function. Answers with ``plain=1`` carry what the commente
 for editing: left as typed, or an edit would save our spaces as theirs.
 """
 
-import json
 from urllib.parse import parse_qs
 
 from french_text import typeset
@@ -45,15 +44,4 @@ class CommentTypography:
     def __call__(self, environ, start_response):
         if not rendered(environ):
             return self.app(environ, start_response)
-        status, headers, body = web.call_buffered(self.app, environ)
-        content_type = (web.header(headers, "Content-Type") or "").lower()
-        if status.startswith("2") and content_type.startswith("application/json") and body:
-            try:
-                data = json.loads(body)
-            except ValueError:
-                data = None
-            if isinstance(data, (dict, list)):
-                body = json.dumps(typeset_comments(data)).encode("utf-8")
-                headers = web.replace_body_headers(headers, body)
-        start_response(status, headers)
-        return [body]
+        return web.rewrite_json(self.app, environ, start_response, typeset_comments, success_only=True)

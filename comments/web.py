@@ -111,6 +111,26 @@ def header(headers, name):
     return next((value for key, value in headers if key.lower() == name), None)
 
 
+def rewrite_json(app, environ, start_response, rewrite, success_only=False):
+    """Run ``app`` and answer with its JSON body (an object or a list) passed through ``rewrite``.
+
+    For the layers that change what Isso's JSON answers say (escaping, typography); an
+    answer that is not JSON, or not parsable, passes as it is.
+    """
+    status, headers, body = call_buffered(app, environ)
+    content_type = (header(headers, "Content-Type") or "").lower()
+    if content_type.startswith("application/json") and body and (status.startswith("2") or not success_only):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if isinstance(data, (dict, list)):
+            body = json.dumps(rewrite(data)).encode("utf-8")
+            headers = replace_body_headers(headers, body)
+    start_response(status, headers)
+    return [body]
+
+
 def replace_body_headers(headers, body):
     """Headers for a rewritten body: the right Content-Length."""
     rest = [(k, v) for k, v in headers if k.lower() != "content-length"]

@@ -9,8 +9,6 @@ comment decided in between is left out. It names each comment and why it was hel
 its text: spam has no business in the moderators' inboxes.
 """
 
-from email import utils
-from email.message import EmailMessage
 
 from comments import mail as mails
 from comments.moderation import visible
@@ -48,13 +46,7 @@ def message(mail, outgoing):
         return None
     (waiting,) = con.execute("SELECT COUNT(*) FROM zohe_held").fetchone()
     plural = "s" if len(items) > 1 else ""
-    message = EmailMessage(policy=mails.POLICY)
-    message["Subject"] = f"{len(items)}\u00a0commentaire{plural} retenu{plural} comme indésirable{plural}"
-    message["From"] = mail.sender
-    message["To"] = mail.recipients
-    message["Date"] = utils.formatdate(localtime=True)
-    message["Message-ID"] = utils.make_msgid(domain=mail.sender.domain)
-    message["Auto-Submitted"] = "auto-generated"
+    message = mail.new_message(f"{len(items)}\u00a0commentaire{plural} retenu{plural} comme indésirable{plural}")
     lines = [
         f"Le filtre a retenu {len(items)}\u00a0nouveau{'x' if plural else ''} commentaire{plural} comme "
         f"probable{plural} indésirable{plural}. Rien n’est publié ni supprimé\u00a0: "

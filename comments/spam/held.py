@@ -15,20 +15,16 @@ from dataclasses import dataclass
 import comments_database
 
 from comments import moderation, settings, store
+from comments.moderation import Pending
 from comments.spam import policy
 
 
 @dataclass
-class Held:
-    id: int
-    uri: str
-    title: str
-    author: str
-    email: str
-    created: datetime.datetime
+class Held(Pending):
+    """A waiting comment (comments.moderation.Pending) and why the filter held it."""
+
     score: float
     reasons: tuple
-    text: str
 
 
 class NotHeld(LookupError):
