@@ -14,7 +14,7 @@ form, one with script a proof of work: a post with neither valid is held.
 from dataclasses import dataclass
 from pathlib import Path
 
-from comments.spam import blocklist, tokens as features
+from comments.spam import blocklist
 
 
 @dataclass(frozen=True)
