@@ -169,13 +169,20 @@ def bake(generator):
     render = _Renderer(options["isso_config"]) if threads else None
     timezone = ZoneInfo(options["timezone"])
     siteurl = generator.settings.get("FEED_DOMAIN") or generator.settings.get("SITEURL", "")
-    for article in list(generator.articles) + list(generator.translations):
+    listed = list(generator.articles) + list(generator.translations)
+    # Hidden chronicles and drafts have their page, and so their discussion, too, but no
+    # comment feed (write_feeds writes the listed chronicles').
+    unlisted = [article for kind in ("hidden_articles", "hidden_translations", "drafts", "drafts_translations")
+                for article in getattr(generator, kind, ())]
+    feeds = {id(article) for article in listed}
+    for article in listed + unlisted:
         rows = threads.get(thread_uri(article), [])
         comments = build_thread(rows, render, timezone) if rows else []
         article.comments = comments
         article.comment_count = sum(1 for _ in _walk(comments))
         article.comments_ld = _linked_data(article, comments, siteurl)
-        article.comments_feed_url = article.url + options["feed_name"]
+        if id(article) in feeds:
+            article.comments_feed_url = article.url + options["feed_name"]
         article.thread_uri = thread_uri(article)
         article.discussion_open = discussion_open(article)
 
