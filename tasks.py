@@ -92,7 +92,9 @@ def clean(c):
 
 from comments import tasks as comments_tasks  # noqa: E402
 from deploy import tasks as deploy_tasks  # noqa: E402
+from wordpress import tasks as import_tasks  # noqa: E402
 
 ns = Collection(build, check, serve, new, test, bench, clean)
 ns.add_collection(Collection.from_module(comments_tasks), name="comments")
 ns.add_collection(Collection.from_module(deploy_tasks), name="deploy")
+ns.add_collection(Collection.from_module(import_tasks), name="import")

@@ -1,0 +1,14 @@
+"""Bringing the collective's old WordPress site over: `invoke import.wordpress EXPORT.xml`.
+
+One module per step, in the order the import runs them:
+`export` reads WordPress's export file (WXR) into plain records, every item kept;
+`html_to_markdown` turns an item's HTML into the Markdown authors write (shortcodes in
+`shortcodes`); `documents` makes a chronicle or a page of an item, or says why not;
+`manifest` remembers what the import wrote so that a second run changes nothing and an
+author's edit is never overwritten; `report` says, in French, what became of each item;
+`importer` runs them in that order; `tasks` is the invoke collection `import`.
+Comments, media and the old addresses' redirects plug in at `importer.import_export`:
+the records already keep each item's comments, attachments and old link.
+"""
+
+import publish  # noqa: E402,F401  (puts plugins/ on sys.path: video_hosts, zohe_checks' schedule)

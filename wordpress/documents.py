@@ -1,0 +1,136 @@
+"""Makes a chronicle or a page of an export's item, with every metadata field the strict checks require, or says why not.
+
+One rule per WordPress status, written once here: published items are published, drafts,
+pending and private ones come over as drafts (nobody but their authors saw them), scheduled
+ones keep their date, unless it is further ahead than the build accepts (then a draft,
+said in the report); password-protected and trashed ones are left out, with the reason.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+import html
+import re
+from zoneinfo import ZoneInfo
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
+from zohe_checks.schedule import FURTHEST  # the build's own limit on a date ahead
+
+# Where each imported type goes, and what the report calls it.
+FOLDERS = {"post": "chroniques", "page": "pages"}
+KINDS = {"post": "chronique", "page": "page", "attachment": "fichier joint", "revision": "révision",
+         "nav_menu_item": "élément de menu"}
+# Types left out on purpose, with the reason; an attachment waits for the media import.
+LEFT_OUT = {
+    "attachment": "pas encore importé (médias)",
+    "revision": "ancienne version d’un article, seule la dernière est importée",
+    "nav_menu_item": "le menu du site est dans le thème (theme/templates/base.html)",
+}
+THEME_TYPES = ("wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
+               "custom_css", "customize_changeset", "oembed_cache", "user_request", "wp_font_family", "wp_font_face")
+DRAFT_STATUSES = ("draft", "pending", "private")
+UNCATEGORISED = ("Non classé", "Uncategorized")
+SUMMARY_LENGTH = 300
+_APOSTROPHES = str.maketrans({"’": " ", "'": " "})
+
+
+@dataclass
+class Document:
+    """An item as a Markdown file: `path` relative to content/, its header and body."""
+    path: str
+    header: dict
+    body: str
+    notes: list = field(default_factory=list)
+
+    @property
+    def text(self):
+        return "".join(f"{key}: {value}".rstrip() + "\n" for key, value in self.header.items()) + "\n" + self.body
+
+
+def left_out(item):
+    """Why an item is not written as a chronicle or a page, or None when it is."""
+    if item.type in LEFT_OUT:
+        return LEFT_OUT[item.type]
+    if item.type in THEME_TYPES:
+        return "réglage ou gabarit de WordPress, le thème du site en tient lieu"
+    if item.type not in FOLDERS:
+        return f"type « {item.type} » inconnu du site, non importé"
+    if item.status == "trash":
+        return "à la corbeille"
+    if item.status == "auto-draft":
+        return "brouillon automatique vide de WordPress"
+    if item.password:
+        return ("protégé par un mot de passe, non importé (le site n’en a pas)\u202f; "
+                "publiez-le à la main s’il doit être lu de tous")
+    return None
+
+
+def slug_of(item):
+    return item.slug or slugify(html.unescape(item.title).translate(_APOSTROPHES),
+                                regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+
+
+def date_of(item, zone, now):
+    """The item's date on the site's clock: WordPress's GMT date, else its local one, else now."""
+    if item.date_gmt:
+        return item.date_gmt.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    return item.date_local or now.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def document(item, slug, body, zone, now, default_category):
+    """The chronicle or page of `item` (not left out), its body already Markdown."""
+    notes = []
+    date = date_of(item, zone, now)
+    draft = item.status in DRAFT_STATUSES
+    if item.status == "future" and date > (now.astimezone(ZoneInfo(zone)).replace(tzinfo=None) + FURTHEST):
+        draft = True
+        notes.append(f"programmé le {date:%Y-%m-%d %H:%M}, plus d’un an après aujourd’hui (refusé par la "
+                     "construction)\u202f: importé en brouillon")
+    elif item.status in DRAFT_STATUSES:
+        notes.append({"draft": "brouillon", "pending": "en attente de relecture",
+                      "private": "privé"}[item.status] + " dans WordPress\u202f: importé en brouillon")
+    summary = _one_line(_plain(item.excerpt)) or _first_paragraph(body)
+    if not summary:
+        summary = _one_line(html.unescape(item.title))
+        notes.append("ni extrait ni paragraphe\u202f: le résumé est le titre, à réécrire")
+    header = {"Title": _one_line(html.unescape(item.title)) or slug}
+    if item.type == "post":
+        categories = [c for c in item.categories if c not in UNCATEGORISED]
+        header.update({
+            "Date": f"{date:%Y-%m-%d %H:%M}",
+            "Author": _one_line(item.author) or "Zôhé",
+            "Category": categories[0] if categories else default_category,
+            "Tags": ", ".join(dict.fromkeys(t.replace(",", " ") for t in [*item.tags, *categories[1:]])),
+        })
+        if categories[1:]:
+            notes.append(f"catégories devenues mots-clés (une seule catégorie par chronique)\u00a0: "
+                         f"{', '.join(categories[1:])}")
+    header["Summary"] = summary
+    header["Slug"] = slug
+    if draft:
+        header["Status"] = "draft"
+    path = f"{FOLDERS[item.type]}/{slug}.md"
+    return Document(path=path, header=header, body=body, notes=notes)
+
+
+def _plain(fragment):
+    return re.sub(r"<[^>]+>", " ", html.unescape(fragment or ""))
+
+
+def _one_line(text):
+    return " ".join((text or "").split())
+
+
+def _first_paragraph(markdown):
+    """The first paragraph of text, without its Markdown, cut at a word near SUMMARY_LENGTH."""
+    for paragraph in markdown.split("\n\n"):
+        if re.match(r"\s*(?:[#!>|-]|\[!\[|\d+\. |\*[^*])", paragraph):
+            continue
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", paragraph)
+        text = _one_line(re.sub(r"\\([\\`*_{}\[\]()#+.!-])", r"\1", text.replace("**", "")))
+        if text:
+            if len(text) > SUMMARY_LENGTH:
+                text = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return text
+    return ""

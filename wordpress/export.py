@@ -1,0 +1,145 @@
+"""Reads WordPress's export file (WXR: RSS 2.0 with WordPress's namespaces) into plain records.
+
+Every item of the export becomes an `Item`, whatever its type, so that the report can
+account for each one; comments, attachments and each item's old link are kept for the
+parts of the import that use them (comments into Isso, media, the old addresses'
+redirects). Parsed with lxml, which the build already installs, with entities left
+unresolved, no DTD and no network: an export is a file from elsewhere, and an XML file
+can otherwise make the parser read local files, fetch addresses or expand a few bytes
+into gigabytes.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+
+NAMESPACES = {
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "excerpt": "http://wordpress.org/export/{version}/excerpt/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wp": "http://wordpress.org/export/{version}/",
+}
+# The WXR versions WordPress has written (1.2 since WordPress 3.1); each only added fields.
+VERSIONS = ("1.2", "1.1", "1.0")
+# WordPress writes this for a date it never set (a draft's GMT date).
+NO_DATE = "0000-00-00 00:00:00"
+
+
+class ExportError(Exception):
+    """The file is not an export the import can read; the message is for the collective, in French."""
+
+
+@dataclass
+class Comment:
+    id: str
+    author: str
+    email: str
+    url: str
+    date_gmt: datetime | None
+    content: str
+    approved: str  # "1", "0" (waiting), "spam", "trash"
+    type: str  # "comment" (or ""), "pingback", "trackback"
+    parent: str
+
+
+@dataclass
+class Item:
+    id: str
+    title: str
+    link: str
+    type: str  # post, page, attachment, nav_menu_item, revision, wp_block…
+    status: str  # publish, draft, pending, private, future, trash, inherit
+    slug: str
+    author: str  # the author's display name
+    date_gmt: datetime | None
+    date_local: datetime | None  # the site's wall-clock time, when WordPress kept no GMT date
+    password: str
+    content: str
+    excerpt: str
+    parent: str
+    attachment_url: str
+    categories: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    postmeta: dict = field(default_factory=dict)
+    comments: list = field(default_factory=list)
+
+
+@dataclass
+class Export:
+    site_url: str  # wp:base_site_url
+    blog_url: str  # wp:base_blog_url, where the posts' links start
+    items: list
+
+
+def read_export(path):
+    """The export at `path` as an `Export`; ExportError when it is not one."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             strip_cdata=True)
+    name = Path(path).name
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except OSError as error:
+        raise ExportError(f"{name}\u00a0: fichier illisible ({error.strerror or error})\u202f; "
+                          "vérifiez le chemin donné") from None
+    except etree.XMLSyntaxError as error:
+        line = f", ligne {error.lineno}" if error.lineno else ""
+        raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML valide ({error.msg})\u202f; "
+                          "exportez de nouveau depuis WordPress (Outils › Exporter)") from None
+    channel = root.find("channel")
+    version = next((v for v in VERSIONS if NAMESPACES["wp"].format(version=v) in root.nsmap.values()), None)
+    if root.tag != "rss" or channel is None or version is None:
+        raise ExportError(f"{name}\u00a0: ce n’est pas un export WordPress (WXR)\u202f; "
+                          "exportez de nouveau depuis WordPress (Outils › Exporter)")
+    ns = {prefix: uri.format(version=version) for prefix, uri in NAMESPACES.items()}
+    text = _reader(ns)
+    authors = {text(a, "wp:author_login"): text(a, "wp:author_display_name") or text(a, "wp:author_login")
+               for a in channel.findall("wp:author", ns)}
+    items = [_item(element, text, ns, authors) for element in channel.findall("item")]
+    return Export(site_url=text(channel, "wp:base_site_url"), blog_url=text(channel, "wp:base_blog_url"),
+                  items=items)
+
+
+def _reader(ns):
+    def text(element, path):
+        found = element.find(path, ns)
+        return (found.text or "").strip() if found is not None else ""
+    return text
+
+
+def _item(element, text, ns, authors):
+    login = text(element, "dc:creator")
+    categories, tags = [], []
+    for category in element.findall("category"):
+        name = (category.text or "").strip()
+        if category.get("domain") == "category":
+            categories.append(name)
+        elif category.get("domain") == "post_tag":
+            tags.append(name)
+    postmeta = {text(meta, "wp:meta_key"): text(meta, "wp:meta_value") for meta in element.findall("wp:postmeta", ns)}
+    comments = [Comment(
+        id=text(c, "wp:comment_id"), author=text(c, "wp:comment_author"), email=text(c, "wp:comment_author_email"),
+        url=text(c, "wp:comment_author_url"), date_gmt=_date(text(c, "wp:comment_date_gmt"), utc=True),
+        content=text(c, "wp:comment_content"), approved=text(c, "wp:comment_approved"),
+        type=text(c, "wp:comment_type") or "comment", parent=text(c, "wp:comment_parent"),
+    ) for c in element.findall("wp:comment", ns)]
+    return Item(
+        id=text(element, "wp:post_id"), title=text(element, "title"), link=text(element, "link"),
+        type=text(element, "wp:post_type"), status=text(element, "wp:status"), slug=text(element, "wp:post_name"),
+        author=authors.get(login, login), date_gmt=_date(text(element, "wp:post_date_gmt"), utc=True),
+        date_local=_date(text(element, "wp:post_date"), utc=False), password=text(element, "wp:post_password"),
+        content=(element.findtext("content:encoded", "", ns)), excerpt=text(element, "excerpt:encoded"),
+        parent=text(element, "wp:post_parent"), attachment_url=text(element, "wp:attachment_url"),
+        categories=categories, tags=tags, postmeta=postmeta, comments=comments,
+    )
+
+
+def _date(value, utc):
+    if not value or value == NO_DATE:
+        return None
+    try:
+        parsed = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=timezone.utc) if utc else parsed

@@ -1,0 +1,72 @@
+"""Runs the import of a WordPress export into content/: read, decide each item's file, convert, write, report.
+
+The one function every caller uses (`invoke import.wordpress`, the tests). Two passes:
+the first decides where every item goes, so that the second can turn a link to any of
+them into a `{filename}` link, whichever comes first in the export. The comments, the
+media and the old addresses' redirects will plug in here, from the same `Export`.
+"""
+
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from wordpress import documents, html_to_markdown
+from wordpress.export import read_export
+from wordpress.manifest import KEPT_EDITED, KEPT_FOREIGN, Manifest
+from wordpress.report import Report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def import_export(export, content=None, uploads=None, force=False, now=None):
+    """Import the WXR file `export` into `content` (the project's content/ by default); the Report."""
+    import pelicanconf
+
+    content = Path(content or ROOT / "content")
+    now = now or datetime.now(timezone.utc)
+    wxr = read_export(export)
+    report = Report(export_name=Path(export).name)
+    if uploads:
+        report.notes.append(f"--uploads {uploads}\u202f: les médias ne sont pas encore importés, rien n’y est lu")
+    hosts = {urlsplit(url).hostname for url in (wxr.site_url, wxr.blog_url) if url}
+    site = html_to_markdown.Site(hosts=hosts, attachments={
+        item.id: item.attachment_url for item in wxr.items if item.type == "attachment" and item.attachment_url})
+
+    planned, taken = {}, set()
+    for item in wxr.items:
+        if documents.left_out(item):
+            continue
+        slug = base = documents.slug_of(item)
+        folder = documents.FOLDERS[item.type]
+        number = 1
+        while (folder, slug) in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add((folder, slug))
+        published = item.status == "publish" or (
+            item.status == "future" and documents.date_of(item, pelicanconf.TIMEZONE, now)
+            <= now.astimezone(documents.ZoneInfo(pelicanconf.TIMEZONE)).replace(tzinfo=None))
+        planned[item.id] = slug, (base != slug)
+        target = html_to_markdown.Target(f"{{filename}}/{folder}/{slug}.md", published)
+        for key in (site.old_key(item.link) if item.link else None, f"id:{item.id}"):
+            if key:
+                site.targets[key] = target
+
+    manifest = Manifest.load(content)
+    for item in wxr.items:
+        reason = documents.left_out(item)
+        if reason:
+            report.add(item, reason, imported=False)
+            continue
+        slug, renamed = planned[item.id]
+        notes = [f"adresse « {item.slug} » déjà prise\u202f: « {slug} »"] if renamed else []
+        body = html_to_markdown.to_markdown(item.content, site, notes)
+        document = documents.document(item, slug, body, pelicanconf.TIMEZONE, now, pelicanconf.DEFAULT_CATEGORY)
+        outcome = manifest.write(document.path, document.text, force)
+        shown = f"content/{document.path}"
+        imported = outcome not in (KEPT_EDITED, KEPT_FOREIGN)
+        status = ", brouillon" if "Status" in document.header else ""
+        report.add(item, f"{shown} ({outcome}{status})" if imported else f"{shown} {outcome}",
+                   imported=imported, notes=[*document.notes, *notes])
+    manifest.save()
+    return report

@@ -1,0 +1,60 @@
+"""What the import wrote, with each file's digest: a second run changes nothing and an author's edit is never overwritten.
+
+Kept as `content/.wordpress-import.json`: in content/ so that it travels with the files it
+describes, hidden so that Pelican (IGNORE_FILES `**/.*`) and the checks of unread files
+leave it alone. A file is rewritten only when its bytes are still those the import wrote
+last time (the export changed, the author did not); anything else is kept, and reported,
+unless `--force`.
+"""
+
+from dataclasses import dataclass
+import hashlib
+import json
+
+NAME = ".wordpress-import.json"
+
+# What happened to one file, as the report says it.
+WRITTEN, UPDATED, UNCHANGED, KEPT_EDITED, KEPT_FOREIGN = (
+    "écrit", "mis à jour", "inchangé",
+    "modifié depuis l’import, laissé tel quel\u202f; --force pour le remplacer",
+    "existait déjà sans venir de l’import, laissé tel quel\u202f; --force pour le remplacer",
+)
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Manifest:
+    content: object  # the content folder, a Path
+    files: dict  # path relative to content/ -> digest of what the import wrote
+
+    @classmethod
+    def load(cls, content):
+        path = content / NAME
+        files = json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
+        return cls(content=content, files=files)
+
+    def write(self, relative, text, force):
+        """Write `text` to content/`relative` unless an author's version is there; what happened."""
+        data = text.encode("utf-8")
+        target = self.content / relative
+        current = target.read_bytes() if target.exists() else None
+        if current == data:
+            outcome = UNCHANGED
+        elif current is None or force or digest(current) == self.files.get(relative):
+            outcome = WRITTEN if current is None else UPDATED
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        else:
+            return KEPT_EDITED if relative in self.files else KEPT_FOREIGN
+        self.files[relative] = digest(data)
+        return outcome
+
+    def save(self):
+        """Rewrite the manifest only when it changed: a second run leaves content/ as it was, byte for byte."""
+        path = self.content / NAME
+        text = json.dumps({"files": dict(sorted(self.files.items()))}, ensure_ascii=False, indent=1) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")

@@ -1,0 +1,57 @@
+"""The import's report, in French: one entry for every item of the export, imported (to which file) or left out (why).
+
+Nothing is left out without a line: what later parts of the import will bring (comments,
+media, the old addresses) is said "pas encore importé" for each item it concerns.
+"""
+
+from dataclasses import dataclass, field
+
+from wordpress.documents import KINDS
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@dataclass
+class Entry:
+    item: object
+    outcome: str  # "écrit dans content/chroniques/x.md", or the reason it was left out
+    imported: bool
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    export_name: str
+    entries: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # about the whole import
+
+    def add(self, item, outcome, imported, notes=()):
+        notes = list(notes)
+        comments = [c for c in item.comments]
+        if comments:
+            notes.append(f"{_count(len(comments), 'commentaire')}{NNBSP}: pas encore importé"
+                         f"{'s' if len(comments) > 1 else ''} (commentaires)")
+        if item.type in ("post", "page") and item.link:
+            notes.append(f"ancienne adresse {item.link}{NNBSP}: pas encore redirigée")
+        self.entries.append(Entry(item, outcome, imported, notes))
+
+    @property
+    def imported(self):
+        return [entry for entry in self.entries if entry.imported]
+
+    def text(self):
+        left = len(self.entries) - len(self.imported)
+        lines = [f"Import de {self.export_name}{NNBSP}: {_count(len(self.entries), 'élément')}, "
+                 f"{len(self.imported)} importé{'s' if len(self.imported) > 1 else ''}, "
+                 f"{left} laissé{'s' if left > 1 else ''} de côté", *self.notes, ""]
+        for entry in self.entries:
+            item = entry.item
+            kind = KINDS.get(item.type, item.type or "élément")
+            title = f" «{NBSP}{item.title}{NBSP}»" if item.title else ""
+            lines.append(f"- {kind} {item.id}{title}{NBSP}: {entry.outcome}")
+            lines += [f"    · {note}" for note in entry.notes]
+        return "\n".join(lines) + "\n"
+
+
+def _count(number, word):
+    return f"{number} {word}{'s' if number > 1 else ''}"

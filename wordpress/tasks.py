@@ -1,0 +1,28 @@
+"""The `invoke import.*` tasks: bring another site's content over (WordPress's export today)."""
+
+from pathlib import Path
+
+from invoke import Exit, task
+
+from wordpress.export import ExportError
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "import-wordpress.txt"
+
+
+@task(help={"uploads": "a copy of wp-content/uploads (media: not imported yet)",
+            "force": "replace the files an author edited since the last import",
+            "report": f"where to write the report (default: {REPORT.name})"})
+def wordpress(c, export, uploads=None, force=False, report=None, content=None):
+    """Import a WordPress export (Tools › Export) into content/; print and write the report."""
+    from wordpress.importer import import_export
+
+    try:
+        result = import_export(Path(export), content=content and Path(content), uploads=uploads, force=force)
+    except ExportError as error:
+        raise Exit(f"Import non fait\u00a0: {error}", code=1)
+    text = result.text()
+    target = Path(report) if report else REPORT
+    target.write_text(text, encoding="utf-8")
+    print(text, end="")
+    print(f"Rapport écrit dans {target}")
