@@ -12,7 +12,8 @@ REPORT = ROOT / "import-wordpress.txt"
 
 @task(help={"uploads": "a copy of wp-content/uploads (media: not imported yet)",
             "force": "replace the files an author edited since the last import",
-            "report": f"where to write the report (default: {REPORT.name})"})
+            "report": f"where to write the report (default: {REPORT.name})",
+            "content": "the content folder to import into (default: content/)"})
 def wordpress(c, export, uploads=None, force=False, report=None, content=None):
     """Import a WordPress export (Tools › Export) into content/; print and write the report."""
     from wordpress.importer import import_export
