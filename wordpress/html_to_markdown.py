@@ -24,6 +24,7 @@ _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 _FBPX = re.compile(r"^\s*(?:<p>)?\s*fbpx\s*(?:</p>)?\s*$", re.MULTILINE | re.IGNORECASE)
 _BLOCK_START = re.compile(r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|figure|table|pre|hr|audio|video|iframe)\b",
                           re.IGNORECASE)
+_DATED = re.compile(r"^\d{4}/\d{2}/\d{2}/")
 # What would make a reader's browser run or fetch something from elsewhere: never imported.
 _DROPPED = ("script", "style", "form", "object", "embed", "noscript")
 
@@ -61,7 +62,13 @@ class Site:
         for name in ("p", "page_id"):
             if query.get(name):
                 return f"id:{query[name][0]}"
-        return "path:" + parts.path.strip("/")
+        # WordPress answers /YYYY/MM/DD/<slug>/ and /<slug>/ alike, whichever its permalinks were.
+        return "path:" + _DATED.sub("", parts.path.strip("/"))
+
+    def upload(self, url):
+        """Whether `url` is a file of the old site's uploads (an image, a PDF…)."""
+        parts = urlsplit(html.unescape(url.strip()))
+        return (not parts.netloc or parts.hostname in self.hosts) and "/wp-content/uploads/" in parts.path
 
 
 def to_markdown(source, site, notes):
@@ -146,6 +153,9 @@ def _links(soup, site, notes):
         key = site.old_key(link["href"])
         target = site.targets.get(key) if key else None
         if target is None:
+            if site.upload(link["href"]):
+                notes.append(f"lien vers le fichier {link['href']}\u00a0: pas encore importé (médias), "
+                             "le lien mène encore à l’ancien site")
             continue
         if target.published:
             link["href"] = target.filename

@@ -63,6 +63,8 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
         "(médias pas encore importés)",
         f"    · son https://zohe.fr/wp-content/uploads/2023/01/message.mp3{NB}: pas encore importé (médias)",
         f"    · lien vers chroniques/notre-charte-en-brouillon.md, qui n’est pas publié, remplacé par son texte",
+        f"    · lien vers le fichier https://zohe.fr/wp-content/uploads/2023/01/plaquette.pdf{NB}: pas encore importé "
+        "(médias), le lien mène encore à l’ancien site",
         f"- fichier joint 201 «{NB}atelier{NB}»{NB}: pas encore importé (médias)",
         f"- élément de menu 301{NB}: le menu du site est dans le thème (theme/templates/base.html)",
         f"- révision 401 «{NB}La juste mesure{NB}»{NB}: ancienne version d’un article, seule la dernière est importée",
@@ -82,6 +84,8 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     ]
     assert "Depuis [La juste mesure]({filename}/chroniques/la-juste-mesure.md), le collectif" in chantier
     assert "[Nous contacter]({filename}/pages/nous-contacter.md)" in chantier
+    # Linked by its dated address, /2023/02/07/quelle-est-votre-promesse/, which WordPress answered too.
+    assert "[notre promesse]({filename}/chroniques/quelle-est-votre-promesse.md)" in chantier
     assert "\n- écouter avant de proposer\u00a0;\n" in chantier and "\n## Ce que nous avons appris\n" in chantier
     assert "*L’atelier du printemps*" in chantier  # the caption's words stay, the image waits for the media
     assert "[La vidéo sur YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in chantier
@@ -162,6 +166,8 @@ def test_an_export_that_is_not_one_is_refused_in_french_and_reads_nothing_else(t
     export = read_export(tmp_path / "entity.xml")
     assert all("mot de passe" not in (item.title + item.content) for item in export.items)
 
+    with pytest.raises(ExportError, match=rf"^absent\.xml{NB}: fichier illisible \(.*\){NNB}; vérifiez le chemin donné$"):
+        read_export(tmp_path / "absent.xml")
     (tmp_path / "cut.xml").write_text(EXPORT.read_text(encoding="utf-8")[:5000], encoding="utf-8")
     with pytest.raises(ExportError, match=rf"^cut\.xml, ligne \d+{NB}: ce n’est pas un fichier XML valide"):
         read_export(tmp_path / "cut.xml")
