@@ -3,8 +3,8 @@
 Shortcodes are WordPress's own markup, which only WordPress renders: left in, readers would
 see `[caption …]` as text. The five that WordPress itself provides (caption, gallery,
 embed, audio, video) are converted here, before the HTML is read; any other one (a
-plugin's, `[contact-form-7 …]`) is left as written and reported for the collective to
-revise, since removing it could lose words.
+plugin's, `[contact-form-7 …]`) is taken out, the words it enclosed kept, and reported for
+the collective to revise: what it showed came from a plugin the new site does not have.
 """
 
 import html
@@ -15,7 +15,8 @@ _ENCLOSED = r"\[{name}(?P<attrs>\s[^\]]*)?\](?P<inner>.*?)\[/{name}\]"
 _ALONE = r"\[{name}(?P<attrs>\s[^\]]*)?\](?!\()"
 _ATTR = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # A shortcode of a plugin: a lowercase name, then attributes or its closing tag; not `[voir ci-dessous]`.
-_OTHER = re.compile(r"\[(?P<name>[a-z][a-z0-9_-]*)(?:\s+\w+=[^\]]*\]|\].*?\[/(?P=name)\])", re.DOTALL)
+_OTHER = re.compile(r"\[(?P<name>[a-z][a-z0-9_-]*)(?:\s+\w+=[^\]]*\](?:(?P<inner>.*?)\[/(?P=name)\])?"
+                    r"|\](?P<enclosed>.*?)\[/(?P=name)\])", re.DOTALL)
 _MEDIA_SOURCES = ("src", "mp3", "m4a", "ogg", "wav", "wma", "mp4", "m4v", "webm", "ogv", "wmv", "flv")
 
 
@@ -40,10 +41,13 @@ def convert(text, gallery, notes):
     for kind in ("audio", "video"):
         text = _sub(kind, True, text, lambda attrs, inner, kind=kind: _media(kind, attrs))
         text = _sub(kind, False, text, lambda attrs, inner, kind=kind: _media(kind, attrs))
-    for other in _OTHER.finditer(text):
-        notes.append(f"code court [{other.group('name')}] laissé tel quel, WordPress seul le comprenait\u202f; "
-                     "à revoir")
-    return text
+
+    def other(found):
+        notes.append(f"code court [{found.group('name')}] retiré, WordPress seul le comprenait\u202f; "
+                     "à revoir (ce qu’il entourait est gardé)")
+        return found.group("inner") or found.group("enclosed") or ""
+
+    return _OTHER.sub(other, text)
 
 
 def _sub(name, enclosed, text, make):
