@@ -55,7 +55,7 @@ def left_out(item):
     if item.type in THEME_TYPES:
         return "réglage ou gabarit de WordPress, le thème du site en tient lieu"
     if item.type not in FOLDERS:
-        return f"type « {item.type} » inconnu du site, non importé"
+        return f"type «\u00a0{item.type}\u00a0» inconnu du site, non importé"
     if item.status == "trash":
         return "à la corbeille"
     if item.status == "auto-draft":
@@ -64,6 +64,22 @@ def left_out(item):
         return ("protégé par un mot de passe, non importé (le site n’en a pas)\u202f; "
                 "publiez-le à la main s’il doit être lu de tous")
     return None
+
+
+def site_folders(settings):
+    """The first folders of the site's own addresses (chroniques/, archives/, recherche/, images/…).
+
+    A page is published at /<slug>/: a WordPress page named "archives" would take the
+    address of the site's archives, and the build refuses two documents at one address.
+    Read from the settings (publishconf, which includes pelicanconf), their one home;
+    "isso" is the comment server's, which nginx serves beside the site.
+    """
+    folders = {"isso", getattr(settings, "THEME_STATIC_DIR", DEFAULT_CONFIG["THEME_STATIC_DIR"]), *settings.STATIC_PATHS}
+    for name, value in vars(settings).items():
+        if (name.endswith(("_URL", "_SAVE_AS")) or name.startswith("FEED_")) and isinstance(value, str) \
+                and "/" in value and not value.startswith(("{", "http", "/")):
+            folders.add(value.split("/", 1)[0])
+    return folders
 
 
 def slug_of(item):

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def import_export(export, content=None, uploads=None, force=False, now=None):
     """Import the WXR file `export` into `content` (the project's content/ by default); the Report."""
     import pelicanconf
+    import publishconf
 
     content = Path(content or ROOT / "content")
     now = now or datetime.now(timezone.utc)
@@ -32,7 +33,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
     site = html_to_markdown.Site(hosts=hosts, attachments={
         item.id: item.attachment_url for item in wxr.items if item.type == "attachment" and item.attachment_url})
 
-    planned, taken = {}, set()
+    planned, taken = {}, {("pages", folder) for folder in documents.site_folders(publishconf)}
     for item in wxr.items:
         if documents.left_out(item):
             continue
@@ -59,7 +60,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
             report.add(item, reason, imported=False)
             continue
         slug, renamed = planned[item.id]
-        notes = [f"adresse « {item.slug} » déjà prise\u202f: « {slug} »"] if renamed else []
+        notes = [f"adresse «\u00a0{item.slug}\u00a0» déjà prise sur le site\u202f: «\u00a0{slug}\u00a0»"] if renamed else []
         body = html_to_markdown.to_markdown(item.content, site, notes)
         document = documents.document(item, slug, body, pelicanconf.TIMEZONE, now, pelicanconf.DEFAULT_CATEGORY)
         outcome = manifest.write(document.path, document.text, force)

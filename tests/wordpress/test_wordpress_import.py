@@ -43,7 +43,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     # Every item of the export has its one line, imported or left out with the reason.
     ids = re.findall(r"<wp:post_id>(\d+)</wp:post_id>", EXPORT.read_text(encoding="utf-8"))
     assert sorted(re.findall(r"^- [^\d\n]*?(\d+)", report, re.MULTILINE)) == sorted(ids)
-    assert report.startswith(f"Import de export.xml{NNB}: 17 éléments, 10 importés, 7 laissés de côté\n")
+    assert report.startswith(f"Import de export.xml{NNB}: 18 éléments, 11 importés, 7 laissés de côté\n")
     for line in (
         f"- chronique 101 «{NB}La juste mesure{NB}»{NB}: content/chroniques/la-juste-mesure.md (écrit)",
         f"    · 3 commentaires{NNB}: pas encore importés (commentaires)",
@@ -57,7 +57,8 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
         f"- chronique 108 «{NB}Réservé aux adhérents{NB}»{NB}: protégé par un mot de passe, non importé "
         f"(le site n’en a pas){NNB}; publiez-le à la main s’il doit être lu de tous",
         f"- chronique 109 «{NB}Ancienne annonce{NB}»{NB}: à la corbeille",
-        f"    · code court [contact-form-7] laissé tel quel, WordPress seul le comprenait{NNB}; à revoir",
+        f"    · code court [contact-form-7] retiré, WordPress seul le comprenait{NNB}; à revoir "
+        "(ce qu’il entourait est gardé)",
         f"    · image https://zohe.fr/wp-content/uploads/2024/05/atelier-300x200.jpg{NB}: pas encore importée (médias)",
         f"    · vidéo https://www.youtube.com/watch?v=dQw4w9WgXcQ{NB}: lien simple, sans vignette "
         "(médias pas encore importés)",
@@ -68,6 +69,8 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
         f"- fichier joint 201 «{NB}atelier{NB}»{NB}: pas encore importé (médias)",
         f"- élément de menu 301{NB}: le menu du site est dans le thème (theme/templates/base.html)",
         f"- révision 401 «{NB}La juste mesure{NB}»{NB}: ancienne version d’un article, seule la dernière est importée",
+        f"- page 113 «{NB}Archives{NB}»{NB}: content/pages/archives-2.md (écrit)",
+        f"    · adresse «{NB}archives{NB}» déjà prise sur le site{NNB}: «{NB}archives-2{NB}»",
         f"- page 111 «{NB}Nos tarifs 2025{NB}»{NB}: content/pages/nos-tarifs-2025.md (écrit, brouillon)",
     ):
         assert line + "\n" in report, line
@@ -90,7 +93,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     assert "*L’atelier du printemps*" in chantier  # the caption's words stay, the image waits for the media
     assert "[La vidéo sur YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in chantier
     assert "(le brouillon)" in chantier
-    for leftover in ("<!--", "wp:", "[caption", "[embed", "<figure", "zohe.fr"):
+    for leftover in ("<!--", "wp:", "[caption", "[embed", "<figure", "zohe.fr", "[contact-form-7"):
         assert leftover not in chantier
 
     # The migrated text as WordPress had it: its words kept, its fbpx gone.
@@ -116,7 +119,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     prod = build_prod(tmp_path / "prod", PATH=str(content))
     page = (prod / "chroniques/le-collectif-en-chantier/index.html").read_text(encoding="utf-8")
     assert f'href="{PROD_SITEURL}/chroniques/la-juste-mesure/"' in page
-    assert (prod / "nous-contacter/index.html").exists()
+    assert (prod / "nous-contacter/index.html").exists() and (prod / "archives-2/index.html").exists()
     for hidden in ("chroniques/notre-charte-en-brouillon", "chroniques/notes-privees-du-bureau", "nos-tarifs-2025"):
         assert not (prod / hidden).exists()
 
