@@ -7,7 +7,6 @@ said in the report); password-protected and trashed ones are left out, with the 
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 import html
 import re
 from zoneinfo import ZoneInfo
@@ -83,7 +82,7 @@ def site_folders(settings):
 
 
 def slug_of(item):
-    return item.slug or slugify(html.unescape(item.title).translate(_APOSTROPHES),
+    return item.slug or slugify(item.title.translate(_APOSTROPHES),
                                 regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
@@ -108,9 +107,9 @@ def document(item, slug, body, zone, now, default_category):
                       "private": "privé"}[item.status] + " dans WordPress\u202f: importé en brouillon")
     summary = _one_line(_plain(item.excerpt)) or _first_paragraph(body)
     if not summary:
-        summary = _one_line(html.unescape(item.title))
+        summary = _one_line(item.title)
         notes.append("ni extrait ni paragraphe\u202f: le résumé est le titre, à réécrire")
-    header = {"Title": _one_line(html.unescape(item.title)) or slug}
+    header = {"Title": _one_line(item.title) or slug}
     if item.type == "post":
         categories = [c for c in item.categories if c not in UNCATEGORISED]
         header.update({
@@ -131,7 +130,7 @@ def document(item, slug, body, zone, now, default_category):
 
 
 def _plain(fragment):
-    return re.sub(r"<[^>]+>", " ", html.unescape(fragment or ""))
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment or ""))
 
 
 def _one_line(text):

@@ -10,6 +10,7 @@ into gigabytes.
 """
 
 from dataclasses import dataclass, field
+import html
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class Comment:
 @dataclass
 class Item:
     id: str
-    title: str
+    title: str  # as readers saw it: WordPress escapes its titles in the export (L&#8217;atelier)
     link: str
     type: str  # post, page, attachment, nav_menu_item, revision, wp_block…
     status: str  # publish, draft, pending, private, future, trash, inherit
@@ -125,7 +126,7 @@ def _item(element, text, ns, authors):
         type=text(c, "wp:comment_type") or "comment", parent=text(c, "wp:comment_parent"),
     ) for c in element.findall("wp:comment", ns)]
     return Item(
-        id=text(element, "wp:post_id"), title=text(element, "title"), link=text(element, "link"),
+        id=text(element, "wp:post_id"), title=html.unescape(text(element, "title")), link=text(element, "link"),
         type=text(element, "wp:post_type"), status=text(element, "wp:status"), slug=text(element, "wp:post_name"),
         author=authors.get(login, login), date_gmt=_date(text(element, "wp:post_date_gmt"), utc=True),
         date_local=_date(text(element, "wp:post_date"), utc=False), password=text(element, "wp:post_password"),

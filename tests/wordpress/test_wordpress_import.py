@@ -108,6 +108,8 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     assert "Summary: Pour changer, il faut des objectifs." in promesse
     assert promesse.rstrip().endswith("ce que nous voulons qu’ils sachent sur nous\u00a0».")
 
+    pending = (content / "chroniques" / "relire-avant-de-publier.md").read_text(encoding="utf-8")
+    assert pending.startswith("Title: Relire avant de publier, l’étape oubliée\n")
     scheduled = (content / "chroniques" / "la-rentree-du-collectif.md").read_text(encoding="utf-8")
     assert "Date: 2027-01-20 09:00\n" in scheduled and "Status" not in scheduled
     assert not (content / "chroniques" / "reserve-aux-adherents.md").exists()
