@@ -185,3 +185,27 @@ def test_an_export_that_is_not_one_is_refused_in_french_and_reads_nothing_else(t
     assert (f"Import non fait{NB}: feed.xml{NB}: ce n’est pas un export WordPress (WXR){NNB}; "
             "exportez de nouveau depuis WordPress (Outils › Exporter)") in run.stderr
     assert not (tmp_path / "content").exists()
+
+
+def test_the_parsed_export_keeps_what_the_later_parts_of_the_import_need():
+    """Comments (threading, status, type), attachments and every item's old link are read now, for the comments,
+    media and redirects to come."""
+    export = read_export(EXPORT)
+    assert (export.site_url, export.blog_url) == ("https://zohe.fr", "https://zohe.fr")
+    items = {item.id: item for item in export.items}
+    juste = items["101"]
+    assert juste.link == "https://zohe.fr/la-juste-mesure/" and juste.author == "Jean & Nathalie"
+    assert juste.date_gmt == datetime(2023, 3, 14, 8, tzinfo=timezone.utc)
+    assert [(c.id, c.author, c.parent, c.type, c.approved) for c in juste.comments] == [
+        ("11", "Pauline", "0", "comment", "1"), ("12", "Jean", "11", "comment", "1"),
+        ("13", "Un blog ami", "0", "pingback", "1")]
+    assert juste.comments[0].email == "pauline@example.org" and juste.comments[0].url == "https://pauline.example.org"
+    assert juste.comments[0].date_gmt == datetime(2023, 3, 15, 10, 12, tzinfo=timezone.utc)
+    assert [c.approved for c in items["103"].comments] == ["1", "spam", "trash"]
+    assert (items["201"].attachment_url, items["201"].parent) == (
+        "https://zohe.fr/wp-content/uploads/2024/05/atelier.jpg", "103")
+    assert items["201"].postmeta["_wp_attached_file"] == "2024/05/atelier.jpg"
+    assert items["104"].date_gmt is None and items["104"].date_local == datetime(2024, 6, 2, 14, 5)
+    assert (items["108"].password, items["109"].status, items["301"].type) == ("zohe2024", "trash", "nav_menu_item")
+    assert items["103"].categories == ["Vie du collectif", "Les Chroniques de Zôhé"]
+    assert items["103"].tags == ["collectif", "atelier"]
