@@ -26,7 +26,9 @@ def content(tmp_path):
 
 
 def files(folder):
-    return {path.relative_to(folder): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    """Each file's bytes and time of last change: an untouched file keeps both (the preview watches the times)."""
+    return {path.relative_to(folder): (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(content, tmp_path):
