@@ -156,6 +156,9 @@ def _links(soup, site, notes):
             if site.upload(link["href"]):
                 notes.append(f"lien vers le fichier {link['href']}\u00a0: pas encore importé (médias), "
                              "le lien mène encore à l’ancien site")
+            elif key and key != "path:":
+                notes.append(f"lien vers l’ancienne adresse {link['href']}, qui n’est aucun article importé\u00a0: "
+                             "laissé tel quel, il ne mène nulle part tant qu’elle n’est pas redirigée")
             continue
         if target.published:
             link["href"] = target.filename
