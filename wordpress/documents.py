@@ -93,6 +93,12 @@ def date_of(item, zone, now):
     return item.date_local or now.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
+def published(item, zone, now):
+    """Whether the item is on the site once imported, for links to it: published, or scheduled and its date past."""
+    return item.status == "publish" or (
+        item.status == "future" and date_of(item, zone, now) <= now.astimezone(ZoneInfo(zone)).replace(tzinfo=None))
+
+
 def document(item, slug, body, zone, now, default_category):
     """The chronicle or page of `item` (not left out), its body already Markdown."""
     notes = []

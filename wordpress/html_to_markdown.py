@@ -112,7 +112,10 @@ def _embeds(soup, site, notes):
             notes.append("contenu intégré sans adresse retiré")
             holder.decompose()
             continue
-        title = f"La vidéo sur {host['name']}" if host else url
+        caption = holder.find("figcaption") if holder.name == "figure" else None
+        title = (caption and caption.get_text(" ", strip=True)) or (f"La vidéo sur {host['name']}" if host else url)
+        if not host and tag.name == "iframe":
+            notes.append(f"cadre intégré {url}\u00a0: remplacé par un lien (rien ne vient d’un autre site)")
         thumbnail = site.thumbnail(url) if host else None
         paragraph = soup.new_tag("p")
         link = soup.new_tag("a", href=url)

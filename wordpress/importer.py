@@ -44,11 +44,9 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
             number += 1
             slug = f"{base}-{number}"
         taken.add((folder, slug))
-        published = item.status == "publish" or (
-            item.status == "future" and documents.date_of(item, pelicanconf.TIMEZONE, now)
-            <= now.astimezone(documents.ZoneInfo(pelicanconf.TIMEZONE)).replace(tzinfo=None))
         planned[item.id] = slug, (base != slug)
-        target = html_to_markdown.Target(f"{{filename}}/{folder}/{slug}.md", published)
+        target = html_to_markdown.Target(f"{{filename}}/{folder}/{slug}.md",
+                                         documents.published(item, pelicanconf.TIMEZONE, now))
         for key in (site.old_key(item.link) if item.link else None, f"id:{item.id}"):
             if key:
                 site.targets[key] = target

@@ -95,7 +95,8 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     assert "[notre promesse]({filename}/chroniques/quelle-est-votre-promesse.md)" in chantier
     assert "\n- écouter avant de proposer\u00a0;\n" in chantier and "\n## Ce que nous avons appris\n" in chantier
     assert "*L’atelier du printemps*" in chantier  # the caption's words stay, the image waits for the media
-    assert "[La vidéo sur YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in chantier
+    assert "[La rencontre de juin](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in chantier  # the block's caption
+    assert "[La vidéo sur Vimeo](https://vimeo.com/76979871)" in chantier
     assert "(le brouillon)" in chantier
     assert "[autres nouvelles](https://zohe.fr/category/vie-du-collectif/)" in chantier
     chantier = chantier.replace("https://zohe.fr/category/vie-du-collectif/", "")
@@ -116,6 +117,10 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
 
     pending = (content / "chroniques" / "relire-avant-de-publier.md").read_text(encoding="utf-8")
     assert pending.startswith("Title: Relire avant de publier, l’étape oubliée\n")
+    private = (content / "chroniques" / "notes-privees-du-bureau.md").read_text(encoding="utf-8")
+    assert "[La vidéo sur YouTube](https://www.youtube.com/watch?v=Zx9kM2pQ0aE)" in private and "iframe" not in private
+    assert ("    · cadre intégré https://www.openstreetmap.org/export/embed.html?bbox=4.8,45.7,4.9,45.8"
+            f"{NB}: remplacé par un lien (rien ne vient d’un autre site)\n") in report
     scheduled = (content / "chroniques" / "la-rentree-du-collectif.md").read_text(encoding="utf-8")
     assert "Date: 2027-01-20 09:00\n" in scheduled and "Status" not in scheduled
     assert not (content / "chroniques" / "reserve-aux-adherents.md").exists()
