@@ -26,6 +26,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
     content = Path(content or ROOT / "content")
     now = now or datetime.now(timezone.utc)
     wxr = read_export(export)
+    manifest = Manifest.load(content)
     report = Report(export_name=Path(export).name)
     if uploads:
         report.notes.append(f"--uploads {uploads}\u202f: les médias ne sont pas encore importés, rien n’y est lu")
@@ -51,7 +52,6 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
             if key:
                 site.targets[key] = target
 
-    manifest = Manifest.load(content)
     for item in wxr.items:
         reason = documents.left_out(item)
         if reason:

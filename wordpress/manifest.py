@@ -21,6 +21,10 @@ WRITTEN, UPDATED, UNCHANGED, KEPT_EDITED, KEPT_FOREIGN = (
 )
 
 
+class ManifestError(Exception):
+    """The manifest cannot be read: nothing is written, since no file could be told the author's from the import's."""
+
+
 def digest(data):
     return hashlib.sha256(data).hexdigest()
 
@@ -33,7 +37,14 @@ class Manifest:
     @classmethod
     def load(cls, content):
         path = content / NAME
-        files = json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
+        try:
+            files = json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
+            if not isinstance(files, dict):
+                raise TypeError(type(files).__name__)
+        except (ValueError, KeyError, TypeError):
+            raise ManifestError(f"content/{NAME}\u00a0: illisible, l’import ne sait plus quels fichiers il a écrits"
+                                "\u202f; rétablissez-le avec git (git checkout -- content/" + NAME + "), "
+                                "ou supprimez-le, et l’import gardera tels quels les fichiers déjà là") from None
         return cls(content=content, files=files)
 
     def write(self, relative, text, force):

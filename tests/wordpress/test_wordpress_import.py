@@ -220,3 +220,15 @@ def test_the_parsed_export_keeps_what_the_later_parts_of_the_import_need():
     assert (items["108"].password, items["109"].status, items["301"].type) == ("zohe2024", "trash", "nav_menu_item")
     assert items["103"].categories == ["Vie du collectif", "Les Chroniques de Zôhé"]
     assert items["103"].tags == ["collectif", "atelier"]
+
+
+def test_an_unreadable_manifest_stops_the_import_before_anything_is_written(content, tmp_path):
+    (content / MANIFEST).write_text("{ abîmé", encoding="utf-8")
+    before = files(content)
+    run = subprocess.run([sys.executable, "-m", "invoke", "import.wordpress", str(EXPORT), "--content", str(content),
+                          "--report", str(tmp_path / "r.txt")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert (f"Import non fait{NB}: content/.wordpress-import.json{NB}: illisible, l’import ne sait plus quels "
+            f"fichiers il a écrits{NNB}; rétablissez-le avec git (git checkout -- content/.wordpress-import.json), "
+            "ou supprimez-le, et l’import gardera tels quels les fichiers déjà là") in run.stderr
+    assert files(content) == before
