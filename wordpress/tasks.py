@@ -25,6 +25,10 @@ def wordpress(c, export, uploads=None, force=False, report=None, content=None):
         raise Exit(f"Import non fait\u00a0: {error}", code=1)
     text = result.text()
     target = Path(report) if report else REPORT
-    target.write_text(text, encoding="utf-8")
     print(text, end="")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise Exit(f"Rapport non écrit dans {target}\u00a0: {error.strerror or error}\u202f; "
+                   "il est affiché ci-dessus, l’import est fait", code=1)
     print(f"Rapport écrit dans {target}")
