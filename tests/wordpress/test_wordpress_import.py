@@ -232,3 +232,13 @@ def test_an_unreadable_manifest_stops_the_import_before_anything_is_written(cont
             f"fichiers il a écrits{NNB}; rétablissez-le avec git (git checkout -- content/.wordpress-import.json), "
             "ou supprimez-le, et l’import gardera tels quels les fichiers déjà là") in run.stderr
     assert files(content) == before
+
+
+def test_a_report_that_cannot_be_written_is_said_after_it_is_printed(content, tmp_path):
+    missing = tmp_path / "absent" / "rapport.txt"
+    run = subprocess.run([sys.executable, "-m", "invoke", "import.wordpress", str(EXPORT), "--content", str(content),
+                          "--report", str(missing)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert f"Rapport non écrit dans {missing}{NB}: No such file or directory{NNB}; il est affiché ci-dessus" in run.stderr
+    assert "content/chroniques/le-collectif-en-chantier.md (écrit)" in run.stdout
+    assert (content / "chroniques" / "le-collectif-en-chantier.md").exists()
