@@ -81,12 +81,12 @@ def read_export(path):
     name = Path(path).name
     try:
         root = etree.parse(str(path), parser).getroot()
-    except OSError as error:
-        raise ExportError(f"{name}\u00a0: fichier illisible ({error.strerror or error})\u202f; "
-                          "vérifiez le chemin donné") from None
+    except OSError:
+        why = "fichier introuvable" if not Path(path).is_file() else "lecture refusée"
+        raise ExportError(f"{name}\u00a0: {why}\u202f; vérifiez le chemin donné") from None
     except etree.XMLSyntaxError as error:
         line = f", ligne {error.lineno}" if error.lineno else ""
-        raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML valide ({error.msg})\u202f; "
+        raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML complet et valide\u202f; "
                           "exportez de nouveau depuis WordPress (Outils › Exporter)") from None
     channel = root.find("channel")
     version = next((v for v in VERSIONS if NAMESPACES["wp"].format(version=v) in root.nsmap.values()), None)

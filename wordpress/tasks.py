@@ -29,6 +29,7 @@ def wordpress(c, export, uploads=None, force=False, report=None, content=None):
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise Exit(f"Rapport non écrit dans {target}\u00a0: {error.strerror or error}\u202f; "
-                   "il est affiché ci-dessus, l’import est fait", code=1)
+        why = "ce dossier n’existe pas" if not target.parent.is_dir() else "écriture refusée"
+        raise Exit(f"Rapport non écrit dans {target}\u00a0: {why}\u202f; il est affiché ci-dessus, "
+                   "l’import est fait", code=1) from error
     print(f"Rapport écrit dans {target}")

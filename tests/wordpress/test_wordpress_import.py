@@ -182,10 +182,11 @@ def test_an_export_that_is_not_one_is_refused_in_french_and_reads_nothing_else(t
     export = read_export(tmp_path / "entity.xml")
     assert all("mot de passe" not in (item.title + item.content) for item in export.items)
 
-    with pytest.raises(ExportError, match=rf"^absent\.xml{NB}: fichier illisible \(.*\){NNB}; vérifiez le chemin donné$"):
+    with pytest.raises(ExportError, match=rf"^absent\.xml{NB}: fichier introuvable{NNB}; vérifiez le chemin donné$"):
         read_export(tmp_path / "absent.xml")
     (tmp_path / "cut.xml").write_text(EXPORT.read_text(encoding="utf-8")[:5000], encoding="utf-8")
-    with pytest.raises(ExportError, match=rf"^cut\.xml, ligne \d+{NB}: ce n’est pas un fichier XML valide"):
+    with pytest.raises(ExportError, match=rf"^cut\.xml, ligne \d+{NB}: ce n’est pas un fichier XML complet et valide{NNB}; exportez de nouveau "
+                       r"depuis WordPress \(Outils › Exporter\)$"):
         read_export(tmp_path / "cut.xml")
     (tmp_path / "feed.xml").write_text('<rss version="2.0"><channel><title>x</title></channel></rss>',
                                        encoding="utf-8")
@@ -239,6 +240,6 @@ def test_a_report_that_cannot_be_written_is_said_after_it_is_printed(content, tm
     run = subprocess.run([sys.executable, "-m", "invoke", "import.wordpress", str(EXPORT), "--content", str(content),
                           "--report", str(missing)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert f"Rapport non écrit dans {missing}{NB}: No such file or directory{NNB}; il est affiché ci-dessus" in run.stderr
+    assert f"Rapport non écrit dans {missing}{NB}: ce dossier n’existe pas{NNB}; il est affiché ci-dessus" in run.stderr
     assert "content/chroniques/le-collectif-en-chantier.md (écrit)" in run.stdout
     assert (content / "chroniques" / "le-collectif-en-chantier.md").exists()
