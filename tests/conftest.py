@@ -1,10 +1,19 @@
 """Fixtures shared by the whole suite: the real site built into a temporary folder, served on loopback."""
 
 import os
+import shutil
 
 import pytest
 
-from support import CHROMIUM, CHROMIUM_ARGS, build, build_prod
+from support import CHROMIUM, CHROMIUM_ARGS, ROOT, build, build_prod
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A private copy of the real content that a test may break."""
+    copy = tmp_path / "content"
+    shutil.copytree(ROOT / "content", copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -241,3 +241,33 @@ def baked_page(site, path="chroniques/la-juste-mesure/index.html"):
 def baked_thread(site):
     """The baked discussion of that chronicle: what a reader sees without JavaScript."""
     return baked_page(site).select_one("#isso-thread")
+
+
+def post_seed(server, site, uri, comment, address=None):
+    """Post ``comment`` (a dict of Isso's JSON) to the comment server directly, as the site's page would: its number."""
+    import json
+    import urllib.request
+
+    headers = {"Content-Type": "application/json", "Origin": site}
+    if address:
+        headers["X-Forwarded-For"] = address
+    request = urllib.request.Request(f"{server.base}/new?uri={uri}", data=json.dumps(comment).encode(),
+                                     method="POST", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)["id"]
+
+
+
+def thread_comments(dbpath, uri, columns="comments.id, mode, parent, text"):
+    """The ``columns`` of the comments of thread ``uri`` in Isso's database at ``dbpath``, oldest first."""
+    import sqlite3
+
+    with sqlite3.connect(dbpath) as db:
+        return db.execute(f"SELECT {columns} FROM comments JOIN threads ON threads.id = comments.tid "
+                          "WHERE threads.uri = ? ORDER BY comments.id", (uri,)).fetchall()
+
+
+def chronicle_text(body, title="Une chronique de test", slug="une-chronique-de-test"):
+    """A chronicle's Markdown with every metadata the strict checks require, then ``body``."""
+    return (f"Title: {title}\nDate: 2024-05-02 10:00\nAuthor: Jean & Nathalie\nCategory: Les Chroniques de Zôhé\n"
+            f"Tags: essai\nSummary: Un résumé de test.\nSlug: {slug}\n\n{body}")

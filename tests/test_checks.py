@@ -1,31 +1,13 @@
 """Each strict check fails the build with a message naming the author's file, and keeps the last good output."""
 
 import re
-import shutil
 
 import pytest
 
-from support import ROOT
+from support import ROOT, chronicle_text
 from publish.build import BuildError, build
 
-GOOD = """Title: Une chronique de test
-Date: 2024-05-02 10:00
-Author: Jean & Nathalie
-Category: Les Chroniques de Zôhé
-Tags: essai
-Summary: Un résumé de test.
-Slug: une-chronique-de-test
-
-Un texte qui renvoie vers [notre promesse]({filename}/pages/notre-promesse.md).
-"""
-
-
-@pytest.fixture
-def content(tmp_path):
-    """A private copy of the real content that a test may break."""
-    copy = tmp_path / "content"
-    shutil.copytree(ROOT / "content", copy)
-    return copy
+GOOD = chronicle_text("Un texte qui renvoie vers [notre promesse]({filename}/pages/notre-promesse.md).\n")
 
 
 def build_copy(content, output=None):

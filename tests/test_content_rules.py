@@ -1,7 +1,6 @@
 """Content rules that shape what readers get, each through a real build of the real content plus a test chronicle."""
 
 from datetime import datetime, timedelta
-import shutil
 import subprocess
 import sys
 from zoneinfo import ZoneInfo
@@ -36,13 +35,6 @@ NOTES_AND_TABLE = HEADER.format(title="Des notes et un tableau", date="2024-05-0
 
 def chronicle(content, name, text):
     (content / "chroniques" / name).write_text(text, encoding="utf-8")
-
-
-@pytest.fixture
-def content(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(ROOT / "content", copy)
-    return copy
 
 
 def built(content):

@@ -96,19 +96,23 @@ def test_an_edited_chronicle_reloads_in_the_open_browser(browser, live_preview):
         page.close()
 
 
-def test_the_preview_comment_form_talks_to_its_own_comment_server(browser, live_preview):
+@pytest.fixture
+def chronicle(browser, live_preview):
+    """A page with scripts, open on a chronicle of the preview."""
     page = browser.new_page()
-    try:
-        page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
-        # The form posts to the preview's comment server on its port, and the script reads the thread there.
-        with page.expect_response(lambda r: r.url.startswith(live_preview["comments"] + "/?uri="), timeout=15_000) as thread:
-            page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
-        assert thread.value.status in (200, 404)
-        form = page.locator("#discussion-formulaire")
-        expect(form).to_be_visible()
-        assert form.get_attribute("action") == live_preview["comments"] + "/formulaire"
-    finally:
-        page.close()
+    page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
+    yield page
+    page.close()
+
+
+def test_the_preview_comment_form_talks_to_its_own_comment_server(chronicle, live_preview):
+    # The form posts to the preview's comment server on its port, and the script reads the thread there.
+    with chronicle.expect_response(lambda r: r.url.startswith(live_preview["comments"] + "/?uri="), timeout=15_000) as thread:
+        chronicle.reload()
+    assert thread.value.status in (200, 404)
+    form = chronicle.locator("#discussion-formulaire")
+    expect(form).to_be_visible()
+    assert form.get_attribute("action") == live_preview["comments"] + "/formulaire"
 
 
 def test_a_reader_without_javascript_gets_a_form_token_in_the_preview_too(browser, live_preview, tmp_path):
@@ -134,18 +138,11 @@ def test_a_reader_without_javascript_gets_a_form_token_in_the_preview_too(browse
         context.close()
 
 
-def test_a_reader_with_javascript_solves_the_proof_against_the_preview_comment_server(browser, live_preview):
+def test_a_reader_with_javascript_solves_the_proof_against_the_preview_comment_server(chronicle):
     """proof.js reads its challenge from the comment server on its own port: allowed across origins for the preview's site only."""
-    page = browser.new_page()
-    try:
-        page.goto(live_preview["url"] + "/chroniques/la-juste-mesure/")
-        form = page.locator("#discussion-formulaire")
-        # Until the enhancing script lands, the CSS shows scripts' readers Isso's form: show ours.
-        form.evaluate("form => { form.style.display = 'block'; }")
-        form.get_by_label("Votre réponse").focus()
-        expect(form.locator("input[name=altcha]")).not_to_have_value("", timeout=20_000)
-    finally:
-        page.close()
+    form = chronicle.locator("#discussion-formulaire")
+    form.get_by_label("Votre réponse").focus()
+    expect(form.locator("input[name=altcha]")).not_to_have_value("", timeout=20_000)
 
 
 def test_stopping_the_preview_mid_build_leaves_its_cache_whole(live_preview):

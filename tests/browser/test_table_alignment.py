@@ -5,21 +5,13 @@ import shutil
 
 import pytest
 
-from support import ROOT, build, serve_directory
+from support import ROOT, build, chronicle_text, serve_directory
 
-CHRONICLE = """Title: Un tableau aligné
-Date: 2024-05-02 10:00
-Author: Jean & Nathalie
-Category: Les Chroniques de Zôhé
-Tags: essai
-Summary: Un résumé de test.
-Slug: un-tableau-aligne
-
-| Offre | Prix |
+CHRONICLE = chronicle_text("""| Offre | Prix |
 | :---- | ---: |
 | Une | 10 € |
 | Deux | 120 € |
-"""
+""", title="Un tableau aligné", slug="un-tableau-aligne")
 
 
 def site_csp():

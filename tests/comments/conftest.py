@@ -4,7 +4,7 @@ import re
 import time
 
 import pytest
-from isso_support import Server
+from isso_support import Server, mailing_to
 import support
 
 @pytest.fixture(scope="session")
@@ -17,12 +17,7 @@ def smtp_sink():
 @pytest.fixture(scope="session")
 def moderated(tmp_path_factory, smtp_sink):
     """The production-like server: moderation on, SMTP notifications to the sink, 2 workers."""
-    port, _ = smtp_sink
-    server = Server(
-        tmp_path_factory.mktemp("moderated"),
-        general={"notify": "smtp"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none", "to": "moderation@zohe.test"},
-    ).start()
+    server = Server(tmp_path_factory.mktemp("moderated"), **mailing_to(smtp_sink[0])).start()
     yield server
     server.stop()
 

@@ -102,6 +102,12 @@ def admin_page_key(page, comment_id):
     raise AssertionError(f"no Validate button for comment {comment_id}")
 
 
+def mailing_to(port):
+    """The configuration sections that send the moderators' e-mail to the SMTP sink on ``port``."""
+    return {"general": {"notify": "smtp"},
+            "smtp": {"host": "127.0.0.1", "port": port, "security": "none", "to": "moderation@zohe.test"}}
+
+
 class Server(gunicorn_server.Gunicorn):
     """The comment server under gunicorn, in production mode, with a test configuration in ``directory``."""
 

@@ -1,7 +1,6 @@
 """The no-script form's routes on the real comment server (gunicorn, 2 workers, moderation, limits and mail on): POST /formulaire and GET /repondre."""
 
 import json
-import sqlite3
 from urllib.parse import urlencode
 
 from bs4 import BeautifulSoup
@@ -10,7 +9,8 @@ import pytest
 import comment_form
 import comment_rules
 from comments import csp, moderation
-from isso_support import SITE, Server, mail_about, visitor
+from isso_support import SITE, Server, mail_about, mailing_to, visitor
+from support import thread_comments
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -18,13 +18,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, smtp_sink):
     """As in production: moderation on, the limits on posting on, the moderators' e-mail to the sink."""
-    port, _ = smtp_sink
-    started = Server(
-        tmp_path_factory.mktemp("form"),
-        general={"notify": "smtp"},
-        guard={"enabled": "true"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none", "to": "moderation@zohe.test"},
-    ).start()
+    started = Server(tmp_path_factory.mktemp("form"), guard={"enabled": "true"}, **mailing_to(smtp_sink[0])).start()
     yield started
     started.stop()
 
@@ -47,11 +41,7 @@ def page(response):
 
 
 def stored(server, uri):
-    with sqlite3.connect(server.dbpath) as db:
-        return db.execute(
-            "SELECT comments.id, comments.mode, comments.parent, comments.text FROM comments "
-            "JOIN threads ON threads.id = comments.tid WHERE threads.uri = ? ORDER BY comments.id", (uri,)
-        ).fetchall()
+    return thread_comments(server.dbpath, uri, "comments.id, comments.mode, comments.parent, comments.text")
 
 
 def test_a_post_is_handed_to_isso_and_redirects_to_the_pending_notice(server, smtp_sink, uri):

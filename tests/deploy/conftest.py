@@ -230,3 +230,43 @@ def make_site(tmp_path):
         return Site(tmp_path / f"site{count}", f"http://127.0.0.1:{free_port()}")
 
     return make
+
+
+@contextlib.contextmanager
+def production_site(base_dir, isso=None, env=None, seed=None):
+    """The production setup on one origin: yields (base URL, database path, gunicorn server, site origin).
+
+    The comment server (gunicorn, 2 workers) with ``isso`` added to its test configuration
+    (bench.gunicorn_server.write_config: {section: {option: value}}) and ``env``; then
+    ``seed(server, site, conf)`` may post and approve what the build is to bake; then the
+    production build of the real content into a release, and nginx with the shipped
+    configuration in front of both, as production runs them.
+    """
+    from bench.gunicorn_server import Gunicorn, write_config
+    from comments import settings as comment_settings
+    from support import build, environment
+
+    port, comments_port = free_port(), free_port()
+    site = f"http://127.0.0.1:{port}"
+    (base_dir / "isso").mkdir()
+    options = {"general": {"host": site}, "server": {"public-endpoint": site + "/isso"}}
+    for section, values in (isso or {}).items():
+        options[section] = {**options.get(section, {}), **values}
+    config = write_config(base_dir / "isso", comments_port, **options)
+    with Gunicorn(base_dir / "isso", comments_port, config, workers=2, env=env or {}) as server:
+        dbpath = base_dir / "isso" / "comments.db"
+        if seed:
+            seed(server, site, comment_settings.load(config, environ=env or {}, create_folder=False))
+        webroot = base_dir / "www"
+        webroot.mkdir()
+        with environment(ZOHE_SITEURL=site, ZOHE_COMMENTS_DB=str(dbpath)):
+            output = build(prod=True, output=base_dir / "release")
+        os.symlink(output, webroot / releases.CURRENT)
+        with running_nginx(base_dir / "nginx", port, webroot, comments_port) as base:
+            yield base, dbpath, server, site
+
+
+@pytest.fixture(scope="session")
+def start_production():
+    """production_site, for tests that need the whole production setup with options of their own."""
+    return production_site

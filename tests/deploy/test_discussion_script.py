@@ -8,22 +8,16 @@ test's posts apart.
 """
 
 import itertools
-import json
-import os
 from pathlib import Path
-import sqlite3
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 import comment_form
 import comment_rules
-from bench.gunicorn_server import Gunicorn, write_config
-from comments import guard, moderation, settings
-from deploy import releases
+from comments import guard, moderation
 from french_words import SCRIPT_WORDS
-from support import ROOT, build, environment, free_port
+from support import ROOT, post_seed, thread_comments
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
 # Typed plainly; the build and the comment server's answers both typeset it.
@@ -50,49 +44,27 @@ class Production:
 
     def comments(self):
         """(id, mode, parent, author, text) of the chronicle's comments, oldest first."""
-        with sqlite3.connect(self.dbpath) as db:
-            return db.execute(
-                "SELECT comments.id, mode, parent, author, text FROM comments JOIN threads "
-                "ON threads.id = comments.tid WHERE threads.uri = ? ORDER BY comments.id", (CHRONICLE,)
-            ).fetchall()
+        return thread_comments(self.dbpath, CHRONICLE, "comments.id, mode, parent, author, text")
+
+
+def approved_thread(server, site, conf):
+    """A comment and a reply to it, approved, for the build to bake."""
+    parent = None
+    for n, (text, author) in enumerate([(BAKED_TEXT, "Pauline"), (REPLY_TEXT, "Jean")]):
+        parent = post_seed(server, site, CHRONICLE, {
+            "text": text, "author": author, "email": f"{author.lower()}@example.org",
+            "website": "https://exemple.fr/" if parent is None else None,
+            "title": "La juste mesure", "parent": parent}, address=f"192.0.2.{n + 1}")
+        assert moderation.approve(conf, parent) is True
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory, start_nginx):
+def production(tmp_path_factory, start_production):
     """nginx with the shipped conf in front of the production build and the comment server, one origin."""
-    base_dir = tmp_path_factory.mktemp("script-production")
-    port, comments_port = free_port(), free_port()
-    site = f"http://127.0.0.1:{port}"
-    (base_dir / "isso").mkdir()
-    config = write_config(
-        base_dir / "isso", comments_port,
-        general={"host": site},
-        server={"public-endpoint": site + "/isso"},
-        guard={"enabled": "true", "ratelimit": "2", "direct-reply": "10"},
-    )
+    isso = {"guard": {"enabled": "true", "ratelimit": "2", "direct-reply": "10"}}
     env = {"ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    with Gunicorn(base_dir / "isso", comments_port, config, workers=2, env=env) as server:
-        dbpath = base_dir / "isso" / "comments.db"
-        conf = settings.load(config, environ=env, create_folder=False)
-        parent = None
-        for n, (text, author) in enumerate([(BAKED_TEXT, "Pauline"), (REPLY_TEXT, "Jean")]):
-            seed = json.dumps({"text": text, "author": author, "email": f"{author.lower()}@example.org",
-                               "website": "https://exemple.fr/" if parent is None else None,
-                               "title": "La juste mesure", "parent": parent}).encode()
-            request = urllib.request.Request(
-                f"{server.base}/new?uri={CHRONICLE}", data=seed, method="POST",
-                headers={"Content-Type": "application/json", "Origin": site, "X-Forwarded-For": f"192.0.2.{n + 1}"})
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                parent = json.load(answer)["id"]
-            assert moderation.approve(conf, parent) is True
-
-        webroot = base_dir / "www"
-        webroot.mkdir()
-        with environment(ZOHE_SITEURL=site, ZOHE_COMMENTS_DB=str(dbpath)):
-            output = build(prod=True, output=base_dir / "release")
-        os.symlink(output, webroot / releases.CURRENT)
-        with start_nginx(base_dir / "nginx", port, webroot, comments_port) as base:
-            yield Production(base, dbpath)
+    with start_production(tmp_path_factory.mktemp("script-production"), isso, env, approved_thread) as (base, dbpath, *_):
+        yield Production(base, dbpath)
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ The comment server's database holds one approved comment before the build, so th
 chronicle is published with it baked in, as after a moderator's approval.
 """
 
-import json
-import os
 from pathlib import Path
-import sqlite3
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -17,10 +14,8 @@ from playwright.sync_api import expect
 
 import comment_form
 import comment_rules
-from bench.gunicorn_server import Gunicorn, write_config
-from comments import moderation, settings
-from deploy import releases
-from support import ROOT, build, environment, free_port, serve_directory
+from comments import moderation
+from support import ROOT, post_seed, thread_comments, serve_directory
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
 BAKED_TEXT = "Un avis déjà publié sur la page."
@@ -33,44 +28,24 @@ class Production:
 
     def comments(self):
         """(id, mode, parent, author, email, text) of the chronicle's comments, oldest first."""
-        with sqlite3.connect(self.dbpath) as db:
-            return db.execute(
-                "SELECT comments.id, mode, parent, author, email, text FROM comments JOIN threads "
-                "ON threads.id = comments.tid WHERE threads.uri = ? ORDER BY comments.id", (CHRONICLE,)
-            ).fetchall()
+        return thread_comments(self.dbpath, CHRONICLE, "comments.id, mode, parent, author, email, text")
+
+
+def approved_comment(server, site, conf):
+    """One approved comment, for the build to bake."""
+    seeded = post_seed(server, site, CHRONICLE, {"text": BAKED_TEXT, "author": "Pauline",
+                                                  "email": "pauline@example.org", "title": "La juste mesure"})
+    assert moderation.approve(conf, seeded) is True
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory, moderation_mail, start_nginx):
+def production(tmp_path_factory, start_production, moderation_mail):
     """nginx with the shipped conf in front of the production build and the comment server, one origin."""
-    base_dir = tmp_path_factory.mktemp("form-production")
-    port, comments_port = free_port(), free_port()
-    site = f"http://127.0.0.1:{port}"
-    (base_dir / "isso").mkdir()
-    config = write_config(
-        base_dir / "isso", comments_port,
-        general={"host": site, "notify": "smtp"},
-        server={"public-endpoint": site + "/isso"},
-        smtp={"host": "127.0.0.1", "port": moderation_mail[0], "security": "none", "to": "moderation@zohe.test"},
-    )
+    isso = {"general": {"notify": "smtp"},
+            "smtp": {"host": "127.0.0.1", "port": moderation_mail[0], "security": "none", "to": "moderation@zohe.test"}}
     env = {"ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    with Gunicorn(base_dir / "isso", comments_port, config, workers=2, env=env) as server:
-        dbpath = base_dir / "isso" / "comments.db"
-        seed = json.dumps({"text": BAKED_TEXT, "author": "Pauline", "email": "pauline@example.org",
-                           "title": "La juste mesure"}).encode()
-        request = urllib.request.Request(f"{server.base}/new?uri={CHRONICLE}", data=seed, method="POST",
-                                         headers={"Content-Type": "application/json", "Origin": site})
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            seeded = json.load(answer)["id"]
-        assert moderation.approve(settings.load(config, environ=env, create_folder=False), seeded) is True
-
-        webroot = base_dir / "www"
-        webroot.mkdir()
-        with environment(ZOHE_SITEURL=site, ZOHE_COMMENTS_DB=str(dbpath)):
-            output = build(prod=True, output=base_dir / "release")
-        os.symlink(output, webroot / releases.CURRENT)
-        with start_nginx(base_dir / "nginx", port, webroot, comments_port) as base:
-            yield Production(base, dbpath, moderation_mail[1])
+    with start_production(tmp_path_factory.mktemp("form-production"), isso, env, approved_comment) as (base, dbpath, *_):
+        yield Production(base, dbpath, moderation_mail[1])
 
 
 @pytest.fixture

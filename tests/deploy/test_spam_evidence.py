@@ -8,7 +8,6 @@ inside as POST /new: the evidence reached the layers where the spam policy decid
 
 import base64
 import json
-import os
 import sqlite3
 import time
 import urllib.request
@@ -17,11 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 import comment_form
-from bench.gunicorn_server import Gunicorn, write_config
 from comments.form_post import MESSAGES
 from comments.form_token import MAX_AGE, FormTokens
-from deploy import releases
-from support import build, environment, free_port
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
 SECRET = "evidence-test-secret-0123456789abcdef"
@@ -44,21 +40,9 @@ class Production:
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory, start_nginx):
-    base_dir = tmp_path_factory.mktemp("evidence")
-    port, comments_port = free_port(), free_port()
-    site = f"http://127.0.0.1:{port}"
-    (base_dir / "isso").mkdir()
-    config = write_config(base_dir / "isso", comments_port, general={"host": site},
-                          server={"public-endpoint": site + "/isso"})
-    with Gunicorn(base_dir / "isso", comments_port, config, workers=2, env=ENV):
-        webroot = base_dir / "www"
-        webroot.mkdir()
-        with environment(ZOHE_SITEURL=site, ZOHE_COMMENTS_DB=str(base_dir / "isso" / "comments.db")):
-            output = build(prod=True, output=base_dir / "release")
-        os.symlink(output, webroot / releases.CURRENT)
-        with start_nginx(base_dir / "nginx", port, webroot, comments_port) as base:
-            yield Production(base, base_dir / "isso" / "comments.db")
+def production(tmp_path_factory, start_production):
+    with start_production(tmp_path_factory.mktemp("evidence"), env=ENV) as (base, dbpath, *_):
+        yield Production(base, dbpath)
 
 
 def reader(browser, scripts):

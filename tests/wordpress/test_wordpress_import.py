@@ -2,7 +2,6 @@
 
 from datetime import datetime, timezone
 import re
-import shutil
 import subprocess
 import sys
 
@@ -16,13 +15,6 @@ from wordpress.manifest import NAME as MANIFEST
 EXPORT = ROOT / "tests" / "wordpress" / "export.xml"
 ORIGINALS = ROOT.parent / "shared" / "originals"
 NB, NNB = "\u00a0", "\u202f"
-
-
-@pytest.fixture
-def content(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(ROOT / "content", copy)
-    return copy
 
 
 def files(folder):
