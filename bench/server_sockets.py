@@ -11,7 +11,6 @@ figures say how many sockets were seen, so that a run that saw none proves nothi
 import ipaddress
 import os
 import threading
-import time
 
 TABLES = ("tcp", "tcp6", "udp", "udp6")
 
