@@ -113,8 +113,9 @@ def spam_report(figures, per_kind, readers_per_mode):
         f"{figures.chronicles} chronicles (synthetic ones added) behind nginx with the shipped configuration, the "
         "comment server under `gunicorn --preload -w 2` with the shipped guard and spam filter, production's "
         "5 s for \"too fast\", its mail to an SMTP sink. \"Reached a moderator\": mailed, or listed by "
-        "`invoke comments.pending`. Before the run, a first wave (a quarter as many posts of each kind, other "
-        f"texts, and {len(spam_defences.readers.EARLIER)} earlier readers' comments) was decided by the moderators "
+        "`invoke comments.pending`. Before the run, a first wave (a quarter as many posts of each kind, written from the same "
+        f"templates with another seed, and {len(spam_defences.readers.EARLIER)} earlier readers' comments) was "
+        "decided by the moderators "
         f"with the real commands: {figures.first_day['ham']} approved, {figures.first_day['spam']} deleted; the "
         "posts that only the score learned from it held are counted apart.",
         "",
