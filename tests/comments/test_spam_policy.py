@@ -116,6 +116,16 @@ def test_learned_score_has_no_opinion_until_moderators_decided_enough(con):
     assert bayes.spam_probability(con, spam) is None
 
 
+def test_many_more_deletions_than_approvals_do_not_hold_a_comment_of_new_words(con):
+    """Found by the bot suite: 224 deletions to 6 approvals made the decisions' prior alone score « Bravo. » 0.97."""
+    for n in range(224):
+        bayes.learn(con, tokens.read({**HONEST, "text": f"Casino bonus gratuit numéro {'un ' * n}"}).tokens(), "spam", 0)
+    for n in range(6):
+        bayes.learn(con, tokens.read({**HONEST, "text": f"Une lecture {'très ' * n}juste"}).tokens(), "ham", 0)
+    reader = tokens.read({"text": "Bravo.", "author": "Hugo", "email": "hugo@laposte.net"}).tokens()
+    assert bayes.spam_probability(con, reader) < policy.LEARNED_LIKELY
+
+
 def test_learned_score_follows_decisions(con):
     spam = tokens.read({"text": "zorblax quintrel promo zorblax https://zorb.example/"}).tokens()
     ham = tokens.read(HONEST).tokens()
