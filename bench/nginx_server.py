@@ -32,7 +32,7 @@ def nginx_conf(prefix, port, webroot, comments_port):
 worker_processes 1;
 pid {prefix / 'nginx.pid'};
 error_log {prefix / 'error.log'} warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections 512; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;

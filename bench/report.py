@@ -116,7 +116,9 @@ def spam_report(figures, per_kind, readers_per_mode):
         "`invoke comments.pending`. Before the run, a first wave (a quarter as many posts of each kind, written from the same "
         f"templates with another seed, and {len(spam_defences.readers.EARLIER)} earlier readers' comments) was "
         "decided by the moderators "
-        f"with the real commands: {figures.first_day['ham']} approved, {figures.first_day['spam']} deleted; the "
+        f"with the real commands: {figures.first_day['ham']} approved, {figures.first_day['spam']} deleted (its answers: "
+        + ", ".join(f"{status or 'none'}: {n}" for status, n in sorted(figures.first_day["answers"].items()))
+        + "); the "
         "posts that only the score learned from it held are counted apart.",
         "",
         "| robot | posts | reached a moderator | held | held by the learned score alone | held by a burst on "

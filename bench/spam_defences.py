@@ -14,6 +14,7 @@ runs the same ``measure`` with fewer posts and asserts what the figures must say
 """
 
 import argparse
+from collections import Counter
 import tempfile
 import threading
 import time
@@ -32,7 +33,7 @@ POSTS_PER_CHRONICLE = 8
 
 
 def first_day(site, threads, read_seconds, per_kind, addresses, deadline, workers):
-    """The earlier wave and the moderators' decisions on it; returns ``{"ham": approved, "spam": deleted}``."""
+    """The earlier wave and the moderators' decisions on it; returns ``{"ham": approved, "spam": deleted, "answers": Counter of statuses}``."""
     earlier = [("reader", n, spam_texts.Spam("reader", "Lectrice", f"lectrice.avant.{n}@example.org", "", text))
                for n, text in enumerate(readers.EARLIER)]
     robots = bots.Bots(site.base, threads, read_seconds, seed=bots.FIRST_DAY_SEED, addresses=addresses)
@@ -40,7 +41,7 @@ def first_day(site, threads, read_seconds, per_kind, addresses, deadline, worker
     honest = {post.email for post in posts if post.kind == "reader"}
     site.wait_for_mail()
     conf = settings.load(path=site.config, environ={}, create_folder=False)
-    decided = {"ham": 0, "spam": 0}
+    decided = {"ham": 0, "spam": 0, "answers": Counter(post.status for post in posts)}
     db = moderation.open_db(conf)
     for item in moderation.pending(conf):
         if item.email in honest:

@@ -37,6 +37,7 @@ def figures(tmp_path_factory, browser):
 
 
 def test_every_robot_post_was_sent_and_answered(figures):
+    assert 0 not in figures.first_day["answers"], figures.first_day
     assert sorted(figures.kinds) == sorted(bots.KINDS)
     for kind, counts in figures.kinds.items():
         assert counts["posts"] == PER_KIND, (kind, counts)
