@@ -12,6 +12,11 @@ change goes:
 - `pages.py`: the real site's page weights, by page type;
 - `comment_server.py`: thread reads and counts, ours against stock Isso;
 - `gunicorn_server.py`: a throwaway comment server under gunicorn (the tests start theirs with it);
+- `nginx_server.py`: Debian's nginx with the shipped server block (the deployment tests use it too);
+- `spam_defences.py`: the bot suite and readers in Chromium against the production-like site
+  (`bot_site.py`), with `bots.py` (the five kinds of robots), `spam_texts.py` (what they write),
+  `readers.py` (honest readers, and Chromium's path and flags) and `server_sockets.py` (the
+  comment server's remote addresses, from /proc); tests/deploy/test_bots.py runs it smaller;
 - `report.py`: BENCHMARKS.md's text, and `run`;
 - `hugo/`: the Hugo layout built beside ours.
 """

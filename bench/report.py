@@ -1,7 +1,8 @@
 """`invoke bench`: measure what each user waits for and write it, with the commands, to BENCHMARKS.md.
 
-`run` takes every figure (bench.site_build, bench.pages, bench.comment_server); `report`
-and `build_report` write them as the file's sections.
+`run` takes every figure (bench.site_build, bench.pages, bench.comment_server,
+bench.spam_defences); `report`, `spam_report` and `build_report` write them as the file's
+sections; `write_section` puts one section alone in its place (`python -m bench.spam_defences`).
 """
 
 from datetime import date
@@ -9,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from bench import BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, pages, site_build
+from bench import BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, pages, site_build, spam_defences
 from bench.weight import CRITICAL_BUDGET, SCRIPTS_BUDGET, TOTAL_BUDGET
 from publish.build import ROOT
 
@@ -84,6 +85,103 @@ def report(seconds, weights, comment_figures):
         "",
     ]
     return "\n".join(lines)
+
+
+SPAM_HEADING = "## Spam defences"
+ROBOTS = {
+    "json": "JSON API client (`POST /isso/new`; every other post its JSON to `/isso/formulaire`)",
+    "filler": "form filler: every field, the honeypot too, at once",
+    "careful": "careful: only the fields it recognises, at once",
+    "replay": "replay of one page's token and one solved proof (form and JSON)",
+    "patient": "patient: reads {read:.0f} s, every field, the honeypot left empty, links and spam words",
+}
+
+
+def _percent(part, whole):
+    return f"{100 * part / whole:.1f}" if whole else "—"
+
+
+def spam_report(figures, per_kind, readers_per_mode):
+    """The spam defences' section of BENCHMARKS.md, from bench.spam_defences.Figures."""
+    kinds = figures.kinds
+    lines = [
+        SPAM_HEADING,
+        "",
+        f"Measured on {date.today().isoformat()} by `.venv/bin/python -m bench.spam_defences --per-kind {per_kind} "
+        f"--readers {readers_per_mode}` (`invoke bench` runs it with the rest): five kinds of robots "
+        "(`bench/bots.py`), each post from another loopback address, against a production build with "
+        f"{figures.chronicles} chronicles (synthetic ones added) behind nginx with the shipped configuration, the "
+        "comment server under `gunicorn --preload -w 2` with the shipped guard and spam filter, production's "
+        "5 s for \"too fast\", its mail to an SMTP sink. \"Reached a moderator\": mailed, or listed by "
+        "`invoke comments.pending`. Before the run, a first wave (a quarter as many posts of each kind, written from the same "
+        f"templates with another seed, and {len(spam_defences.readers.EARLIER)} earlier readers' comments) was "
+        "decided by the moderators "
+        f"with the real commands: {figures.first_day['ham']} approved, {figures.first_day['spam']} deleted (its answers: "
+        + ", ".join(f"{status or 'none'}: {n}" for status, n in sorted(figures.first_day["answers"].items()))
+        + "); the "
+        "posts that only the score learned from it held are counted apart.",
+        "",
+        "| robot | posts | reached a moderator | held | held by the learned score alone | held by a burst on "
+        "the chronicle alone | refused | answers | reached (%) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    total = {key: 0 for key in ("posts", "moderators", "held", "learned_only", "burst_only", "refused", "lost")}
+    for kind, counts in kinds.items():
+        answers = ", ".join(f"{status or 'none'}: {n}" for status, n in sorted(counts["statuses"].items()))
+        lines.append(
+            f"| {ROBOTS.get(kind, kind).format(read=figures.read_seconds)} | {counts['posts']} | {counts['moderators']} | "
+            f"{counts['held']} | {counts['learned_only']} | {counts['burst_only']} | {counts['refused']} | {answers} | "
+            f"{_percent(counts['moderators'], counts['posts'])} |"
+        )
+        for key in total:
+            total[key] += counts[key]
+    lines.append(
+        f"| all | {total['posts']} | {total['moderators']} | {total['held']} | {total['learned_only']} | "
+        f"{total['burst_only']} | {total['refused']} | | {_percent(total['moderators'], total['posts'])} |"
+    )
+    reached = sum(outcome == "moderators" for outcome in figures.reader_outcomes.values())
+    held_readers = sum(outcome == "held" for outcome in figures.reader_outcomes.values())
+    scripts = sum(reader.scripts for reader in figures.readers)
+    lines += [
+        "",
+        f"Without the learned score, {_percent(total['moderators'] + total['learned_only'], total['posts'])} % of "
+        f"the robot posts would have reached a moderator; {total['lost']} answered as stored were found nowhere.",
+        "",
+        f"Readers in Chromium, in the same run ({scripts} with JavaScript, {len(figures.readers) - scripts} without; "
+        f"each read {figures.read_seconds:.0f} s and typed their comment): {reached} of {len(figures.readers)} "
+        f"reached the moderators, {held_readers or 'none'} held.",
+        "",
+        f"The comment server's processes (gunicorn's master and workers), their sockets read from /proc every 50 ms "
+        f"over the run's {figures.seconds:.0f} s ({figures.samples} samples, `bench/server_sockets.py`): "
+        f"{figures.sockets_seen} sockets with a remote end, "
+        + ("every remote address loopback: no outbound connection." if not figures.remotes_outside
+           else f"remote addresses off this machine: {', '.join(figures.remotes_outside)}."),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text, path=ROOT / "BENCHMARKS.md"):
+    """Put one section (``text``, from its ``## `` heading) in BENCHMARKS.md in its place, the others kept; returns ``text``."""
+    path = Path(path)
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    heading = text.split("\n", 1)[0] + "\n"
+
+    def next_part(after):
+        """Where the next section or the hand notes begin after ``after`` (the end if nothing does)."""
+        found = [i + 1 for i in (previous.find("\n## ", after),) if i != -1]
+        found += [i for i in (previous.find(NOTES_MARKER, after),) if i != -1]
+        return min(found, default=len(previous))
+
+    if heading in previous:
+        start = previous.index(heading)
+        end = next_part(start + 1)
+    else:
+        # Where `run` writes it: before the build's section, else before the notes.
+        build = previous.find("\n## Build\n")
+        start = end = build + 1 if build != -1 else next_part(0)
+    path.write_text(previous[:start] + text + "\n" + previous[end:], encoding="utf-8")
+    return text
 
 
 def build_report(results, hugo, load):
@@ -196,7 +294,8 @@ def run(duration=5.0, path=ROOT / "BENCHMARKS.md", sizes=DEFAULT_SIZES):
     results, hugo = site_build.build_figures(sizes)
     seconds, weights = pages.page_weights()
     comment_figures = comment_server.run(duration=duration)
-    text = report(seconds, weights, comment_figures) + "\n" + build_report(results, hugo, load)
+    spam = spam_report(spam_defences.run(), spam_defences.PER_KIND, spam_defences.READERS_PER_MODE)
+    text = report(seconds, weights, comment_figures) + "\n" + spam + "\n" + build_report(results, hugo, load)
     path = Path(path)
     # What people wrote below the marker (profiles, what is left to do) survives a new run.
     previous = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -25,18 +25,8 @@ sys.path.insert(0, str(ROOT))
 # publish puts plugins/ on sys.path, for the tests that import a plugin or a module beside them.
 from publish.build import build  # noqa: E402
 
-# Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Debian's Chromium and its flags: one home, bench.readers (the spam benchmark's readers use it too).
+from bench.readers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401
 
 
 def free_port():

@@ -40,6 +40,10 @@ SIGNS = {
     # Content (comments.spam.tokens reads it).
     "links": Sign(1.0, "{} liens"),
     "known-word": Sign(0.5, "mot connu des indésirables «\u00a0{}\u00a0»"),
+    # A known or blocked word beside a link: the word is what the link sells.
+    "word-and-link": Sign(0.5, "mot d’indésirable à côté d’un lien"),
+    "markup-link": Sign(1.0, "lien écrit en HTML ou en BBCode"),
+    "english-link": Sign(1.0, "texte en anglais avec un lien"),
     "known-domain": Sign(1.0, "domaine connu des indésirables «\u00a0{}\u00a0»"),
     "blocked-mot": Sign(1.0, "mot bloqué «\u00a0{}\u00a0»"),
     "blocked-domaine": Sign(1.0, "domaine bloqué «\u00a0{}\u00a0»"),
@@ -117,8 +121,15 @@ def judge(evidence, found, blocked=(), probability=None, thread_posts=0, limits=
     signs = evidence_signs(evidence, limits.require_evidence)
     if found.links > limits.max_links:
         signs.append(("links", str(found.links)))
-    signs += [(f"known-{'word' if kind == 'mot' else 'domain'}", value) for kind, value in blocklist.hits(known, found)]
-    signs += [(f"blocked-{kind}", value) for kind, value in blocklist.hits(blocked, found)]
+    known_hits, blocked_hits = blocklist.hits(known, found), blocklist.hits(blocked, found)
+    signs += [(f"known-{'word' if kind == 'mot' else 'domain'}", value) for kind, value in known_hits]
+    signs += [(f"blocked-{kind}", value) for kind, value in blocked_hits]
+    if found.links and any(kind == "mot" for kind, _ in known_hits + blocked_hits):
+        signs.append(("word-and-link", ""))
+    if found.markup_links:
+        signs.append(("markup-link", ""))
+    if found.english and found.links:
+        signs.append(("english-link", ""))
     if probability is not None and probability >= LEARNED_LIKELY:
         signs.append(("learned" if probability >= LEARNED_HOLD else "learned-likely", f"{probability:.2f}"))
     if thread_posts > limits.thread_burst:

@@ -19,3 +19,15 @@ def test_the_build_section_compares_one_process_with_two_for_a_push_and_a_previe
     text = build_report([figures], None, "0.1, 0.2, 0.3")
     assert "| a push of one edited chronicle (production, kept cache) | 8.00 | 11.00 | 1.38 |" in text
     assert "| the preview's full build after an edit | 5.00 | 7.50 | 1.50 |" in text
+
+
+def test_one_section_run_alone_takes_its_place_and_keeps_the_others(tmp_path):
+    """`python -m bench.spam_defences` writes its section before the build's, then replaces it; the rest stays."""
+    from bench.report import NOTES_MARKER, write_section
+
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text(f"# Benchmarks\n\n## Comment server\n\nthroughput\n\n## Build\n\nbuilds\n\n{NOTES_MARKER}\nnotes\n")
+    write_section("## Spam defences\n\nfirst run\n", path)
+    write_section("## Spam defences\n\nsecond run\n", path)
+    assert path.read_text() == ("# Benchmarks\n\n## Comment server\n\nthroughput\n\n## Spam defences\n\nsecond run\n\n"
+                                f"## Build\n\nbuilds\n\n{NOTES_MARKER}\nnotes\n")

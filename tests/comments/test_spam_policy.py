@@ -116,6 +116,16 @@ def test_learned_score_has_no_opinion_until_moderators_decided_enough(con):
     assert bayes.spam_probability(con, spam) is None
 
 
+def test_many_more_deletions_than_approvals_do_not_hold_a_comment_of_new_words(con):
+    """Found by the bot suite: 224 deletions to 6 approvals made the decisions' prior alone score « Bravo. » 0.97."""
+    for n in range(224):
+        bayes.learn(con, tokens.read({**HONEST, "text": f"Casino bonus gratuit numéro {'un ' * n}"}).tokens(), "spam", 0)
+    for n in range(6):
+        bayes.learn(con, tokens.read({**HONEST, "text": f"Une lecture {'très ' * n}juste"}).tokens(), "ham", 0)
+    reader = tokens.read({"text": "Bravo.", "author": "Hugo", "email": "hugo@laposte.net"}).tokens()
+    assert bayes.spam_probability(con, reader) < policy.LEARNED_LIKELY
+
+
 def test_learned_score_follows_decisions(con):
     spam = tokens.read({"text": "zorblax quintrel promo zorblax https://zorb.example/"}).tokens()
     ham = tokens.read(HONEST).tokens()
@@ -157,3 +167,32 @@ def test_settings_come_from_isso_cfg_and_a_bad_one_is_refused_in_french():
         triage.read_settings(conf)
     bare = config.load(config.default_file())  # a file without [spam]: the policy's defaults, the filter on
     assert triage.read_settings(bare) == (True, policy.Limits())
+
+
+# Content a patient robot posts with a sound token (the bot suite, bench/bots.py): what the
+# rules hold without the learned score, and the readers' comments they must let through.
+@pytest.mark.parametrize("comment, reason", [
+    ({**HONEST, "text": 'Très bon article, merci. <a href="https://www.shop.example/">voir ici</a>'}, "markup-link"),
+    ({**HONEST, "text": "Thanks for the info! [url=https://www.shop.example/]click here[/url]"}, "markup-link"),
+    ({**HONEST, "text": "Meilleur casino en ligne : bonus sur https://www.spin.example/"}, "word-and-link"),
+    ({**HONEST, "text": "Un seul mot, poker, et le site en lien.", "website": "https://www.jeux.example/"}, "word-and-link"),
+    ({**HONEST, "text": "Great article, very informative. Thanks for sharing!", "website": "https://www.shop.example/"},
+     "english-link"),
+    ({**HONEST, "text": "Buy tramadol online without prescription, fast shipping: https://www.meds.example/"}, "english-link"),
+    # A site named for what it sells: its domain's words count.
+    ({**HONEST, "text": "Tours gratuits sur https://www.lucky-spin-casino.example/"}, "word-and-link"),
+])
+def test_a_patient_robots_content_is_held(comment, reason):
+    verdict = policy.judge(FORM, tokens.read(comment))
+    assert verdict.held and reason in [name for name, _ in verdict.reasons], verdict
+
+
+@pytest.mark.parametrize("comment", [
+    {**HONEST, "text": "Belle lecture. Pour creuser, https://fr.wikipedia.org/wiki/Coopérative résume bien l’histoire.",
+     "website": "https://mon-atelier.example/"},
+    {**HONEST, "text": "Le casino de la finance, voilà ce que nous refusons."},  # a known word, no link: half a hold
+    {**HONEST, "text": "Un atelier à Lyon qui répare tout, et son site.", "website": "https://repare-tout.example/"},
+    {**HONEST, "text": "I read it in English, and the idea of a promise is great.", "author": "Ann"},  # English, no link
+])
+def test_a_readers_comment_with_a_link_or_in_english_is_not_held(comment):
+    assert not policy.judge(FORM, tokens.read(comment)).held

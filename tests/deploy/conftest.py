@@ -1,24 +1,18 @@
 """Fixtures for publishing tests: a bare repository with the hook installed, pushes from a clone, nginx and Isso on loopback."""
 
-import contextlib
 import os
 from pathlib import Path
-import pwd
 import shutil
-import socket
 import subprocess
-import time
 
 import pytest
 from invoke import Context
 
 from support import ROOT, free_port, smtp_sink
+from bench.nginx_server import running_nginx
 from deploy import releases, settings
 from deploy import tasks as deploy_tasks
 
-NGINX = "/usr/sbin/nginx"
-BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
-SITE_CONF = ROOT / "deploy" / "nginx" / "zohe-site.conf"
 COMMENTS_ADMIN_PASSWORD = "deploy-test-password"
 # Commits made by the tests carry this identity and never read the user's git config.
 GIT_ENV = {
@@ -149,61 +143,6 @@ def comment_server(tmp_path_factory, served_port, moderation_mail):
     )
     with Gunicorn(directory, port, config, workers=1, env={"ISSO_ADMIN_PASSWORD": COMMENTS_ADMIN_PASSWORD}) as server:
         yield server
-
-
-def nginx_conf(prefix, port, webroot, comments_port):
-    """A top-level nginx.conf around the shipped zohe-site.conf, for one loopback port."""
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
-    temp = "\n".join(
-        f"    {kind}_temp_path {prefix / 'temp' / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""load_module {BROTLI_MODULE};
-{user}daemon off;
-worker_processes 1;
-pid {prefix / 'nginx.pid'};
-error_log {prefix / 'error.log'} warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-{temp}
-    upstream zohe_comments {{ server 127.0.0.1:{comments_port}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        root {webroot / releases.CURRENT};
-        include {SITE_CONF};
-    }}
-}}
-"""
-
-
-@contextlib.contextmanager
-def running_nginx(prefix, port, webroot, comments_port):
-    """Debian's nginx, as the current user, serving ``webroot``/current with the shipped configuration: yields its base URL."""
-    (prefix / "temp").mkdir(parents=True)
-    conf = prefix / "nginx.conf"
-    conf.write_text(nginx_conf(prefix, port, webroot, comments_port))
-    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"nginx did not start: {process.stderr.read().decode()}")
-            time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.fixture(scope="session")

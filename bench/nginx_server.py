@@ -1,0 +1,75 @@
+"""Debian's nginx on a loopback port with the shipped server block (deploy/nginx/zohe-site.conf), for the tests and the benchmark.
+
+In bench/ beside gunicorn_server.py, for the same reason: the bot suite of the spam
+benchmark runs through nginx as production does, the deployment tests too, and no room
+imports tests/.
+"""
+
+import contextlib
+import os
+import pwd
+import socket
+import subprocess
+import time
+
+from deploy import releases
+from publish.build import ROOT
+
+NGINX = "/usr/sbin/nginx"
+BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+SITE_CONF = ROOT / "deploy" / "nginx" / "zohe-site.conf"
+
+
+def nginx_conf(prefix, port, webroot, comments_port):
+    """A top-level nginx.conf around the shipped zohe-site.conf, for one loopback port."""
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix / 'temp' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""load_module {BROTLI_MODULE};
+{user}daemon off;
+worker_processes 1;
+pid {prefix / 'nginx.pid'};
+error_log {prefix / 'error.log'} warn;
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+{temp}
+    upstream zohe_comments {{ server 127.0.0.1:{comments_port}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {webroot / releases.CURRENT};
+        include {SITE_CONF};
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def running_nginx(prefix, port, webroot, comments_port):
+    """Debian's nginx, as the current user, serving ``webroot``/current with the shipped configuration: yields its base URL."""
+    (prefix / "temp").mkdir(parents=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(prefix, port, webroot, comments_port))
+    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"nginx did not start: {process.stderr.read().decode()}")
+            time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
