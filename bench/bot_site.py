@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pathlib import Path
 from bench import corpus
 from bench.gunicorn_server import Gunicorn, free_port, write_config
 from bench.nginx_server import running_nginx
+from bench.smtp_sink import Sink
 from comments import moderation, settings
 from comments.spam import policy
 from deploy import releases
@@ -38,19 +38,6 @@ OUTCOMES = ("moderators", "held", "refused", "lost")
 # (a wave of robots on one thread, which would hold a reader too), and the score learned
 # from the moderators' decisions on an earlier wave (bench.spam_defences.first_day).
 SOLE_SIGNS = {"burst_only": ("thread-burst",), "learned_only": ("learned", "learned-likely")}
-
-
-class Sink:
-    """aiosmtpd's handler: keeps each message's text (headers and body) as received."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(envelope.content.decode("utf-8", "replace"))
-        return "250 OK"
 
 
 @dataclass
@@ -80,8 +67,8 @@ class Site:
                 in self.query("SELECT id, score, reasons FROM zohe_held")}
         conf = settings.load(path=self.config, environ={}, create_folder=False)
         pending = {item.id for item in moderation.pending(conf)}
-        with self.sink.lock:
-            mailed = "\n".join(self.sink.messages)
+        with self.sink.arrived:
+            mailed = "\n".join(message.as_string() for _, message in self.sink.messages)
         result, needed = {}, {}
         for email in emails:
             number = stored.get(email)

@@ -5,7 +5,6 @@ modules share that name and would shadow one another.
 """
 
 import contextlib
-from email import message_from_bytes, policy
 import functools
 import re
 import http.server
@@ -27,6 +26,7 @@ from publish.build import build  # noqa: E402
 
 # Debian's Chromium and its flags: one home, bench.readers (the spam benchmark's readers use it too).
 from bench.readers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401
+from bench.smtp_sink import Sink, smtp_sink  # noqa: E402,F401
 
 
 def free_port():
@@ -90,47 +90,6 @@ def build_prod(output, **overrides):
     """A production build as published at PROD_SITEURL."""
     with environment(ZOHE_SITEURL=PROD_SITEURL):
         return build(prod=True, output=output, overrides=overrides)
-
-
-class Sink:
-    """Collects the messages an aiosmtpd server on loopback receives."""
-
-    def __init__(self):
-        self.messages = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.arrived:
-            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-            self.arrived.notify_all()
-        return "250 OK"
-
-    def wait_for(self, predicate, timeout=10):
-        """The first message (recipients, message) for which predicate is true, within timeout."""
-        deadline = time.monotonic() + timeout
-        with self.arrived:
-            while True:
-                for item in self.messages:
-                    if predicate(*item):
-                        return item
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no matching e-mail within {timeout} s; got {len(self.messages)}")
-                self.arrived.wait(remaining)
-
-
-@contextlib.contextmanager
-def smtp_sink():
-    """A real aiosmtpd server on a free loopback port, for as long as the block lasts: yields (port, Sink)."""
-    from aiosmtpd.controller import Controller
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port, sink
-    finally:
-        controller.stop()
 
 
 # A moderation link alone on its line, as comments.mail writes it: one inside the quoted

@@ -1,5 +1,6 @@
 """Fixtures for publishing tests: a bare repository with the hook installed, pushes from a clone, nginx and Isso on loopback."""
 
+import contextlib
 import os
 from pathlib import Path
 import shutil
