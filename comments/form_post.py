@@ -34,13 +34,15 @@ import html
 import io
 import json
 import time
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import comment_form
 from comments import commenter, errors, evidence, hardening, settings, store as stores, validation, web
 from comments.hardening import clean_author
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+# What a path keeps unquoted in the redirect back to the chronicle (RFC 3986's pchar and "/").
+SAFE_IN_PATH = "/!$&'()*+,;=:@-._~%"
 # The form's own fields; any other is ignored, a repeated one refused.
 FIELDS = ("uri", "title", "parent", "text", "author", "email", "website")
 MAX_FIELDS = 20
@@ -58,7 +60,7 @@ TITLES = {
 }
 MESSAGES = {
     "forbidden_origin": "Votre réponse a été refusée\u00a0: ce formulaire ne vient pas du site Zôhé. "
-    "Écrivez-la depuis la page de la chronique.",
+    "Revenez à la page précédente, où votre texte est peut-être encore, et envoyez-le depuis la page de la chronique.",
     "too_large": "Votre réponse est trop volumineuse pour être envoyée\u00a0: raccourcissez-la.",
     "not_a_form": "Ce formulaire n’a pas pu être lu\u00a0: envoyez votre réponse depuis la page de la chronique.",
     "broken": "Ce formulaire n’a pas pu être lu (il est incomplet ou abîmé)\u00a0: "
@@ -172,7 +174,8 @@ class DiscussionForm:
                 return self.accepted_json(start_response, status, headers, body, uri)
             anchor = comment_form.PENDING if code == 202 else comment_form.PUBLISHED
             cookies = [(name, value) for name, value in headers if name.lower() == "set-cookie"]
-            return self.redirect(start_response, f"{self.site}{uri}#{anchor}", cookies)
+            # Quoted: a header is Latin-1, and a forged path may hold any character.
+            return self.redirect(start_response, f"{self.site}{quote(uri, safe=SAFE_IN_PATH)}#{anchor}", cookies)
         retry = [("Retry-After", value) for name, value in headers if name.lower() == "retry-after"]
         return self.refused(environ, start_response, status, values, {}, self.inner_message(code, headers, body),
                             extra_headers=retry)
@@ -251,7 +254,9 @@ class DiscussionForm:
                 parent = None
             form = comment_form.render(".", values["uri"], values["title"], parent, values, refusals, message, token)
         content = form or f"<p>{html.escape(message)}</p>"
-        return self.page(start_response, status, TITLES[title], content, values.get("uri"), extra_headers)
+        # The way back only to one of the site's own paths (a forged `uri` could name another host).
+        back = values.get("uri") if hardening.site_path(values.get("uri", "")) else None
+        return self.page(start_response, status, TITLES[title], content, back, extra_headers)
 
     def fresh_token(self, environ, uri):
         """A token for the form of a refusal (None without a thread): issued when the posted one was, if it was sound.

@@ -107,14 +107,14 @@ def document(item, slug, body, zone, now, default_category):
     if item.status == "future" and date > (now.astimezone(ZoneInfo(zone)).replace(tzinfo=None) + FURTHEST):
         draft = True
         notes.append(f"programmé le {date:%Y-%m-%d %H:%M}, plus d’un an après aujourd’hui (refusé par la "
-                     "construction)\u202f: importé en brouillon")
+                     "construction)\u00a0: importé en brouillon")
     elif item.status in DRAFT_STATUSES:
         notes.append({"draft": "brouillon", "pending": "en attente de relecture",
-                      "private": "privé"}[item.status] + " dans WordPress\u202f: importé en brouillon")
+                      "private": "privé"}[item.status] + " dans WordPress\u00a0: importé en brouillon")
     summary = _one_line(_plain(item.excerpt)) or _first_paragraph(body)
     if not summary:
         summary = _one_line(item.title)
-        notes.append("ni extrait ni paragraphe\u202f: le résumé est le titre, à réécrire")
+        notes.append("ni extrait ni paragraphe\u00a0: le résumé est le titre, à réécrire")
     header = {"Title": _one_line(item.title) or slug}
     if item.type == "post":
         categories = [c for c in item.categories if c not in UNCATEGORISED]

@@ -29,7 +29,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
     manifest = Manifest.load(content)
     report = Report(export_name=Path(export).name)
     if uploads:
-        report.notes.append(f"--uploads {uploads}\u202f: les médias ne sont pas encore importés, rien n’y est lu")
+        report.notes.append(f"--uploads {uploads}\u00a0: les médias ne sont pas encore importés, rien n’y est lu")
     hosts = {urlsplit(url).hostname for url in (wxr.site_url, wxr.blog_url) if url}
     site = html_to_markdown.Site(hosts=hosts, attachments={
         item.id: item.attachment_url for item in wxr.items if item.type == "attachment" and item.attachment_url})
@@ -58,7 +58,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
             report.add(item, reason, imported=False)
             continue
         slug, renamed = planned[item.id]
-        notes = [f"adresse «\u00a0{item.slug}\u00a0» déjà prise sur le site\u202f: «\u00a0{slug}\u00a0»"] if renamed else []
+        notes = [f"adresse «\u00a0{item.slug}\u00a0» déjà prise sur le site\u00a0: «\u00a0{slug}\u00a0»"] if renamed else []
         body = html_to_markdown.to_markdown(item.content, site, notes)
         document = documents.document(item, slug, body, pelicanconf.TIMEZONE, now, pelicanconf.DEFAULT_CATEGORY)
         outcome = manifest.write(document.path, document.text, force)

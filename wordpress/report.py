@@ -29,10 +29,10 @@ class Report:
         notes = list(notes)
         comments = [c for c in item.comments]
         if comments:
-            notes.append(f"{_count(len(comments), 'commentaire')}{NNBSP}: pas encore importé"
+            notes.append(f"{_count(len(comments), 'commentaire')}{NBSP}: pas encore importé"
                          f"{'s' if len(comments) > 1 else ''} (commentaires)")
         if item.type in ("post", "page") and item.link:
-            notes.append(f"ancienne adresse {item.link}{NNBSP}: pas encore redirigée")
+            notes.append(f"ancienne adresse {item.link}{NBSP}: pas encore redirigée")
         self.entries.append(Entry(item, outcome, imported, notes))
 
     @property
@@ -41,7 +41,7 @@ class Report:
 
     def text(self):
         left = len(self.entries) - len(self.imported)
-        lines = [f"Import de {self.export_name}{NNBSP}: {_count(len(self.entries), 'élément')}, "
+        lines = [f"Import de {self.export_name}{NBSP}: {_count(len(self.entries), 'élément')}, "
                  f"{len(self.imported)} importé{'s' if len(self.imported) > 1 else ''}, "
                  f"{left} laissé{'s' if left > 1 else ''} de côté", *self.notes, ""]
         for entry in self.entries:

@@ -72,7 +72,7 @@ def check(source_path, where):
     number, key, _values = lists[0]
     instead = " et ".join(f"{name.capitalize()}: {', '.join(values)}" for _line, name, values in lists)
     logger.error(
-        "%s, ligne %d\u00a0: en-tête écrit en YAML (entre deux lignes ---), dont la liste « %s » "
+        "%s, ligne %d\u00a0: en-tête écrit en YAML (entre deux lignes ---), dont la liste «\u00a0%s\u00a0» "
         "arrête la lecture des métadonnées (le reste serait publié comme texte)\u202f; "
         "écrivez %s, %s, et ôtez les lignes ---",
         where, number, key, instead, "chacune sur une ligne" if len(lists) > 1 else "sur une seule ligne",

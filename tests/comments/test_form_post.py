@@ -216,3 +216,20 @@ def test_reply_page_shows_a_hostile_comment_as_text(server, uri):
     assert html.select_one("h1").get_text() == f"Répondre à {author}"
     assert html.find("script") is None and html.find("b") is None
     assert not [a for a in html.find_all("a") if a.get("href", "").startswith("javascript:")]
+
+
+def test_a_path_with_any_character_is_redirected_to_quoted(server, uri):
+    """A header is Latin-1: a forged path with a euro sign, stored by Isso, still gets its 303, never a 5xx."""
+    odd = uri.rstrip("/") + "-\u20ac/"
+    r = post_form(server, fields(odd, text="Un chemin qui sort du Latin-1."))
+    assert r.status == 303, r.text
+    assert r.header("Location") == f"{SITE}{uri.rstrip('/')}-%E2%82%AC/#{comment_form.PENDING}"
+
+
+def test_a_refusal_links_back_only_to_a_path_of_the_site(server):
+    """A forged ``uri`` naming another host is never the refusal page's way back."""
+    for forged in ("@evil.example/", "//evil.example/"):
+        r = post_form(server, fields(forged, text="x"))
+        assert r.status == 400
+        links = [a["href"] for a in page(r).select("a[href]")]
+        assert links and not any("evil.example" in link for link in links), links

@@ -37,16 +37,16 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     # Every item of the export has its one line, imported or left out with the reason.
     ids = re.findall(r"<wp:post_id>(\d+)</wp:post_id>", EXPORT.read_text(encoding="utf-8"))
     assert sorted(re.findall(r"^- [^\d\n]*?(\d+)", report, re.MULTILINE)) == sorted(ids)
-    assert report.startswith(f"Import de export.xml{NNB}: 18 éléments, 11 importés, 7 laissés de côté\n")
+    assert report.startswith(f"Import de export.xml{NB}: 18 éléments, 11 importés, 7 laissés de côté\n")
     for line in (
         f"- chronique 101 «{NB}La juste mesure{NB}»{NB}: content/chroniques/la-juste-mesure.md (écrit)",
-        f"    · 3 commentaires{NNB}: pas encore importés (commentaires)",
-        f"    · ancienne adresse https://zohe.fr/la-juste-mesure/{NNB}: pas encore redirigée",
+        f"    · 3 commentaires{NB}: pas encore importés (commentaires)",
+        f"    · ancienne adresse https://zohe.fr/la-juste-mesure/{NB}: pas encore redirigée",
         f"- chronique 104 «{NB}Notre charte, en brouillon{NB}»{NB}: "
         "content/chroniques/notre-charte-en-brouillon.md (écrit, brouillon)",
-        f"    · en attente de relecture dans WordPress{NNB}: importé en brouillon",
-        f"    · privé dans WordPress{NNB}: importé en brouillon",
-        f"    · programmé le 2035-06-01 10:00, plus d’un an après aujourd’hui (refusé par la construction){NNB}: "
+        f"    · en attente de relecture dans WordPress{NB}: importé en brouillon",
+        f"    · privé dans WordPress{NB}: importé en brouillon",
+        f"    · programmé le 2035-06-01 10:00, plus d’un an après aujourd’hui (refusé par la construction){NB}: "
         "importé en brouillon",
         f"- chronique 108 «{NB}Réservé aux adhérents{NB}»{NB}: protégé par un mot de passe, non importé "
         f"(le site n’en a pas){NNB}; publiez-le à la main s’il doit être lu de tous",
@@ -66,7 +66,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
         f"- élément de menu 301{NB}: le menu du site est dans le thème (theme/templates/base.html)",
         f"- révision 401 «{NB}La juste mesure{NB}»{NB}: ancienne version d’un article, seule la dernière est importée",
         f"- page 113 «{NB}Archives{NB}»{NB}: content/pages/archives-2.md (écrit)",
-        f"    · adresse «{NB}archives{NB}» déjà prise sur le site{NNB}: «{NB}archives-2{NB}»",
+        f"    · adresse «{NB}archives{NB}» déjà prise sur le site{NB}: «{NB}archives-2{NB}»",
         f"- page 111 «{NB}Nos tarifs 2025{NB}»{NB}: content/pages/nos-tarifs-2025.md (écrit, brouillon)",
     ):
         assert line + "\n" in report, line
