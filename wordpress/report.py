@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from wordpress.documents import KINDS
 
-NBSP, NNBSP = "\u00a0", "\u202f"
+NBSP = "\u00a0"
 
 
 @dataclass
