@@ -18,10 +18,21 @@ from publish.build import ROOT
 NGINX = "/usr/sbin/nginx"
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 SITE_CONF = ROOT / "deploy" / "nginx" / "zohe-site.conf"
+HTTP_CONF = ROOT / "deploy" / "nginx" / "zohe-http.conf"
+# Where production keeps the project (deploy/nginx.conf), which zohe-http.conf names.
+PRODUCTION_APP = "/srv/zohe/app/"
 
 
-def nginx_conf(prefix, port, webroot, comments_port):
-    """A top-level nginx.conf around the shipped zohe-site.conf, for one loopback port."""
+def nginx_conf(prefix, port, webroot, comments_port, redirects=None):
+    """A top-level nginx.conf around the shipped zohe-http.conf and zohe-site.conf, for one loopback port.
+
+    zohe-http.conf is copied with its map file's path replaced: this project's (an empty
+    map until an import), or `redirects`, a map an import wrote elsewhere.
+    """
+    http_conf = prefix / "zohe-http.conf"
+    redirects = redirects or ROOT / "deploy" / "nginx" / "wordpress-redirects.map"
+    http_conf.write_text(HTTP_CONF.read_text(encoding="utf-8").replace(
+        PRODUCTION_APP + "deploy/nginx/wordpress-redirects.map", str(redirects)), encoding="utf-8")
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
     temp = "\n".join(
         f"    {kind}_temp_path {prefix / 'temp' / kind};"
@@ -38,6 +49,7 @@ http {{
     default_type application/octet-stream;
     access_log off;
 {temp}
+    include {http_conf};
     upstream zohe_comments {{ server 127.0.0.1:{comments_port}; }}
     server {{
         listen 127.0.0.1:{port};
@@ -50,11 +62,11 @@ http {{
 
 
 @contextlib.contextmanager
-def running_nginx(prefix, port, webroot, comments_port):
+def running_nginx(prefix, port, webroot, comments_port, redirects=None):
     """Debian's nginx, as the current user, serving ``webroot``/current with the shipped configuration: yields its base URL."""
     (prefix / "temp").mkdir(parents=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_conf(prefix, port, webroot, comments_port))
+    conf.write_text(nginx_conf(prefix, port, webroot, comments_port, redirects))
     check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stderr=subprocess.PIPE)

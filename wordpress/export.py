@@ -63,6 +63,10 @@ class Item:
     attachment_url: str
     categories: list = field(default_factory=list)
     tags: list = field(default_factory=list)
+    # WordPress's own slugs (nicename, login): its /category/…, /tag/…, /author/… addresses.
+    category_slugs: list = field(default_factory=list)
+    tag_slugs: list = field(default_factory=list)
+    author_login: str = ""
     postmeta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
 
@@ -111,13 +115,15 @@ def _reader(ns):
 
 def _item(element, text, ns, authors):
     login = text(element, "dc:creator")
-    categories, tags = [], []
+    categories, tags, category_slugs, tag_slugs = [], [], [], []
     for category in element.findall("category"):
         name = (category.text or "").strip()
         if category.get("domain") == "category":
             categories.append(name)
+            category_slugs.append(category.get("nicename", ""))
         elif category.get("domain") == "post_tag":
             tags.append(name)
+            tag_slugs.append(category.get("nicename", ""))
     postmeta = {text(meta, "wp:meta_key"): text(meta, "wp:meta_value") for meta in element.findall("wp:postmeta", ns)}
     comments = [Comment(
         id=text(c, "wp:comment_id"), author=text(c, "wp:comment_author"), email=text(c, "wp:comment_author_email"),
@@ -132,7 +138,8 @@ def _item(element, text, ns, authors):
         date_local=_date(text(element, "wp:post_date"), utc=False), password=text(element, "wp:post_password"),
         content=(element.findtext("content:encoded", "", ns)), excerpt=text(element, "excerpt:encoded"),
         parent=text(element, "wp:post_parent"), attachment_url=text(element, "wp:attachment_url"),
-        categories=categories, tags=tags, postmeta=postmeta, comments=comments,
+        categories=categories, tags=tags, category_slugs=category_slugs, tag_slugs=tag_slugs, author_login=login,
+        postmeta=postmeta, comments=comments,
     )
 
 

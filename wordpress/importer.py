@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from wordpress import documents, html_to_markdown
+from wordpress import documents, html_to_markdown, redirects
 from wordpress.export import read_export
 from wordpress.manifest import KEPT_EDITED, KEPT_FOREIGN, Manifest
 from wordpress.report import Report
@@ -52,6 +52,11 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
             if key:
                 site.targets[key] = target
 
+    # The old addresses' map goes to deploy/nginx/ beside the content/ imported into.
+    from publish.build import load_settings
+    moved, report.redirects = redirects.plan(
+        wxr, planned, load_settings(prod=True), documents.site_folders(publishconf),
+        lambda item: documents.published(item, pelicanconf.TIMEZONE, now))
     for item in wxr.items:
         reason = documents.left_out(item)
         if reason:
@@ -68,4 +73,6 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
         report.add(item, f"{shown} ({outcome}{status})" if imported else f"{shown} {outcome}",
                    imported=imported, notes=[*document.notes, *notes])
     manifest.save()
+    (content.parent / "deploy" / "nginx").mkdir(parents=True, exist_ok=True)
+    redirects.write(moved, content.parent / "deploy" / "nginx" / redirects.MAP.name)
     return report

@@ -24,6 +24,7 @@ class Report:
     export_name: str
     entries: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # about the whole import
+    redirects: dict = field(default_factory=dict)  # item id → its old addresses' lines (wordpress/redirects.py)
 
     def add(self, item, outcome, imported, notes=()):
         notes = list(notes)
@@ -31,8 +32,7 @@ class Report:
         if comments:
             notes.append(f"{_count(len(comments), 'commentaire')}{NBSP}: pas encore importé"
                          f"{'s' if len(comments) > 1 else ''} (commentaires)")
-        if item.type in ("post", "page") and item.link:
-            notes.append(f"ancienne adresse {item.link}{NBSP}: pas encore redirigée")
+        notes += self.redirects.get(item.id, [])
         self.entries.append(Entry(item, outcome, imported, notes))
 
     @property

@@ -1,0 +1,75 @@
+"""The old WordPress addresses through Debian's nginx with the shipped configuration: one 301 to a page that answers, or 410."""
+
+import shutil
+
+from bench.nginx_server import running_nginx
+from support import ROOT, build_prod, free_port
+from test_nginx import get
+from wordpress.importer import import_export
+
+EXPORT = ROOT / "tests" / "wordpress" / "export.xml"
+
+
+def entries(map_file):
+    """The map's entries as (key, value), read back from the file nginx reads."""
+    found = []
+    for line in map_file.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.rstrip(";").split('" "')
+            found.append((key.strip('"'), value.strip('"')))
+    return found
+
+
+def test_every_old_address_answers_one_301_to_a_page_that_answers_or_410(tmp_path):
+    content = tmp_path / "project" / "content"
+    shutil.copytree(ROOT / "content", content)
+    for name in ("la-juste-mesure.md", "quelle-est-votre-promesse.md"):  # as WordPress had them
+        (content / "chroniques" / name).unlink()
+    import_export(EXPORT, content=content)
+    map_file = tmp_path / "project" / "deploy" / "nginx" / "wordpress-redirects.map"
+    first = map_file.read_bytes()
+    report = import_export(EXPORT, content=content).text()
+    assert map_file.read_bytes() == first  # run twice: the same file
+    assert ("ancienne adresse /la-juste-mesure/\u00a0: redirigée vers /chroniques/la-juste-mesure/" in report)
+    assert "ancienne adresse /reserve-aux-adherents/\u00a0: supprimée (410)" in report
+    assert "ancienne adresse /archives/\u00a0: adresse du site aujourd’hui, non redirigée" in report
+    assert "pas encore redirigée" not in report.replace("et ses variantes\u00a0: pas encore redirigée", "")
+
+    webroot = tmp_path / "www"
+    build_prod(webroot / "current", PATH=str(content))
+    found = dict(entries(map_file))
+    # Each kind of old address is there.
+    for key in ("/la-juste-mesure/", "/2023/03/14/la-juste-mesure/", "?p=101", "?page_id=110", "?attachment_id=201",
+                "/la-juste-mesure/balance/", "/feed/", "/la-juste-mesure/feed/", "/category/vie-du-collectif/",
+                "/category/vie-du-collectif/feed/", "/tag/marketing/", "/author/pauline/", "/2024/", "/2024/05/",
+                "/reserve-aux-adherents/", "/ancienne-annonce/", "?p=109"):
+        assert key in found, key
+    with running_nginx(tmp_path / "nginx", free_port(), webroot, free_port(), redirects=map_file) as base:
+        for key, target in found.items():
+            path = "/" + key if key.startswith("?") else key
+            status, headers, _ = get(base, path)
+            if target == "gone":
+                assert status == 410, path
+                continue
+            assert (status, headers.get("location")) == (301, target), path
+            assert target not in found  # no chain, no loop
+            status, _, _ = get(base, target)
+            assert status == 200, (path, target)
+        # The query-string forms also hold with other arguments, and our own addresses answer as before.
+        assert get(base, "/?utm_source=x&p=102")[1].get("location") == "/chroniques/quelle-est-votre-promesse/"
+        assert get(base, "/chroniques/la-juste-mesure/")[0] == 200
+        assert get(base, "/archives/")[0] == 200
+        assert get(base, "/?p=999")[0] == 200
+
+
+def test_nginx_accepts_the_shipped_configuration_with_the_empty_map(tmp_path):
+    """The map committed before any import: nginx -t passes (running_nginx checks it) and nothing redirects."""
+    current = tmp_path / "www" / "current"
+    current.mkdir(parents=True)
+    (current / "index.html").write_text("accueil", encoding="utf-8")
+    (current / "404.html").write_text("introuvable", encoding="utf-8")
+    shipped = ROOT / "deploy" / "nginx" / "wordpress-redirects.map"
+    assert entries(shipped) == []
+    with running_nginx(tmp_path / "nginx", free_port(), tmp_path / "www", free_port()) as base:
+        assert get(base, "/?p=101")[0] == 200
+        assert get(base, "/la-juste-mesure/")[0] == 404
