@@ -41,7 +41,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     for line in (
         f"- chronique 101 «{NB}La juste mesure{NB}»{NB}: content/chroniques/la-juste-mesure.md (écrit)",
         f"    · 3 commentaires{NB}: pas encore importés (commentaires)",
-        f"    · ancienne adresse https://zohe.fr/la-juste-mesure/{NB}: pas encore redirigée",
+        f"    · ancienne adresse /la-juste-mesure/{NB}: redirigée vers /chroniques/la-juste-mesure/",
         f"- chronique 104 «{NB}Notre charte, en brouillon{NB}»{NB}: "
         "content/chroniques/notre-charte-en-brouillon.md (écrit, brouillon)",
         f"    · en attente de relecture dans WordPress{NB}: importé en brouillon",
