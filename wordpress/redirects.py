@@ -74,8 +74,6 @@ def plan(wxr, planned, settings, folders, is_published):
     def say(item, key, target):
         shown = key
         if not redirects.add(key, target):
-            if key in redirects.entries:  # a second item's form already took it
-                return
             why = "inchangée" if target == key else "adresse du site aujourd’hui, non redirigée"
             notes.setdefault(item.id, []).append(f"ancienne adresse {shown}\u00a0: {why}")
             return

@@ -1,7 +1,8 @@
 """The import's report, in French: one entry for every item of the export, imported (to which file) or left out (why).
 
 Nothing is left out without a line: what later parts of the import will bring (comments,
-media, the old addresses) is said "pas encore importé" for each item it concerns.
+media) is said "pas encore importé" for each item it concerns; the old addresses' lines
+come from wordpress/redirects.py.
 """
 
 from dataclasses import dataclass, field
