@@ -57,6 +57,9 @@ def test_every_old_address_answers_one_301_to_a_page_that_answers_or_410(tmp_pat
             assert status == 200, (path, target)
         # The query-string forms also hold with other arguments, and our own addresses answer as before.
         assert get(base, "/?utm_source=x&p=102")[1].get("location") == "/chroniques/quelle-est-votre-promesse/"
+        assert get(base, "/index.php?page_id=110")[1].get("location") == "/nous-contacter/"
+        # Typed without its final slash, as WordPress also answered.
+        assert get(base, "/la-juste-mesure")[1].get("location") == "/chroniques/la-juste-mesure/"
         assert get(base, "/chroniques/la-juste-mesure/")[0] == 200
         assert get(base, "/archives/")[0] == 200
         assert get(base, "/?p=999")[0] == 200
