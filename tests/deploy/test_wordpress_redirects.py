@@ -76,3 +76,23 @@ def test_nginx_accepts_the_shipped_configuration_with_the_empty_map(tmp_path):
     with running_nginx(tmp_path / "nginx", free_port(), tmp_path / "www", free_port()) as base:
         assert get(base, "/?p=101")[0] == 200
         assert get(base, "/la-juste-mesure/")[0] == 404
+
+
+def test_an_old_address_with_accents_is_matched_as_readers_send_it(tmp_path):
+    """WordPress writes non-ASCII slugs percent-encoded; nginx matches $uri decoded: the map holds the decoded path."""
+    export = tmp_path / "export.xml"
+    export.write_text(EXPORT.read_text(encoding="utf-8").replace(
+        "<link>https://zohe.fr/le-collectif-en-chantier/</link>",
+        "<link>https://zohe.fr/l%c3%a9t%c3%a9-du-collectif/</link>"), encoding="utf-8")
+    content = tmp_path / "project" / "content"
+    shutil.copytree(ROOT / "content", content)
+    import_export(export, content=content)
+    map_file = tmp_path / "project" / "deploy" / "nginx" / "wordpress-redirects.map"
+    assert dict(entries(map_file))["/lété-du-collectif/"] == "/chroniques/le-collectif-en-chantier/"
+    current = tmp_path / "www" / "current"
+    current.mkdir(parents=True)
+    (current / "404.html").write_text("introuvable", encoding="utf-8")
+    with running_nginx(tmp_path / "nginx", free_port(), tmp_path / "www", free_port(), redirects=map_file) as base:
+        for sent in ("/l%c3%a9t%c3%a9-du-collectif/", "/l%C3%A9t%C3%A9-du-collectif/"):
+            status, headers, _ = get(base, sent)
+            assert (status, headers.get("location")) == (301, "/chroniques/le-collectif-en-chantier/"), sent
