@@ -44,8 +44,7 @@ class Redirects:
         return True
 
     def text(self):
-        lines = [f'"{_quoted(key)}" "{_quoted(target)}";' for key, target in sorted(self.entries.items())
-                 if target == GONE or target not in self.entries]
+        lines = [f'"{_quoted(key)}" "{_quoted(target)}";' for key, target in sorted(self.entries.items())]
         return HEADER + "".join(line + "\n" for line in lines)
 
 
