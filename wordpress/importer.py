@@ -57,7 +57,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
     from publish.build import load_settings
     moved, report.redirects = redirects.plan(
         wxr, planned, load_settings(prod=True), documents.site_folders(publishconf),
-        lambda item: documents.published(item, pelicanconf.TIMEZONE, now))
+        lambda item: documents.published(item, pelicanconf.TIMEZONE, now), content)
     for item in wxr.items:
         reason = documents.left_out(item)
         if reason:

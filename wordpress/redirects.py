@@ -11,6 +11,7 @@ imported yet, and a 410 would tell search engines to drop images that will come 
 """
 
 from pathlib import Path
+import re
 from urllib.parse import unquote, urlsplit
 
 from pelican.urlwrappers import Author, Category, Tag
@@ -48,9 +49,13 @@ class Redirects:
         return HEADER + "".join(line + "\n" for line in lines)
 
 
-def plan(wxr, planned, settings, folders, is_published):
+def plan(wxr, planned, settings, folders, is_published, content):
     """The Redirects of an export, `planned` being the importer's item id → (slug, renamed); per item id, its notes."""
     redirects = Redirects(settings, folders)
+    # The pages already in content/ (every one says its Slug, the checks require it) keep their addresses.
+    existing = {redirects.url(settings["PAGE_URL"], slug=match.group(1))
+                for page in sorted(Path(content, "pages").rglob("*.md"))
+                for match in [re.search(r"^Slug:[ \t]*(\S+)", page.read_text(encoding="utf-8"), re.MULTILINE)] if match}
     base = urlsplit(wxr.blog_url or wxr.site_url or "").path.rstrip("/")
     targets = {}
     for item in wxr.items:
@@ -58,7 +63,7 @@ def plan(wxr, planned, settings, folders, is_published):
             slug = planned[item.id][0]
             pattern = settings["ARTICLE_URL"] if item.type == "post" else settings["PAGE_URL"]
             targets[item.id] = redirects.url(pattern, slug=slug)
-    redirects.ours = set(targets.values())
+    redirects.ours = existing | set(targets.values())
     feed_name = settings.get("BAKED_COMMENTS", {}).get("feed_name", "commentaires.atom.xml")
     listed = {"category": set(), "tag": set(), "author": set()}
     for item in wxr.items:

@@ -96,3 +96,18 @@ def test_an_old_address_with_accents_is_matched_as_readers_send_it(tmp_path):
         for sent in ("/l%c3%a9t%c3%a9-du-collectif/", "/l%C3%A9t%C3%A9-du-collectif/"):
             status, headers, _ = get(base, sent)
             assert (status, headers.get("location")) == (301, "/chroniques/le-collectif-en-chantier/"), sent
+
+
+def test_an_old_address_that_is_one_of_our_pages_keeps_our_page(tmp_path):
+    """A WordPress post once at /notre-promesse/, where the site now has its own page: that page is not redirected."""
+    export = tmp_path / "export.xml"
+    export.write_text(EXPORT.read_text(encoding="utf-8").replace(
+        "<link>https://zohe.fr/le-collectif-en-chantier/</link>", "<link>https://zohe.fr/notre-promesse/</link>"),
+        encoding="utf-8")
+    content = tmp_path / "project" / "content"
+    shutil.copytree(ROOT / "content", content)
+    report = import_export(export, content=content).text()
+    found = dict(entries(tmp_path / "project" / "deploy" / "nginx" / "wordpress-redirects.map"))
+    assert "/notre-promesse/" not in found and "/notre-promesse/feed/" in found
+    assert found["/le-collectif-en-chantier/"] == "/chroniques/le-collectif-en-chantier/"
+    assert "ancienne adresse /notre-promesse/\u00a0: adresse du site aujourd’hui, non redirigée" in report
