@@ -1,7 +1,7 @@
 """The import's report, in French: one entry for every item of the export, imported (to which file) or left out (why).
 
-Nothing is left out without a line: what later parts of the import will bring (comments,
-media, the old addresses) is said "pas encore importé" for each item it concerns.
+Nothing is left out without a line: each comment has its own; what later parts of the import
+will bring (media, the old addresses) is said "pas encore importé" for each item it concerns.
 """
 
 from dataclasses import dataclass, field
@@ -25,12 +25,9 @@ class Report:
     entries: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # about the whole import
 
-    def add(self, item, outcome, imported, notes=()):
-        notes = list(notes)
-        comments = [c for c in item.comments]
-        if comments:
-            notes.append(f"{_count(len(comments), 'commentaire')}{NBSP}: pas encore importé"
-                         f"{'s' if len(comments) > 1 else ''} (commentaires)")
+    def add(self, item, outcome, imported, notes=(), comments=()):
+        """`comments`: one line per comment of the item (wordpress.comments says what became of each)."""
+        notes = [*notes, *comments]
         if item.type in ("post", "page") and item.link:
             notes.append(f"ancienne adresse {item.link}{NBSP}: pas encore redirigée")
         self.entries.append(Entry(item, outcome, imported, notes))

@@ -1,0 +1,123 @@
+"""Brings an imported post's WordPress comments into Isso's database, under the post's new address, once.
+
+Isso's own importer keys threads by the old address and takes pingbacks, trackbacks and
+trashed comments as comments; here a thread is the chronicle's path (the one the baked
+comments plugin and the form use), only real comments come over (approved ones
+published, pending ones waiting for a moderator), and each one left out gets its reason.
+The text is stored as Isso stores a new comment, Markdown that Isso's sanitizer renders
+at read time: WordPress's HTML goes through markdownify, so that a tag becomes either
+Markdown or inert text. Our table `zohe_wordpress_comments` maps each WordPress comment
+to its Isso number: a second run adds nothing, and a comment a moderator deleted since
+is not brought back.
+"""
+
+from html import escape
+import re
+
+from markdownify import markdownify
+
+import comments_database
+from comments import store
+
+# Isso's modes for what WordPress approved and what it held for moderation.
+MODES = {"1": store.PUBLISHED, "0": store.PENDING}
+REFUSED = {"spam": "indésirable (spam) dans WordPress", "trash": "à la corbeille dans WordPress"}
+KINDS = {"pingback": "rétrolien (pingback)", "trackback": "rétrolien (trackback)"}
+# Isso keeps a (masked) address per comment for its votes; WordPress's is not carried over.
+NO_ADDRESS = "0.0.0.0"
+TABLE = ("CREATE TABLE IF NOT EXISTS zohe_wordpress_comments ("
+         " wordpress_id TEXT PRIMARY KEY, isso_id INTEGER NOT NULL, created REAL NOT NULL)")
+
+
+def thread_uri(slug):
+    """The new address of a chronicle's thread: its URL path, as plugins/baked_comments' thread_uri gives it."""
+    import pelicanconf
+
+    return "/" + pelicanconf.ARTICLE_URL.format(slug=slug)
+
+
+def open_database(path):
+    """Isso's database at `path`, created with Isso's schema and ours when new."""
+    from isso import config
+    from isso.db import SQLite3
+
+    conf = config.load(config.default_file(), str(comments_database.REPO_ROOT / "comments" / "isso.cfg"))
+    conf.set("general", "dbpath", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database = SQLite3(str(path), conf)
+    store.prepare(path)
+    database.execute(TABLE)
+    return database
+
+
+def left_out_notes(item, reason):
+    """One line per comment of an item that is not imported: its comments are not either."""
+    return [f"commentaire {c.id}{_by(c)}\u00a0: non importé, {reason}" for c in item.comments]
+
+
+def import_comments(database, item, uri):
+    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post); one report line each."""
+    notes, wanted = [], []
+    for comment in item.comments:
+        reason = KINDS.get(comment.type) or REFUSED.get(comment.approved)
+        if reason is None and comment.approved not in MODES:
+            reason = f"statut WordPress «\u00a0{comment.approved}\u00a0» inconnu"
+        if reason:
+            notes.append(f"commentaire {comment.id}{_by(comment)}\u00a0: non importé, {reason}")
+        else:
+            wanted.append(comment)
+    if wanted and uri not in database.threads:
+        database.threads.new(uri, item.title)
+    # Parents before their replies, whatever the export's order.
+    wanted.sort(key=lambda c: (c.date_gmt is None, c.date_gmt and c.date_gmt.timestamp(), _number(c.id)))
+    for comment in wanted:
+        notes.append(f"commentaire {comment.id}{_by(comment)}\u00a0: {_add(database, comment, uri)}")
+    return notes
+
+
+def _add(database, comment, uri):
+    key = comment.id
+    row = database.execute("SELECT isso_id, created FROM zohe_wordpress_comments WHERE wordpress_id = ?",
+                           (key,)).fetchone()
+    if row:
+        still = database.execute("SELECT 1 FROM comments WHERE id = ? AND created = ?", row).fetchone()
+        return (f"déjà importé (n° {row[0]} dans {uri})" if still
+                else "importé lors d’un import précédent, supprimé depuis par la modération\u202f; pas réimporté")
+    parent = None
+    if comment.parent not in ("", "0"):
+        mapped = database.execute("SELECT isso_id FROM zohe_wordpress_comments WHERE wordpress_id = ?",
+                                  (comment.parent,)).fetchone()
+        parent = mapped[0] if mapped else None
+    created = comment.date_gmt.timestamp() if comment.date_gmt else None
+    added = database.comments.add(uri, {
+        "parent": parent, "created": created, "mode": MODES[comment.approved], "remote_addr": NO_ADDRESS,
+        "text": to_text(comment.content),
+        # As Isso's API stores them (isso/views/comments.py): escaped for HTML.
+        "author": _escaped(comment.author), "email": _escaped(comment.email), "website": _escaped(comment.url),
+    })
+    database.execute("INSERT INTO zohe_wordpress_comments (wordpress_id, isso_id, created) VALUES (?, ?, ?)",
+                     (key, added["id"], added["created"]))
+    state = "publié" if comment.approved == "1" else "en attente de modération"
+    orphan = (", sa réponse parente n’étant pas importée il devient un commentaire de premier niveau"
+              if comment.parent not in ("", "0") and parent is None else "")
+    return f"importé dans {uri} (n° {added['id']}, {state}{orphan})"
+
+
+def to_text(content):
+    """WordPress's comment HTML as the Markdown Isso expects: paragraphs and line breaks as WordPress showed them."""
+    html = "<p>" + re.sub(r"\n\s*\n", "</p><p>", content.strip()) + "</p>"
+    html = html.replace("\n", "<br>")
+    return markdownify(html, heading_style="ATX", bullets="-", escape_underscores=False,
+                       strip=["script", "style", "iframe", "img"]).strip()
+
+
+def _escaped(value):
+    return escape(value, quote=False) if value else None
+
+
+def _by(comment):
+    return f" de {comment.author}" if comment.author else ""
+
+
+def _number(value):
+    return int(value) if value.isdigit() else 0
