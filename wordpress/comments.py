@@ -14,6 +14,9 @@ is not brought back.
 from html import escape
 import re
 
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
 from markdownify import markdownify
 
 import comments_database
@@ -25,6 +28,7 @@ REFUSED = {"spam": "indésirable (spam) dans WordPress", "trash": "à la corbeil
 KINDS = {"pingback": "rétrolien (pingback)", "trackback": "rétrolien (trackback)"}
 # Isso keeps a (masked) address per comment for its votes; WordPress's is not carried over.
 NO_ADDRESS = "0.0.0.0"
+UNSHOWN = ("script", "style", "iframe", "object", "embed", "form", "template")
 TABLE = ("CREATE TABLE IF NOT EXISTS zohe_wordpress_comments ("
          " wordpress_id TEXT PRIMARY KEY, isso_id INTEGER NOT NULL, created REAL NOT NULL)")
 
@@ -106,9 +110,16 @@ def _add(database, comment, uri):
 def to_text(content):
     """WordPress's comment HTML as the Markdown Isso expects: paragraphs and line breaks as WordPress showed them."""
     html = "<p>" + re.sub(r"\n\s*\n", "</p><p>", content.strip()) + "</p>"
-    html = html.replace("\n", "<br>")
-    return markdownify(html, heading_style="ATX", bullets="-", escape_underscores=False,
-                       strip=["script", "style", "iframe", "img"]).strip()
+    soup = BeautifulSoup(html.replace("\n", "<br>"), "html.parser")
+    # What WordPress itself would not have shown as text goes, content and all; a link
+    # that is not http(s) keeps its words only (Isso's sanitizer would defuse it anyway).
+    for element in soup.find_all(UNSHOWN):
+        element.decompose()
+    for link in soup.find_all("a"):
+        if urlsplit(link.get("href", "")).scheme not in ("http", "https", "mailto"):
+            link.unwrap()
+    return markdownify(str(soup), heading_style="ATX", bullets="-", escape_underscores=False,
+                       strip=["img"]).strip()
 
 
 def _escaped(value):
