@@ -13,6 +13,7 @@ is not brought back.
 
 from html import escape
 import re
+import sqlite3
 
 from urllib.parse import urlsplit
 
@@ -40,6 +41,10 @@ def thread_uri(slug):
     return "/" + pelicanconf.ARTICLE_URL.format(slug=slug)
 
 
+class CommentsDatabaseError(Exception):
+    """Isso's database cannot be opened or created: nothing is imported, the import says why in French."""
+
+
 def open_database(path):
     """Isso's database at `path`, created with Isso's schema and ours when new."""
     from isso import config
@@ -47,10 +52,15 @@ def open_database(path):
 
     conf = config.load(config.default_file(), str(comments_database.REPO_ROOT / "comments" / "isso.cfg"))
     conf.set("general", "dbpath", str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    database = SQLite3(str(path), conf)
-    store.prepare(path)
-    database.execute(TABLE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        database = SQLite3(str(path), conf)
+        store.prepare(path)
+        database.execute(TABLE)
+    except (OSError, sqlite3.Error) as error:
+        raise CommentsDatabaseError(
+            f"base des commentaires {path} ({comments_database.VARIABLE})\u00a0: impossible de l’ouvrir ni de la créer"
+            f"\u202f; vérifiez ce chemin et ses droits d’écriture") from error
     return database
 
 
@@ -60,14 +70,14 @@ def left_out_notes(item, reason):
 
 
 def import_comments(database, item, uri):
-    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post); one report line each."""
-    notes, wanted = [], []
+    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post); one report line each, in the export's order."""
+    outcomes, wanted = {}, []
     for comment in item.comments:
         reason = KINDS.get(comment.type) or REFUSED.get(comment.approved)
         if reason is None and comment.approved not in MODES:
             reason = f"statut WordPress «\u00a0{comment.approved}\u00a0» inconnu"
         if reason:
-            notes.append(f"commentaire {comment.id}{_by(comment)}\u00a0: non importé, {reason}")
+            outcomes[comment.id] = f"non importé, {reason}"
         else:
             wanted.append(comment)
     if wanted and uri not in database.threads:
@@ -75,8 +85,8 @@ def import_comments(database, item, uri):
     # Parents before their replies, whatever the export's order.
     wanted.sort(key=lambda c: (c.date_gmt is None, c.date_gmt and c.date_gmt.timestamp(), _number(c.id)))
     for comment in wanted:
-        notes.append(f"commentaire {comment.id}{_by(comment)}\u00a0: {_add(database, comment, uri)}")
-    return notes
+        outcomes[comment.id] = _add(database, comment, uri)
+    return [f"commentaire {c.id}{_by(c)}\u00a0: {outcomes[c.id]}" for c in item.comments]
 
 
 def _add(database, comment, uri):

@@ -94,3 +94,15 @@ def test_a_second_run_adds_no_comment_and_says_each_is_already_there(content, co
     assert (f"    · commentaire 11 de Pauline{NB}: importé lors d’un import précédent, supprimé depuis par la "
             f"modération{NNB}; pas réimporté\n") in third
     assert len(rows(comments_database, "SELECT * FROM comments")) == len(before) - 1
+
+
+def test_a_database_that_cannot_be_created_stops_the_import_with_a_french_line(content, tmp_path, monkeypatch):
+    blocker = tmp_path / "un-fichier"
+    blocker.write_text("pas un dossier", encoding="utf-8")
+    monkeypatch.setenv("ZOHE_COMMENTS_DB", str(blocker / "comments.db"))
+    run = subprocess.run([sys.executable, "-m", "invoke", "import.wordpress", str(EXPORT), "--content", str(content),
+                          "--report", str(tmp_path / "r.txt")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert (f"Import non fait{NB}: base des commentaires {blocker / 'comments.db'} (ZOHE_COMMENTS_DB){NB}: impossible "
+            f"de l’ouvrir ni de la créer{NNB}; vérifiez ce chemin et ses droits d’écriture") in run.stderr
+    assert not (content / "chroniques" / "le-collectif-en-chantier.md").exists()
