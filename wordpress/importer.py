@@ -2,8 +2,9 @@
 
 The one function every caller uses (`invoke import.wordpress`, the tests). Two passes:
 the first decides where every item goes, so that the second can turn a link to any of
-them into a `{filename}` link, whichever comes first in the export. The comments, the
-media and the old addresses' redirects will plug in here, from the same `Export`.
+them into a `{filename}` link, whichever comes first in the export. Each post's comments
+go to its chronicle's thread (wordpress.comments); the media and the old addresses'
+redirects will plug in here, from the same `Export`.
 """
 
 from datetime import datetime, timezone
