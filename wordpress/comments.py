@@ -14,14 +14,16 @@ is not brought back.
 from html import escape
 import re
 import sqlite3
+import time
 
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
+from isso.utils import Bloomfilter
 from markdownify import markdownify
 
 import comments_database
-from comments import store
+from comments import settings, store
 
 # Isso's modes for what WordPress approved and what it held for moderation.
 MODES = {"1": store.PUBLISHED, "0": store.PENDING}
@@ -46,22 +48,22 @@ class CommentsDatabaseError(Exception):
 
 
 def open_database(path):
-    """Isso's database at `path`, created with Isso's schema and ours when new."""
-    from isso import config
+    """A connection to Isso's database at `path`, created with Isso's schema (isso.db.SQLite3) and ours when new."""
     from isso.db import SQLite3
 
-    conf = config.load(config.default_file(), str(comments_database.REPO_ROOT / "comments" / "isso.cfg"))
+    conf = settings.read_isso_file(comments_database.REPO_ROOT / "comments" / "isso.cfg")
     conf.set("general", "dbpath", str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        database = SQLite3(str(path), conf)
+        SQLite3(str(path), conf)
         store.prepare(path)
-        database.execute(TABLE)
+        connection = sqlite3.connect(path, timeout=store.BUSY_TIMEOUT_MS / 1000)
+        connection.execute(TABLE)
     except (OSError, sqlite3.Error) as error:
         raise CommentsDatabaseError(
             f"base des commentaires {path} ({comments_database.VARIABLE})\u00a0: impossible de l’ouvrir ni de la créer"
             f"\u202f; vérifiez ce chemin et ses droits d’écriture") from error
-    return database
+    return connection
 
 
 def left_out_notes(item, reason):
@@ -69,8 +71,8 @@ def left_out_notes(item, reason):
     return [f"commentaire {c.id}{_by(c)}\u00a0: non importé, {reason}" for c in item.comments]
 
 
-def import_comments(database, item, uri):
-    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post); one report line each, in the export's order."""
+def import_comments(connection, item, uri):
+    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post), in one transaction; one report line each, in the export's order."""
     outcomes, wanted = {}, []
     for comment in item.comments:
         reason = KINDS.get(comment.type) or REFUSED.get(comment.approved)
@@ -80,41 +82,46 @@ def import_comments(database, item, uri):
             outcomes[comment.id] = f"non importé, {reason}"
         else:
             wanted.append(comment)
-    if wanted and uri not in database.threads:
-        database.threads.new(uri, item.title)
     # Parents before their replies, whatever the export's order.
     wanted.sort(key=lambda c: (c.date_gmt is None, c.date_gmt and c.date_gmt.timestamp(), _number(c.id)))
-    for comment in wanted:
-        outcomes[comment.id] = _add(database, comment, uri)
+    with connection:
+        for comment in wanted:
+            outcomes[comment.id] = _add(connection, comment, uri, item.title)
     return [f"commentaire {c.id}{_by(c)}\u00a0: {outcomes[c.id]}" for c in item.comments]
 
 
-def _add(database, comment, uri):
-    key = comment.id
-    row = database.execute("SELECT isso_id, created FROM zohe_wordpress_comments WHERE wordpress_id = ?",
-                           (key,)).fetchone()
+def _add(connection, comment, uri, title):
+    """One comment, written as Isso's Comments.add writes it (isso/db/comments.py), on our own connection:
+    Isso's opens and commits a connection per statement, a minute for 10,000 comments."""
+    row = connection.execute("SELECT isso_id, created FROM zohe_wordpress_comments WHERE wordpress_id = ?",
+                             (comment.id,)).fetchone()
     if row:
-        still = database.execute("SELECT 1 FROM comments WHERE id = ? AND created = ?", row).fetchone()
+        still = connection.execute("SELECT 1 FROM comments WHERE id = ? AND created = ?", row).fetchone()
         return (f"déjà importé (n° {row[0]} dans {uri})" if still
                 else "importé lors d’un import précédent, supprimé depuis par la modération\u202f; pas réimporté")
     parent = None
     if comment.parent not in ("", "0"):
-        mapped = database.execute("SELECT isso_id FROM zohe_wordpress_comments WHERE wordpress_id = ?",
-                                  (comment.parent,)).fetchone()
-        parent = mapped[0] if mapped else None
-    created = comment.date_gmt.timestamp() if comment.date_gmt else None
-    added = database.comments.add(uri, {
-        "parent": parent, "created": created, "mode": MODES[comment.approved], "remote_addr": NO_ADDRESS,
-        "text": to_text(comment.content),
-        # As Isso's API stores them (isso/views/comments.py): escaped for HTML.
-        "author": _escaped(comment.author), "email": _escaped(comment.email), "website": _escaped(comment.url),
-    })
-    database.execute("INSERT INTO zohe_wordpress_comments (wordpress_id, isso_id, created) VALUES (?, ?, ?)",
-                     (key, added["id"], added["created"]))
+        # Isso's rule: a reply to a reply hangs under the first comment of its branch.
+        parent = connection.execute(
+            "SELECT coalesce(c.parent, c.id) FROM zohe_wordpress_comments AS w JOIN comments AS c ON c.id = w.isso_id"
+            " AND c.created = w.created WHERE w.wordpress_id = ?", (comment.parent,)).fetchone()
+        parent = parent and parent[0]
+    if not connection.execute("SELECT 1 FROM threads WHERE uri = ?", (uri,)).fetchone():
+        connection.execute("INSERT INTO threads (uri, title) VALUES (?, ?)", (uri, title))
+    created = comment.date_gmt.timestamp() if comment.date_gmt else time.time()
+    number = connection.execute(
+        "INSERT INTO comments (tid, parent, created, modified, mode, remote_addr, text, author, email, website,"
+        " voters, notification) SELECT id, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 0 FROM threads WHERE uri = ?",
+        (parent, created, MODES[comment.approved], NO_ADDRESS, to_text(comment.content),
+         # As Isso's API stores them (isso/views/comments.py): escaped for HTML.
+         _escaped(comment.author), _escaped(comment.email), _escaped(comment.url),
+         memoryview(Bloomfilter(iterable=[NO_ADDRESS]).array), uri)).lastrowid
+    connection.execute("INSERT INTO zohe_wordpress_comments (wordpress_id, isso_id, created) VALUES (?, ?, ?)",
+                       (comment.id, number, created))
     state = "publié" if comment.approved == "1" else "en attente de modération"
-    orphan = (", sa réponse parente n’étant pas importée il devient un commentaire de premier niveau"
+    orphan = (", le commentaire auquel il répond n’étant pas importé il vient en premier niveau"
               if comment.parent not in ("", "0") and parent is None else "")
-    return f"importé dans {uri} (n° {added['id']}, {state}{orphan})"
+    return f"importé dans {uri} (n° {number}, {state}{orphan})"
 
 
 def to_text(content):

@@ -76,4 +76,5 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
         report.add(item, f"{shown} ({outcome}{status})" if imported else f"{shown} {outcome}",
                    imported=imported, notes=[*document.notes, *notes], comments=thread)
     manifest.save()
+    isso.close()
     return report
