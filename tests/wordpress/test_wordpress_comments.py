@@ -28,7 +28,7 @@ def test_the_task_brings_the_comments_over_and_the_production_build_shows_the_pu
     report_file = tmp_path / "rapport.txt"
     run = subprocess.run([sys.executable, "-m", "invoke", "import.wordpress", str(EXPORT), "--content", str(content),
                           "--report", str(report_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0 and run.stderr == "", run.stderr
     report = report_file.read_text(encoding="utf-8")
 
     # Every comment of the export has its line: where it went, or why not.
@@ -63,6 +63,9 @@ def test_the_task_brings_the_comments_over_and_the_production_build_shows_the_pu
     assert rows(database, "SELECT created FROM comments WHERE author = 'Pauline'") == [(1678875120.0,)]
     for gone in ("Casino", "Ancien", "Un blog ami", "Un annuaire", "Adhérente", "Visiteur"):
         assert not rows(database, f"SELECT 1 FROM comments WHERE author = '{gone}'")
+
+    # The hostile one is stored as words: its script gone with its content, its links and website harmless.
+    assert rows(database, "SELECT text, website FROM comments WHERE author = 'Pirate'") == [("Joli clic", None)]
 
     # Pending ones wait for a moderator, as comments.moderation lists them.
     conf = config.load(config.default_file(), str(ROOT / "comments" / "isso.cfg"))
