@@ -15,7 +15,7 @@ from html import escape
 import re
 import sqlite3
 import time
-
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -37,10 +37,12 @@ TABLE = ("CREATE TABLE IF NOT EXISTS zohe_wordpress_comments ("
 
 
 def thread_uri(slug):
-    """The new address of a chronicle's thread: its URL path, as plugins/baked_comments' thread_uri gives it."""
+    """The new address of a chronicle's thread, named by baked_comments.thread_uri from the URL Pelican will give it."""
+    from baked_comments.baked_comments import thread_uri as named
+
     import pelicanconf
 
-    return "/" + pelicanconf.ARTICLE_URL.format(slug=slug)
+    return named(SimpleNamespace(url=pelicanconf.ARTICLE_URL.format(slug=slug)))
 
 
 class CommentsDatabaseError(Exception):
