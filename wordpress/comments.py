@@ -6,7 +6,7 @@ comments plugin and the form use), only real comments come over (approved ones
 published, pending ones waiting for a moderator), and each one left out gets its reason.
 The text is stored as Isso stores a new comment, Markdown that Isso's sanitizer renders
 at read time: WordPress's HTML goes through markdownify, so that a tag becomes either
-Markdown or inert text. Our table `zohe_wordpress_comments` maps each WordPress comment
+Markdown or inert text (scripts, styles and frames dropped with their content first). Our table `zohe_wordpress_comments` maps each WordPress comment
 to its Isso number: a second run adds nothing, and a comment a moderator deleted since
 is not brought back.
 """
