@@ -6,9 +6,10 @@ One module per step, in the order the import runs them:
 `shortcodes`); `documents` makes a chronicle or a page of an item, or says why not;
 `manifest` remembers what the import wrote so that a second run changes nothing and an
 author's edit is never overwritten; `report` says, in French, what became of each item;
+`comments` brings each post's comments into Isso's database under its chronicle's address;
 `importer` runs them in that order; `tasks` is the invoke collection `import`.
-Comments, media and the old addresses' redirects plug in at `importer.import_export`:
-the records already keep each item's comments, attachments and old link.
+Media and the old addresses' redirects plug in at `importer.import_export`:
+the records already keep each item's attachments and old link.
 """
 
 import publish  # noqa: E402,F401  (puts plugins/ on sys.path: video_hosts, zohe_checks' schedule)

@@ -2,16 +2,18 @@
 
 The one function every caller uses (`invoke import.wordpress`, the tests). Two passes:
 the first decides where every item goes, so that the second can turn a link to any of
-them into a `{filename}` link, whichever comes first in the export. The old addresses'
-redirects (wordpress/redirects.py) are planned between the two; the comments and the media
-will plug in here, from the same `Export`.
+them into a `{filename}` link, whichever comes first in the export. Each post's comments
+go to its chronicle's thread (wordpress.comments); the old addresses' redirects
+(wordpress/redirects.py) are planned between the two passes; the media will plug in here,
+from the same `Export`.
 """
 
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from wordpress import documents, html_to_markdown, redirects
+import comments_database
+from wordpress import comments, documents, html_to_markdown, redirects
 from wordpress.export import read_export
 from wordpress.manifest import KEPT_EDITED, KEPT_FOREIGN, Manifest
 from wordpress.report import Report
@@ -19,8 +21,9 @@ from wordpress.report import Report
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def import_export(export, content=None, uploads=None, force=False, now=None):
-    """Import the WXR file `export` into `content` (the project's content/ by default); the Report."""
+def import_export(export, content=None, uploads=None, force=False, now=None, database=None):
+    """Import the WXR file `export` into `content` (the project's content/ by default) and its comments into `database`
+    (ZOHE_COMMENTS_DB's by default); the Report."""
     import pelicanconf
     import publishconf
 
@@ -29,6 +32,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
     wxr = read_export(export)
     manifest = Manifest.load(content)
     report = Report(export_name=Path(export).name)
+    isso = comments.open_database(Path(database or comments_database.path()))
     if uploads:
         report.notes.append(f"--uploads {uploads}\u00a0: les médias ne sont pas encore importés, rien n’y est lu")
     hosts = {urlsplit(url).hostname for url in (wxr.site_url, wxr.blog_url) if url}
@@ -61,7 +65,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
     for item in wxr.items:
         reason = documents.left_out(item)
         if reason:
-            report.add(item, reason, imported=False)
+            report.add(item, reason, imported=False, comments=comments.left_out_notes(item, "son article ne l’est pas"))
             continue
         slug, renamed = planned[item.id]
         notes = [f"adresse «\u00a0{item.slug}\u00a0» déjà prise sur le site\u00a0: «\u00a0{slug}\u00a0»"] if renamed else []
@@ -71,9 +75,14 @@ def import_export(export, content=None, uploads=None, force=False, now=None):
         shown = f"content/{document.path}"
         imported = outcome not in (KEPT_EDITED, KEPT_FOREIGN)
         status = ", brouillon" if "Status" in document.header else ""
+        if item.type != "post":
+            thread = comments.left_out_notes(item, "le site n’a de commentaires que sous ses chroniques")
+        else:  # under the chronicle's address, even when its file is an author's
+            thread = comments.import_comments(isso, item, comments.thread_uri(slug))
         report.add(item, f"{shown} ({outcome}{status})" if imported else f"{shown} {outcome}",
-                   imported=imported, notes=[*document.notes, *notes])
+                   imported=imported, notes=[*document.notes, *notes], comments=thread)
     manifest.save()
     (content.parent / "deploy" / "nginx").mkdir(parents=True, exist_ok=True)
     redirects.write(moved, content.parent / "deploy" / "nginx" / redirects.MAP.name)
+    isso.close()
     return report

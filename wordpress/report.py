@@ -1,8 +1,8 @@
 """The import's report, in French: one entry for every item of the export, imported (to which file) or left out (why).
 
-Nothing is left out without a line: what later parts of the import will bring (comments,
-media) is said "pas encore importé" for each item it concerns; the old addresses' lines
-come from wordpress/redirects.py.
+Nothing is left out without a line: each comment has its own (wordpress/comments.py), each
+old address too (wordpress/redirects.py); what later parts of the import will bring (media)
+is said "pas encore importé" for each item it concerns.
 """
 
 from dataclasses import dataclass, field
@@ -27,13 +27,9 @@ class Report:
     notes: list = field(default_factory=list)  # about the whole import
     redirects: dict = field(default_factory=dict)  # item id → its old addresses' lines (wordpress/redirects.py)
 
-    def add(self, item, outcome, imported, notes=()):
-        notes = list(notes)
-        comments = [c for c in item.comments]
-        if comments:
-            notes.append(f"{_count(len(comments), 'commentaire')}{NBSP}: pas encore importé"
-                         f"{'s' if len(comments) > 1 else ''} (commentaires)")
-        notes += self.redirects.get(item.id, [])
+    def add(self, item, outcome, imported, notes=(), comments=()):
+        """`comments`: one line per comment of the item (wordpress.comments says what became of each)."""
+        notes = [*notes, *comments, *self.redirects.get(item.id, [])]
         self.entries.append(Entry(item, outcome, imported, notes))
 
     @property

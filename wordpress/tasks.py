@@ -4,6 +4,7 @@ from pathlib import Path
 
 from invoke import Exit, task
 
+from wordpress.comments import CommentsDatabaseError
 from wordpress.export import ExportError
 from wordpress.manifest import ManifestError
 
@@ -21,7 +22,7 @@ def wordpress(c, export, uploads=None, force=False, report=None, content=None):
 
     try:
         result = import_export(Path(export), content=content and Path(content), uploads=uploads, force=force)
-    except (ExportError, ManifestError) as error:
+    except (ExportError, ManifestError, CommentsDatabaseError) as error:
         raise Exit(f"Import non fait\u00a0: {error}", code=1)
     text = result.text()
     target = Path(report) if report else REPORT

@@ -40,7 +40,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     assert report.startswith(f"Import de export.xml{NB}: 18 éléments, 11 importés, 7 laissés de côté\n")
     for line in (
         f"- chronique 101 «{NB}La juste mesure{NB}»{NB}: content/chroniques/la-juste-mesure.md (écrit)",
-        f"    · 3 commentaires{NB}: pas encore importés (commentaires)",
+        f"    · commentaire 11 de Pauline{NB}: importé dans /chroniques/la-juste-mesure/ (n° 1, publié)",
         f"    · ancienne adresse /la-juste-mesure/{NB}: redirigée vers /chroniques/la-juste-mesure/",
         f"- chronique 104 «{NB}Notre charte, en brouillon{NB}»{NB}: "
         "content/chroniques/notre-charte-en-brouillon.md (écrit, brouillon)",
