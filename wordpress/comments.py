@@ -19,14 +19,12 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from isso.utils import Bloomfilter
 from markdownify import markdownify
 
 import comments_database
-from comments import settings, store
 
-# Isso's modes for what WordPress approved and what it held for moderation.
-MODES = {"1": store.PUBLISHED, "0": store.PENDING}
+# What WordPress approved and what it held for moderation (Isso's modes: modes() below).
+APPROVALS = ("1", "0")
 REFUSED = {"spam": "indésirable (spam) dans WordPress", "trash": "à la corbeille dans WordPress"}
 KINDS = {"pingback": "rétrolien (pingback)", "trackback": "rétrolien (trackback)"}
 # Isso keeps a (masked) address per comment for its votes; WordPress's is not carried over.
@@ -51,6 +49,8 @@ class CommentsDatabaseError(Exception):
 
 def open_database(path):
     """A connection to Isso's database at `path`, created with Isso's schema (isso.db.SQLite3) and ours when new."""
+    from comments import settings, store
+
     from isso.db import SQLite3
 
     conf = settings.read_isso_file(comments_database.REPO_ROOT / "comments" / "isso.cfg")
@@ -68,6 +68,17 @@ def open_database(path):
     return connection
 
 
+def modes():
+    """Isso's mode for each WordPress approval.
+
+    Isso and the comment server's modules are imported only when comments are written:
+    importing them sets up Isso's logging, which every `invoke` would then print.
+    """
+    from comments import store
+
+    return {"1": store.PUBLISHED, "0": store.PENDING}
+
+
 def left_out_notes(item, reason):
     """One line per comment of an item that is not imported: its comments are not either."""
     return [f"commentaire {c.id}{_by(c)}\u00a0: non importé, {reason}" for c in item.comments]
@@ -78,7 +89,7 @@ def import_comments(connection, item, uri):
     outcomes, wanted = {}, []
     for comment in item.comments:
         reason = KINDS.get(comment.type) or REFUSED.get(comment.approved)
-        if reason is None and comment.approved not in MODES:
+        if reason is None and comment.approved not in APPROVALS:
             reason = f"statut WordPress «\u00a0{comment.approved}\u00a0» inconnu"
         if reason:
             outcomes[comment.id] = f"non importé, {reason}"
@@ -95,6 +106,8 @@ def import_comments(connection, item, uri):
 def _add(connection, comment, uri, title):
     """One comment, written as Isso's Comments.add writes it (isso/db/comments.py), on our own connection:
     Isso's opens and commits a connection per statement, a minute for 10,000 comments."""
+    from isso.utils import Bloomfilter
+
     row = connection.execute("SELECT isso_id, created FROM zohe_wordpress_comments WHERE wordpress_id = ?",
                              (comment.id,)).fetchone()
     if row:
@@ -114,7 +127,7 @@ def _add(connection, comment, uri, title):
     number = connection.execute(
         "INSERT INTO comments (tid, parent, created, modified, mode, remote_addr, text, author, email, website,"
         " voters, notification) SELECT id, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 0 FROM threads WHERE uri = ?",
-        (parent, created, MODES[comment.approved], NO_ADDRESS, to_text(comment.content),
+        (parent, created, modes()[comment.approved], NO_ADDRESS, to_text(comment.content),
          # As Isso's API stores them (isso/views/comments.py): escaped for HTML.
          _escaped(comment.author), _escaped(comment.email), _escaped(comment.url),
          memoryview(Bloomfilter(iterable=[NO_ADDRESS]).array), uri)).lastrowid
