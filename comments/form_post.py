@@ -141,12 +141,30 @@ class DiscussionForm:
         if path == comment_form.POST_PATH:
             if method != "POST":
                 return self.not_allowed(start_response, "POST")
-            return self.post(environ, start_response)
+            return self.post(environ, self.shared_with_site(environ, start_response))
         if path == comment_form.REPLY_PATH:
             if method not in ("GET", "HEAD"):
                 return self.not_allowed(start_response, "GET, HEAD")
             return self.reply_page(environ, start_response)
         return self.app(environ, start_response)
+
+    def shared_with_site(self, environ, start_response):
+        """``start_response`` giving the site's pages (and only them) every answer of the form route.
+
+        In the preview the pages and the comment server are two origins: without these headers
+        the script could read neither a refusal nor a success, and said the connection failed.
+        Isso's own answer (a success) loses its CORS headers for these, so none is doubled.
+        """
+        origin = environ.get("HTTP_ORIGIN", "")
+        if origin not in self.site_origins or origin == self.public_origin:
+            return start_response
+
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
+            shared = [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
+                      ("Vary", "Origin")]
+            return start_response(status, kept + shared, exc_info)
+        return start
 
     # POST /formulaire
 

@@ -233,3 +233,15 @@ def test_a_refusal_links_back_only_to_a_path_of_the_site(server):
         assert r.status == 400
         links = [a["href"] for a in page(r).select("a[href]")]
         assert links and not any("evil.example" in link for link in links), links
+
+
+def test_the_sites_pages_may_read_every_answer_of_the_form_across_origins(server, uri):
+    """As in the preview, where the pages and the comment server are two origins: the script reads a refusal and a success."""
+    accept = {"Accept": "application/json"}
+    for r, status in ((post_form(server, fields(uri, email="camille@exemple"), headers=accept), 400),
+                      (post_form(server, fields(uri, text="Lu par le script."), headers=accept), 202)):
+        assert r.status == status
+        assert r.header_all("Access-Control-Allow-Origin") == [SITE]
+        assert r.header("Access-Control-Allow-Credentials") == "true"
+    elsewhere = post_form(server, fields(uri), headers=accept, origin="https://ailleurs.example")
+    assert elsewhere.status == 403 and not elsewhere.header_all("Access-Control-Allow-Origin")
