@@ -17,6 +17,8 @@ change goes:
   (`bot_site.py`), with `bots.py` (the five kinds of robots), `spam_texts.py` (what they write),
   `readers.py` (honest readers, and Chromium's path and flags) and `server_sockets.py` (the
   comment server's remote addresses, from /proc); tests/deploy/test_bots.py runs it smaller;
+- `wordpress_import.py`: `invoke import.wordpress` on an export of 1,000 posts and 10,000
+  comments it writes, run twice, then the strict build of what it imported;
 - `report.py`: BENCHMARKS.md's text, and `run`;
 - `hugo/`: the Hugo layout built beside ours.
 """
