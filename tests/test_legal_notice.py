@@ -89,3 +89,11 @@ def test_production_refuses_a_page_still_carrying_a_placeholder(tmp_path):
         f"content/pages/mentions-legales.md, ligne {line}\u00a0: «\u00a0à préciser\u00a0» reste dans la page, qui ne "
         "peut pas être publiée ainsi\u202f; écrivez ce qui manque, ou retirez la phrase"
     ]
+
+
+def test_the_example_deploy_env_shows_every_fact_and_no_value():
+    from deploy.settings import read_env_file
+
+    example = read_env_file(ROOT / "deploy" / "deploy.env.example")
+    assert {fact.variable for fact in legal_notice.FACTS} <= set(example)
+    assert legal_notice.from_environment(example) == {}
