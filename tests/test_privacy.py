@@ -84,7 +84,10 @@ def test_the_page_gives_the_logs_duration_the_shipped_settings_enforce(prod_site
     days = int(directive(DEPLOY / "logrotate" / "zohe", "maxage"))
     # Today's file and `rotate` older ones, one a day: no more days than maxage.
     assert int(directive(DEPLOY / "logrotate" / "zohe", "rotate")) + 1 == days
-    assert directive(DEPLOY / "systemd" / "journald-zohe.conf", "MaxRetentionSec") == f"{days}day"
+    # The journal: a file a day, deleted whole once its last entry is past MaxRetentionSec.
+    journald = DEPLOY / "systemd" / "journald-zohe.conf"
+    assert directive(journald, "MaxFileSec") == "1day"
+    assert directive(journald, "MaxRetentionSec") == f"{days - 1}day"
     assert f"effacés automatiquement au bout de {days} jours" in text and f"Journaux du serveur {days} jours" in text
     # nginx writes every server's logs where the logrotate file looks.
     nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
