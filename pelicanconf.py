@@ -40,6 +40,7 @@ PLUGINS = [
     "french_typography",
     "baked_comments",
     "zohe_checks",
+    "legal_facts",  # the legal notice's facts (LEGAL_NOTICE below) into its page
     "merged_tags",  # `économie`, `Économie` and `economie` are one tag, under one name
     "video_cards",  # a thumbnail linked to a video becomes a card that loads nothing from its host
     "pelican.plugins.sitemap",
@@ -147,6 +148,13 @@ COMMENTS_URL = "http://127.0.0.1:8080"
 # Approved comments are read from Isso's database at build time (missing: none yet): the
 # preview's comment server's, where comments_database finds it (ZOHE_COMMENTS_DB, else
 # var/comments.db). A BAKED_COMMENTS dict here would override plugins/baked_comments/settings.py.
+
+# The legal notice's facts the law asks for (legal_notice.FACTS): the preview has none and
+# says so in the page; production reads them from deploy.env (publishconf.py).
+LEGAL_NOTICE = {}
+# What production refuses (a placeholder left in a page, a fact of the legal notice not
+# given), the preview builds and says at the top of the page (plugins/unfinished.py).
+PREVIEW_NOTICES = True
 
 # Previews show drafts and chronicles dated in the future; production does not.
 WITH_FUTURE_DATES = True

@@ -6,6 +6,7 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: E402,F401,F403
 import comments_database  # noqa: E402
+import legal_notice  # noqa: E402
 
 SITEURL = os.environ.get("ZOHE_SITEURL", "https://zohe.fr").rstrip("/")
 RELATIVE_URLS = False
@@ -14,6 +15,12 @@ FEED_DOMAIN = SITEURL
 COMMENTS_URL = os.environ.get("ZOHE_COMMENTS_URL", SITEURL + "/isso").rstrip("/")
 # The comment server's database (ZOHE_COMMENTS_DB, else its production place).
 BAKED_COMMENTS = {"database": comments_database.path(default=comments_database.PRODUCTION)}
+
+# The legal notice's facts, from deploy.env (legal_notice.FACTS names the variables): a
+# publication lacking one is refused before it is built (deploy/settings.py). A page
+# still carrying a placeholder fails the build (plugins/zohe_checks/placeholders.py).
+LEGAL_NOTICE = legal_notice.from_environment(os.environ)
+PREVIEW_NOTICES = False
 
 # Drafts are never written; a chronicle dated in the future stays a draft until
 # the first production build on or after its date. They keep their preview URL, so

@@ -11,9 +11,15 @@ from comments import settings, store
 from pruning import keep_first
 
 KEEP = 14
+# How long a snapshot is kept, whatever their number: the privacy page promises it
+# (tests/test_privacy.py), since a snapshot holds what was erased from the live database
+# since. zohe-comments-backup.timer writes one a day, so KEEP of them span as long.
+KEPT_DAYS = 14
 # How long a restore waits for the writers to let it have the database, in seconds.
 LOCK_WAIT = store.BUSY_TIMEOUT_MS / 1000
 PREFIX = "comments-"
+# A snapshot's name after PREFIX: its UTC time, so that names sort as snapshots were taken.
+STAMP = "%Y%m%dT%H%M%S%fZ"
 # What a file must hold to be a comment database Isso can open.
 REQUIRED_COLUMNS = {
     "threads": {"id", "uri", "title"},
@@ -64,7 +70,7 @@ def _snapshot(source, directory):
     never leaves a half file that rotation would count as a backup.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime(STAMP)
     target = directory / f"{PREFIX}{stamp}.db"
     partial = target.with_suffix(".partial")
     # Made here rather than by SQLite, so that a folder this user may not write is named
@@ -104,11 +110,19 @@ def create_private(path):
         os.close(fd)
 
 
-def rotate(directory, keep=KEEP):
-    """Delete all but the ``keep`` newest snapshots; return the deleted paths, oldest first."""
+def rotate(directory, keep=KEEP, now=None):
+    """Delete all but the ``keep`` newest snapshots, and any taken more than KEPT_DAYS before ``now``
+    (a datetime, the clock by default) but the newest; return the deleted paths, oldest first."""
     # Named by their UTC time to the microsecond: the names sort as the snapshots were taken.
     newest_first = sorted(Path(directory).glob(f"{PREFIX}*.db"), reverse=True)
-    return sorted(keep_first(newest_first, keep))
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    oldest = (now - datetime.timedelta(days=KEPT_DAYS)).strftime(STAMP)
+    kept = [path for path in newest_first[:keep] if path is newest_first[0] or _stamp(path) >= oldest]
+    return sorted(keep_first(kept, len(kept), among=newest_first))
+
+
+def _stamp(path):
+    return path.stem[len(PREFIX):]
 
 
 def check(path):

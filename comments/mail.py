@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 # up (the comment still waits, listed by `invoke comments.pending`). The one home of
 # these delays; ZOHE_MAIL_RETRY_DELAYS replaces them (comments.settings), for the tests.
 RETRY_DELAYS = (60, 5 * 60, 15 * 60, 30 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 8 * 3600)
+# How long a notification may stay in the outbox, whatever happens (a server stopped for
+# days): past it, the daily task (comments.retention) drops it. Longer than the retries
+# above with a last lease, so that it never cuts them short on a running server; the
+# privacy page states it (tests/test_privacy.py).
+OUTBOX_KEPT = 2 * 86400
 # How long a worker keeps a mail it is sending before another may take it: far longer
 # than a send, each step of which ([smtp] timeout) is bounded; a worker killed while
 # sending leaves its mail to another after this.

@@ -195,11 +195,11 @@ def spam_approve(c, ids):
 
 @task(name="spam-summary")
 def spam_summary(c):
-    """Queue the daily summary mail of held comments, if any is new; forget what the spam defences keep past its use (comments.spam.retention)."""
+    """Queue the daily summary mail of held comments, if any is new; forget what the server keeps past its use (comments.retention)."""
     import time
 
-    from comments import mail, settings, store
-    from comments.spam import digest, retention
+    from comments import mail, retention, settings, store
+    from comments.spam import digest
 
     with _database("Résumé impossible") as (conf, database):
         now = time.time()

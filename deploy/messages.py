@@ -8,8 +8,9 @@ class DeployError(Exception):
 
 
 def say(message, stream=None):
-    """One line for the author; in the hook it shows as a `remote:` line."""
-    print(f"Zôhé\u00a0: {message}", file=stream or sys.stdout, flush=True)
+    """One line for the author, or one for each line of `message`; in the hook each shows as a `remote:` line."""
+    for line in str(message).splitlines() or [""]:
+        print(f"Zôhé\u00a0: {line}", file=stream or sys.stdout, flush=True)
 
 
 def milliseconds(value):

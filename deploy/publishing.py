@@ -16,7 +16,7 @@ from deploy.lock import Lock
 from deploy.messages import DeployError, milliseconds, say
 from deploy.releases import current_release, go_live, prune, release_name, releases, rollback_order
 from deploy.repository import main_tip
-from deploy.settings import ENV_FILE, build_environment, time_limit
+from deploy.settings import ENV_FILE, build_environment, require_legal_notice, time_limit
 from publish import content_cache
 from pruning import keep_first
 
@@ -38,6 +38,7 @@ def publish(repo, webroot, rebuild=False, python=None, stream=None, live=False):
         env = build_environment(webroot)
         cache = env["ZOHE_CACHE_PATH"]
         time_limit(webroot, env)
+        require_legal_notice(webroot, env)
         current = current_release(webroot)
         commit = current.commit if live and current is not None else main_tip(repo)
         if commit is None:

@@ -8,6 +8,7 @@ anything is built, with the line named.
 import os
 from pathlib import Path
 
+import legal_notice
 from deploy.messages import DeployError
 
 ENV_FILE = "deploy.env"
@@ -83,3 +84,19 @@ def time_limit(webroot, env):
             f"pas «\u00a0{value}\u00a0»."
         )
     return seconds
+
+
+def require_legal_notice(webroot, env):
+    """Refuse, before anything is built, a publication whose legal notice would lack a fact the law asks for.
+
+    The facts (legal_notice.FACTS) are the collective's to give in deploy.env; a value
+    written as a placeholder (« à compléter ») is missing all the same. One line per fact.
+    """
+    lacking = legal_notice.missing(legal_notice.from_environment(env))
+    if lacking:
+        where = Path(webroot) / ENV_FILE
+        raise DeployError("\n".join(
+            f"{where}\u00a0: il manque {fact.name}, que la loi demande dans les mentions légales\u202f; "
+            f"ajoutez la ligne «\u00a0{fact.variable}=…\u00a0» (le site en ligne n’a pas changé)"
+            for fact in lacking
+        ))

@@ -84,11 +84,27 @@ def environment(**values):
 
 
 PROD_SITEURL = "https://zohe.example"
+# The legal notice's facts for the tests' production builds and web roots (legal_notice.FACTS):
+# invented, never the collective's own, which live in the server's deploy.env only.
+LEGAL_FACTS = {
+    "ZOHE_PUBLISHER_NAME": "Collectif d’essai",
+    "ZOHE_PUBLISHER_ADDRESS": "1 place de l’Exemple, 99999 Essai",
+    "ZOHE_PUBLISHER_PHONE": "+33 9 99 99 99 01",
+    "ZOHE_PUBLICATION_DIRECTOR": "Camille Essai",
+    "ZOHE_HOST_NAME": "Hébergeur d’essai SAS",
+    "ZOHE_HOST_ADDRESS": "2 rue de l’Exemple, 99999 Essai",
+    "ZOHE_HOST_PHONE": "+33 9 99 99 99 02",
+}
+
+
+def legal_facts_lines(facts=None):
+    """deploy.env's lines giving `facts` (the tests' LEGAL_FACTS by default)."""
+    return "".join(f"{name}={value}\n" for name, value in (LEGAL_FACTS if facts is None else facts).items())
 
 
 def build_prod(output, **overrides):
-    """A production build as published at PROD_SITEURL."""
-    with environment(ZOHE_SITEURL=PROD_SITEURL):
+    """A production build as published at PROD_SITEURL, with the tests' legal facts."""
+    with environment(ZOHE_SITEURL=PROD_SITEURL, **LEGAL_FACTS):
         return build(prod=True, output=output, overrides=overrides)
 
 

@@ -26,7 +26,7 @@ from author_hints import case_hint, case_twin, line_of, where as _where
 from built_site import broken_links, documents, output_file
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
 
-from . import front_matter, old_site_links, schedule, third_party
+from . import front_matter, old_site_links, placeholders, schedule, third_party
 from .settings import get_settings
 from .where import display as _display
 
@@ -321,6 +321,7 @@ def register():
     signals.initialized.connect(refuse_links)
     signals.content_object_init.connect(check_metadata)
     signals.content_object_init.connect(third_party.check_third_party)
+    signals.content_object_init.connect(placeholders.check_placeholders)
     signals.readers_init.connect(check_markdown_sources)
     signals.all_generators_finalized.connect(check_unique_urls)
     signals.all_generators_finalized.connect(check_unread_files)

@@ -94,6 +94,26 @@ def test_rotation_keeps_the_newest(unmoderated, tmp_path):
     assert not list(directory.glob("*.partial"))
 
 
+def test_the_shipped_backup_command_removes_snapshots_older_than_the_promised_days(unmoderated, tmp_path, monkeypatch):
+    """A snapshot holds what was erased since: past backup.KEPT_DAYS it goes, however few there are."""
+    import datetime
+
+    directory = tmp_path / "snapshots"
+    made = backup.backup(unmoderated.dbpath, directory)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    # Copies named as the daily timer would have named them, one past the promise and one within it.
+    aged = {days: directory / f"{backup.PREFIX}{(now - datetime.timedelta(days=days)).strftime(backup.STAMP)}.db"
+            for days in (backup.KEPT_DAYS + 1, backup.KEPT_DAYS - 1)}
+    for path in aged.values():
+        path.write_bytes(made.read_bytes())
+    monkeypatch.setenv("ISSO_SETTINGS", str(unmoderated.config))
+    # As zohe-comments-backup.service runs it: `invoke comments.backup --keep 14`.
+    tasks.backup(Context(), keep=str(backup.KEEP), directory=str(directory))
+    left = sorted(directory.glob(f"{backup.PREFIX}*.db"))
+    assert aged[backup.KEPT_DAYS - 1] in left and made in left and len(left) == 3
+    assert aged[backup.KEPT_DAYS + 1] not in left
+
+
 @pytest.mark.parametrize("keep", [0, -1])
 def test_backup_refuses_to_keep_no_snapshot(unmoderated, tmp_path, monkeypatch, keep):
     directory = tmp_path / "snapshots"

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from invoke import Context
 
-from support import ROOT, free_port, smtp_sink
+from support import ROOT, free_port, legal_facts_lines, smtp_sink
 from bench.nginx_server import running_nginx
 from deploy import releases, settings
 from deploy import tasks as deploy_tasks
@@ -57,7 +57,8 @@ class Site:
         (self.webroot / settings.ENV_FILE).write_text(
             "# Production settings of the test site\n"
             f"ZOHE_SITEURL={siteurl}\n"
-            f"ZOHE_COMMENTS_DB={self.base / 'no-comments.db'}\n",
+            f"ZOHE_COMMENTS_DB={self.base / 'no-comments.db'}\n"
+            + legal_facts_lines(),
             encoding="utf-8",
         )
         self.work = self.clone("work")

@@ -1,0 +1,3 @@
+from .legal_facts import register
+
+__all__ = ["register"]
