@@ -210,3 +210,16 @@ def test_two_shared_writers_write_every_page_once_as_pelicans_writer_does(tmp_pa
     whole.sharing = False  # once the child is done: the parent writes every page
     write(whole)
     assert files(tmp_path / "whole") == plain
+
+
+def test_pelicans_feed_title_names_its_subject_after_the_site_and_a_hyphen(tmp_path):
+    """plugins/site_feeds retitles category feeds from what Pelican's writer puts after "SITENAME - "."""
+    from pelican.writers import Writer
+
+    writer = Writer(str(tmp_path), settings={**DEFAULT_CONFIG, "FEED_MAX_ITEMS": None})
+    context = {"SITENAME": "Zôhé & co", "SITEURL": "https://zohe.example", "FEED_DOMAIN": "https://zohe.example"}
+    named = writer.write_feed([], context, path=None, url="a.xml", feed_type="rss", feed_title="Pourquoi pas ?")
+    assert pelican_internals.feed_subject(named, "Zôhé & co") == "Pourquoi pas ?"
+    plain = writer.write_feed([], context, path=None, url="b.xml", feed_title=None)
+    assert pelican_internals.feed_subject(plain, "Zôhé & co") is None
+

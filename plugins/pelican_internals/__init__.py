@@ -118,6 +118,22 @@ def forget_sitemap_pages():
     sitemap.generator.page_queue = []
 
 
+# ---------------------------------------------------------------- feeds
+
+
+def feed_subject(feed, sitename):
+    """What Pelican named a feed after (a category's or a tag's name), or None for the site's feed.
+
+    Pelican titles such a feed "SITENAME - name", with a hyphen, and tells the `feed_generated`
+    signal nothing else of it: plugins/site_feeds gives the feed the site's own title.
+    """
+    from markupsafe import Markup
+
+    prefix = Markup(sitename).striptags() + " - "
+    title = feed.feed["title"]
+    return title[len(prefix) :] if title.startswith(prefix) else None
+
+
 # ---------------------------------------------------------------- the live preview's edited page
 # The preview shows an edited chronicle by rendering its page alone from the generators the
 # last full build left behind: tests/test_preview.py measures it against the full build.
