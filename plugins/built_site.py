@@ -72,8 +72,12 @@ def indexable(path):
     """
     if not path.endswith(".html"):
         return False
+    head = ""
     with open(path, encoding="utf-8", errors="replace") as handle:
-        head = handle.read().partition("</head>")[0]
+        # The head alone, read by pieces: it is a few kilobytes of a page of fifty.
+        while "</head>" not in head and (piece := handle.read(8192)):
+            head += piece
+    head = head.partition("</head>")[0]
     for tag in _ROBOTS_META.findall(head):
         found = _CONTENT.search(tag)
         directives = {word.strip().lower() for word in "".join(found.groups("")).split(",")} if found else set()
