@@ -72,7 +72,7 @@ _CLOSES_BEFORE = frozenset(".,;:!?)]…»")
 # the Roman numerals a lone L, C, D or M is not taken ("Le", "Ce", "De", "Mer" are words).
 _ROMAN = "IVXLCDM"
 _ORDINAL = (
-    r"(?<![\w.,#&@+-])(?:1(?:er|re|ère|ere)s?|2nde?s?|(?:[2-9]|[1-9]\d+)(?:i?[eè]me|è|e)s?)"
+    r"(?<![\w.,…#&@+-])(?:1(?:er|re|ère|ere)s?|2nde?s?|(?:[2-9]|[1-9]\d+)(?:i?[eè]me|è|e)s?)"
     r"(?![\w’'@]|[-+]\d)"
     r"|(?<![\w’'])(?:Ier|Iers|Ière|Ières|(?!I[eè])(?=[IVX](?![IVXLCDM])|[IVXLCDM]{2})"
     r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?:i?[eè]me|è|e)s?)(?![\w’'])"
