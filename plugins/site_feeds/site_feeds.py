@@ -80,6 +80,7 @@ def link_feeds(instance):
         return f"{match.group('attribute')}{siteurl}/{path}"
 
     pelican_internals.set_body(instance, _FEED_LINK.sub(address, body))
+    pelican_internals.forget_rendered(instance)  # as french_typography: rendered before, rendered again
 
 
 def register():
