@@ -1,4 +1,4 @@
-"""French typography for HTML fragments: no-break spaces, guillemets, apostrophes and ellipses.
+"""French typography for HTML fragments: no-break spaces, guillemets, apostrophes, ellipses and ordinals.
 
 The one home of the rules: the build's french_typography plugin applies them to what authors
 write, and readers' comments get them through `typeset` wherever they are shown (the baked
@@ -65,13 +65,30 @@ _NO_SPACE_AFTER = frozenset("([{/\\-–—«")
 _OPENS_AFTER = frozenset("([{–—-/")
 _CLOSES_BEFORE = frozenset(".,;:!?)]…»")
 
+# An ordinal as French typography writes it: the number, then its letters in superscript
+# (1er, 1re, 2e, 2d, 2de, XIXe; plural 1ers, 2es). The spellings authors type ("5ème",
+# "2eme", "2è", "1ère", "2nd", "XIXème") are the same ordinals. Only a word that is wholly
+# an ordinal is one: "M2e", "B2B", "1e3", "5e-3", "2emploi" or "#3e" are left alone, and of
+# the Roman numerals a lone L, C, D or M is not taken ("Le", "Ce", "De", "Mer" are words).
+_ROMAN = "IVXLCDM"
+_ORDINAL = (
+    r"(?<![\w.,…#&@+-])(?:1(?:er|re|ère|ere)s?|2nde?s?|(?:[2-9]|[1-9]\d+)(?:i?[eè]me|è|e)s?)"
+    r"(?![\w’'@]|[-+]\d)"
+    r"|(?<![\w’'])(?:Ier|Iers|Ière|Ières|(?!I[eè])(?=[IVX](?![IVXLCDM])|[IVXLCDM]{2})"
+    r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?:i?[eè]me|è|e)s?)(?![\w’'])"
+)
+# An ordinal's letters as written, its plural's "s" aside, and as typeset; any other is "e".
+_ORDINAL_LETTERS = {"er": "er", "re": "re", "ère": "re", "ere": "re", "nd": "d", "nde": "de"}
+
 
 # The rules' settings as the site uses them; the plugin's FRENCH_TYPOGRAPHY may change them for
 # authors' text, readers' comments always get these (the comment server reads no Pelican setting).
 RULES = {
-    # Elements whose text is never touched: their content is code, data or form input.
+    # Elements whose text is never touched: their content is code, data or form input; or a
+    # superscript (a footnote's number, an ordinal's letters), so that "5<sup>e</sup>" stays.
     "skip_tags": (
         "code", "kbd", "samp", "pre", "script", "style", "textarea", "svg", "math", "template",
+        "sup",
     ),
     # Write the no-break spaces as `&#160;`/`&#8239;` rather than raw characters: Pelican's feed
     # writer passes titles through Markup.striptags(), whose whitespace collapsing turns raw
@@ -79,7 +96,7 @@ RULES = {
     "entities": True,
     # Units after a number, written after a no-break space. Symbols get the space even when the
     # author wrote none ("10%"); letter units only have an existing space replaced, since "4G",
-    # "mp3" or "5ème" are words, not quantities. A bare "°" (an angle, "360°") takes no space.
+    # "mp3" or "5e" are words, not quantities. A bare "°" (an angle, "360°") takes no space.
     "symbol_units": ("%", "‰", "€", "$", "£", "°C", "°F"),
     "letter_units": (
         "km/h", "km²", "m²", "m³", "mm", "cm", "km", "m", "mg", "kg", "g", "t", "ml", "cl",
@@ -109,6 +126,7 @@ class Typographer:
             r"»",
             r"'",
             r"\.\.\.(?!\.)",
+            _ORDINAL,
         ]
         unit_parts = []
         if symbols:
@@ -126,7 +144,7 @@ class Typographer:
         # engine skip plain letters about four times faster than named alternatives do. The
         # rule that matched is told by the match's first character.
         self._rules = re.compile(
-            r"""(?=[;:!?"«»“”'.0-9])(?:%s)""" % "|".join(alternatives)
+            r"""(?=[;:!?"«»“”'.0-9%s])(?:%s)""" % (_ROMAN, "|".join(alternatives))
         )
 
     # -- HTML walking -------------------------------------------------------------------------
@@ -330,6 +348,16 @@ class Typographer:
                 if space_start > 0 and space_start != space_edge and text[space_start - 1] not in _SPACES:
                     if text[space_start:start] != NNBSP:
                         append((space_start, start, nnbsp, False))
+                last_end = end
+            elif char in _ROMAN or text[end - 1].isalpha():
+                # An ordinal: its letters, written the one way, in superscript.
+                number_end = start
+                while text[number_end].isdigit() or text[number_end] in _ROMAN:
+                    number_end += 1
+                written = text[number_end:end]
+                plural = "s" if written.endswith("s") else ""
+                letters = _ORDINAL_LETTERS.get(written[: len(written) - len(plural)], "e") + plural
+                append((number_end, end, "<sup>%s</sup>" % letters, False))
                 last_end = end
             else:  # a number, then the spaces before its unit
                 if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".,_…"):

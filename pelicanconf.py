@@ -45,6 +45,8 @@ PLUGINS = [
     "video_cards",  # a thumbnail linked to a video becomes a card that loads nothing from its host
     "pelican.plugins.sitemap",
     "sitemap_dates",  # its listing pages dated by the latest chronicle or page, not the build
+    "sitemap_indexable",  # only the pages search engines may index, as each page's robots meta says
+    "site_feeds",  # feeds in French (language, titles), RSS guids that are not links, {feed} links
     "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page
 ]
 

@@ -1,4 +1,4 @@
-"""The documents of a build and the files of its output: which documents the generators hold, which URLs a page loads, which file a URL reaches.
+"""The documents of a build and the files of its output: which documents the generators hold, which URLs a page loads, which file a URL reaches, which pages may be indexed.
 
 The link check (zohe_checks), the page weight and the live preview all read a
 build this way, so each rule has one definition here, imported plainly
@@ -56,6 +56,34 @@ def page_urls(text):
             else:
                 urls.append(value)
     return urls
+
+
+# A page's own robots meta (partials/meta.html writes it, search.html too): the one place that
+# says whether search engines may index the page, and so whether the sitemap lists it.
+_ROBOTS_META = re.compile(r"""<meta\s[^>]*\bname\s*=\s*["']?robots(?=["'\s/>])[^>]*>""", re.IGNORECASE)
+_CONTENT = re.compile(r"""\scontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+
+
+def indexable(path):
+    """Whether search engines may index the output file `path`: an HTML page whose robots meta allows it.
+
+    robots.txt, a feed or an image is no page to list; a page saying `noindex` (or `none`)
+    in its <head> is left out of the sitemap by that alone, whatever its template.
+    """
+    if not path.endswith(".html"):
+        return False
+    head = ""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        # The head alone, read by pieces: it is a few kilobytes of a page of fifty.
+        while "</head>" not in head and (piece := handle.read(8192)):
+            head += piece
+    head = head.partition("</head>")[0]
+    for tag in _ROBOTS_META.findall(head):
+        found = _CONTENT.search(tag)
+        directives = {word.strip().lower() for word in "".join(found.groups("")).split(",")} if found else set()
+        if directives & {"noindex", "none"}:
+            return False
+    return True
 
 
 def output_file(url, page, output, siteurl="", is_folder=os.path.isdir):

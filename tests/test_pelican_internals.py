@@ -210,3 +210,39 @@ def test_two_shared_writers_write_every_page_once_as_pelicans_writer_does(tmp_pa
     whole.sharing = False  # once the child is done: the parent writes every page
     write(whole)
     assert files(tmp_path / "whole") == plain
+
+
+def test_pelicans_feed_title_names_its_subject_after_the_site_and_a_hyphen(tmp_path):
+    """plugins/site_feeds retitles category feeds from what Pelican's writer puts after "SITENAME - "."""
+    from pelican.writers import Writer
+
+    from publish.build import forget_plugins
+
+    forget_plugins()  # an earlier build's plugins would retitle the feed as it is generated
+    writer = Writer(str(tmp_path), settings={**DEFAULT_CONFIG, "FEED_MAX_ITEMS": None})
+    context = {"SITENAME": "Zôhé & co", "SITEURL": "https://zohe.example", "FEED_DOMAIN": "https://zohe.example"}
+    named = writer.write_feed([], context, path=None, url="a.xml", feed_type="rss", feed_title="Pourquoi pas ?")
+    assert pelican_internals.feed_subject(named, "Zôhé & co") == "Pourquoi pas ?"
+    plain = writer.write_feed([], context, path=None, url="b.xml", feed_title=None)
+    assert pelican_internals.feed_subject(plain, "Zôhé & co") is None
+
+
+def test_pelican_sitemap_queues_only_what_its_receiver_is_put_behind(tmp_path):
+    """sitemap_lists_only puts pelican-sitemap's `content_written` receiver behind a test of the file."""
+    from pelican import signals
+    from pelican.plugins.sitemap import sitemap
+
+    from publish.build import forget_plugins
+
+    forget_plugins()
+    sitemap.register()
+    sitemap.generator.page_queue = []
+    try:
+        pelican_internals.sitemap_lists_only(lambda path: path.endswith(".html"))
+        assert sitemap.generator.queue_page not in signals.content_written.receivers_for(None)
+        signals.content_written.send(str(tmp_path / "robots.txt"), context={})
+        signals.content_written.send(str(tmp_path / "a.html"), context={})
+        assert sitemap.generator.page_queue == [(str(tmp_path / "a.html"), None)]
+    finally:
+        forget_plugins()
+        pelican_internals.forget_sitemap_pages()

@@ -219,7 +219,7 @@ def write_feeds(generator, writer=None):
             title=f"Commentaires\u00a0: {title}",
             link=page,
             description=f"Les réponses approuvées à {quoted}",
-            language="fr",
+            language=settings["DEFAULT_LANG"],  # as the pages and the site's other feeds
             feed_url=f"{siteurl}/{article.comments_feed_url}",
         )
         for comment in _walk(article.comments):

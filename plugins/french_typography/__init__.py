@@ -1,4 +1,4 @@
-"""French typography for Pelican content: no-break spaces, guillemets, apostrophes, ellipses."""
+"""French typography for Pelican content: no-break spaces, guillemets, apostrophes, ellipses, ordinals."""
 
 from .french_typography import forget_results, register, typeset
 

@@ -118,6 +118,44 @@ def forget_sitemap_pages():
     sitemap.generator.page_queue = []
 
 
+def sitemap_lists_only(keep):
+    """Have pelican-sitemap list only the written files for which `keep(path)` is true.
+
+    It queues every file Pelican writes (`content_written`), robots.txt and the pages that
+    say noindex among them, and offers no other test than patterns of URLs: its receiver is
+    put behind `keep` (plugins/sitemap_indexable, once every plugin is registered).
+    """
+    from pelican import signals
+    from pelican.plugins.sitemap import sitemap
+
+    queue = sitemap.generator.queue_page
+    if queue not in signals.content_written.receivers_for(None):
+        return  # pelican-sitemap is not among this build's plugins
+
+    def queue_if_kept(path, context):
+        if keep(path):
+            queue(path, context)
+
+    signals.content_written.disconnect(queue)
+    signals.content_written.connect(queue_if_kept, weak=False)
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def feed_subject(feed, sitename):
+    """What Pelican named a feed after (a category's or a tag's name), or None for the site's feed.
+
+    Pelican titles such a feed "SITENAME - name", with a hyphen, and tells the `feed_generated`
+    signal nothing else of it: plugins/site_feeds gives the feed the site's own title.
+    """
+    from markupsafe import Markup
+
+    prefix = Markup(sitename).striptags() + " - "
+    title = feed.feed["title"]
+    return title[len(prefix) :] if title.startswith(prefix) else None
+
+
 # ---------------------------------------------------------------- the live preview's edited page
 # The preview shows an edited chronicle by rendering its page alone from the generators the
 # last full build left behind: tests/test_preview.py measures it against the full build.

@@ -103,3 +103,21 @@ def test_random_fragments_are_idempotent_and_keep_their_tags(typographer):
 
 def _tags(fragment):
     return [match.group() for match in _TOKEN.finditer(fragment)]
+
+
+# Pieces that make ordinals, or words that look like one, for the fuzz test below.
+ORDINAL_PIECES = ["2", "1", "10", "e", "ème", "er", "re", "nd", "s", "XIX", "I", "V", "M", "&egrave;", "#",
+                  "+", "…", "<sup>", "</sup>"]
+
+
+def test_random_fragments_with_ordinals_are_idempotent_and_only_gain_superscripts(typographer):
+    # Seeded; it found "...2e", typeset only once the three dots had become an ellipsis.
+    rng = random.Random(21)
+    pieces = FUZZ_PIECES + ORDINAL_PIECES
+    for _ in range(3000):
+        fragment = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        once = typographer.apply(fragment)
+        assert typographer.apply(once) == once, fragment
+        added = [tag for tag in _tags(once) if tag not in ("<sup>", "</sup>")]
+        assert added == [tag for tag in _tags(fragment) if tag not in ("<sup>", "</sup>")], fragment
+        assert once.count("<sup>") - fragment.count("<sup>") == once.count("</sup>") - fragment.count("</sup>")
