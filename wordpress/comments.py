@@ -79,6 +79,11 @@ def modes():
     return {"1": store.PUBLISHED, "0": store.PENDING}
 
 
+def published(item):
+    """How many of an item's comments come over published (approved in WordPress, not a pingback or trackback)."""
+    return sum(1 for c in item.comments if c.approved == "1" and c.type not in KINDS)
+
+
 def left_out_notes(item, reason):
     """One line per comment of an item that is not imported: its comments are not either."""
     return [f"commentaire {c.id}{_by(c)}\u00a0: non importé, {reason}" for c in item.comments]
