@@ -32,12 +32,13 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
     now = now or datetime.now(timezone.utc)
     wxr = read_export(export)
     manifest = Manifest.load(content)
+    copier = media.Uploads(uploads, content, manifest, force)  # a mistyped folder stops the import here
     report = Report(export_name=Path(export).name)
     isso = comments.open_database(Path(database or comments_database.path()))
     hosts = {urlsplit(url).hostname for url in (wxr.site_url, wxr.blog_url) if url}
     site = html_to_markdown.Site(hosts=hosts, attachments={
         item.id: item.attachment_url for item in wxr.items if item.type == "attachment" and item.attachment_url},
-        uploads=media.Uploads(uploads, content, manifest, force))
+        uploads=copier)
 
     planned, taken = {}, {("pages", folder) for folder in documents.site_folders(publishconf)}
     for item in wxr.items:

@@ -50,17 +50,24 @@ class Copy:
         return "{static}/" + self.target
 
 
+class UploadsError(Exception):
+    """The uploads folder given does not exist: nothing is imported, rather than every image taken out."""
+
+
 class Uploads:
     """The uploads folder of one import, and what was copied from it."""
 
     def __init__(self, folder, content, manifest, force):
         self.folder = Path(folder) if folder else None
+        if self.folder and not self.folder.is_dir():
+            raise UploadsError(f"--uploads {folder}\u00a0: ce dossier n’existe pas\u202f; donnez la copie du dossier "
+                               "wp-content/uploads de l’ancien site")
         self.content = Path(content)
         self.manifest = manifest
         self.force = force
         self.copies = {}  # group key -> Copy
         self.missing = {}  # key_text of a group -> why it was not copied
-        self.groups = self._index() if self.folder and self.folder.is_dir() else {}
+        self.groups = self._index() if self.folder else {}
 
     def _index(self):
         """{(folder, name without WordPress's suffix, suffix): [files]} of the whole uploads folder."""
@@ -78,9 +85,7 @@ class Uploads:
         if relative is None:
             return None
         if self.folder is None:
-            return "non copié, l’import n’a pas reçu le dossier des fichiers (--uploads, une copie de wp-content/uploads)"
-        if not self.folder.is_dir():
-            return f"non copié, le dossier {self.folder} n’existe pas"
+            return "l’import n’a pas reçu le dossier des fichiers (--uploads DOSSIER, une copie de wp-content/uploads)"
         key = _group_key(PurePosixPath(relative))
         found = self.copies.get(key)
         if found is None:
