@@ -147,7 +147,8 @@ def _embeds(soup, media):
             if copied:
                 paragraph = soup.new_tag("p")
                 link = soup.new_tag("a", href=copied.reference)
-                link.string = f"{'Écouter le son' if kind == 'son' else 'Voir la vidéo'} ({copied.target.split('/')[-1]})"
+                name = copied.target.split("/")[-1]
+                link.string = f"{'Écouter le son' if kind == 'son' else 'Voir la vidéo'} ({name})"
                 paragraph.append(link)
                 holder.replace_with(paragraph)
             else:
@@ -224,9 +225,11 @@ def _links(soup, site, media):
             if key and key != "path:":
                 path = unquote(urlsplit(html.unescape(href.strip())).path)
                 moved = site.redirected.get(path) or site.redirected.get(path.rstrip("/") + "/")
-                where = (f"laissé tel quel, l’ancienne adresse est redirigée vers {moved}" if moved and moved != "gone"
-                         else "laissé tel quel, il ne mène nulle part, l’ancienne adresse n’étant pas redirigée")
-                notes.append(f"lien vers l’ancienne adresse {href}, qui n’est aucun article importé\u00a0: {where}")
+                where = "il ne mène nulle part, l’ancienne adresse n’étant pas redirigée"
+                if moved and moved != "gone":
+                    where = f"l’ancienne adresse est redirigée vers {moved}"
+                notes.append(f"lien vers l’ancienne adresse {href}, qui n’est aucun article importé\u00a0: "
+                             f"laissé tel quel, {where}")
             continue
         if target.published:
             link["href"] = target.filename

@@ -96,7 +96,8 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
         entry.outcome, entry.imported, said = media.attachment_outcome(entry.item, site.uploads, lines)
         entry.notes += said
     if lines:  # files the content used that the export lists no attachment for
-        report.notes += ["fichiers utilisés sans fiche dans l’export\u00a0:", *(f"    · {line}" for line in lines.values())]
+        report.notes += ["fichiers utilisés sans fiche dans l’export\u00a0:",
+                         *(f"    · {line}" for line in lines.values())]
     manifest.save()
     (content.parent / "deploy" / "nginx").mkdir(parents=True, exist_ok=True)
     redirects.write(moved, content.parent / "deploy" / "nginx" / redirects.MAP.name)

@@ -70,13 +70,24 @@ class Uploads:
         self.groups = self._index() if self.folder else {}
 
     def _index(self):
-        """{(folder, name without WordPress's suffix, suffix): [files]} of the whole uploads folder."""
-        groups = {}
-        for count, path in enumerate(sorted(p for p in self.folder.rglob("*") if p.is_file() and not p.is_symlink())):
-            if count >= MOST_FILES:
-                break
-            relative = PurePosixPath(path.relative_to(self.folder).as_posix())
-            groups.setdefault(_group_key(relative), []).append(str(relative))
+        """{(folder, name without WordPress's suffix, suffix): [files]} of the whole uploads folder.
+
+        Symbolic links are not followed, to a folder or a file: only the copy's own files are read.
+        """
+        groups, count = {}, 0
+        for folder, directories, names in os.walk(self.folder):
+            directories.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                if path.is_symlink() or not path.is_file():
+                    continue
+                count += 1
+                if count > MOST_FILES:
+                    most = f"{MOST_FILES:,}".replace(",", "\u202f")
+                    raise UploadsError(f"--uploads {self.folder}\u00a0: plus de {most} fichiers, ce n’est pas le "
+                                       "dossier wp-content/uploads d’un site\u202f; vérifiez le chemin donné")
+                relative = PurePosixPath(path.relative_to(self.folder).as_posix())
+                groups.setdefault(_group_key(relative), []).append(str(relative))
         return groups
 
     def copy(self, url):
@@ -85,7 +96,8 @@ class Uploads:
         if relative is None:
             return None
         if self.folder is None:
-            return "l’import n’a pas reçu le dossier des fichiers (--uploads DOSSIER, une copie de wp-content/uploads)"
+            return ("l’import n’a pas reçu le dossier des fichiers "
+                    "(--uploads DOSSIER, une copie de wp-content/uploads)")
         key = _group_key(PurePosixPath(relative))
         found = self.copies.get(key)
         if found is None:
@@ -115,7 +127,7 @@ class Uploads:
                 try:
                     with Image.open(self.folder / name) as opened:
                         sized.append((opened.size[0] * opened.size[1], opened.size, name))
-                except (OSError, UnidentifiedImageError):
+                except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
                     continue
             if not sized:
                 return "illisible dans le dossier des fichiers (aucune de ses tailles n’est une image)"
@@ -144,7 +156,7 @@ class Uploads:
         raise RuntimeError(f"no free name for {stem}")  # ten thousand files of one name: not an upload folder
 
     def thumbnail(self, url, featured):
-        """The Copy of a video's thumbnail: a file of the uploads named after the video, else the post's featured image."""
+        """The Copy of a video's thumbnail: an upload named after the video, else the post's featured image."""
         parts = urlsplit(url)
         query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
         video = query.get("v") or parts.path.rstrip("/").rsplit("/", 1)[-1]
@@ -181,12 +193,13 @@ def attachment_outcome(item, uploads, lines):
     if copy:
         return describe(copy), True, [lines.pop(key)] if key in lines else []
     why = f"fichier non copié, {uploads.missing.get(key) or 'aucun texte importé ne l’utilise'}"
-    return why, False, [f"ancienne adresse {item.attachment_url}\u00a0: non redirigée, le fichier n’est pas copié"] \
-        if item.attachment_url else []
+    if not item.attachment_url:
+        return why, False, []
+    return why, False, [f"ancienne adresse {item.attachment_url}\u00a0: non redirigée, le fichier n’est pas copié"]
 
 
 def _uploads_prefix(url):
-    """The old site's path of its uploads folder, as nginx's $uri has it: /wp-content/uploads/ (or under a blog's path)."""
+    """The old site's path of its uploads, as nginx's $uri has it: /wp-content/uploads/, or under a blog's path."""
     return unquote(urlsplit(html.unescape(url.strip())).path).split(UPLOADS, 1)[0] + UPLOADS
 
 
