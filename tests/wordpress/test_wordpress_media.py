@@ -158,7 +158,7 @@ def test_run_twice_it_changes_nothing_and_an_authors_image_is_kept_unless_forced
     assert '"images/atelier.jpg"' in manifest and '"2024/05/atelier.jpg": "images/atelier.jpg"' in manifest
     second = import_export(EXPORT, content=content, uploads=uploads, now=NOW).text()
     assert files(content) == before
-    assert f"content/images/atelier.jpg (inchangé), la plus grande des 3 tailles" in second
+    assert "content/images/atelier.jpg (inchangé), la plus grande des 3 tailles" in second
 
     # An author replaced the photo by a cropped one: kept, and the text still shows it.
     edited = content / "images" / "atelier.jpg"
@@ -182,3 +182,16 @@ def test_an_uploads_folder_that_does_not_exist_stops_the_import_before_anything_
     assert (f"Import non fait{NB}: --uploads {tmp_path / 'uplaods'}{NB}: ce dossier n’existe pas{NNB}; donnez la copie "
             "du dossier wp-content/uploads de l’ancien site") in run.stderr
     assert files(content) == before and not (tmp_path / "isso").exists()
+
+
+def test_an_image_of_the_same_name_already_on_the_site_is_never_replaced(tmp_path):
+    content = fresh_content(tmp_path)
+    own = content / "images" / "atelier.jpg"  # the collective's own photo, not the import's
+    Image.new("RGB", (640, 480), (0, 90, 0)).save(own, "JPEG")
+    before = own.read_bytes()
+    report = import_export(EXPORT, content=content, uploads=make_uploads(tmp_path / "uploads"), now=NOW).text()
+    assert own.read_bytes() == before
+    assert "content/images/atelier-2024-05.jpg (écrit), la plus grande des 3 tailles" in report
+    assert "content/images/atelier-2023-01.jpg (écrit)" in report
+    assert "({static}/images/atelier-2024-05.jpg)" in (content / "chroniques" / "le-collectif-en-chantier.md").read_text(
+        encoding="utf-8")
