@@ -13,6 +13,7 @@ variant found in the folder included, is given to the redirects (wordpress/redir
 
 from dataclasses import dataclass, field
 import html
+import itertools
 import os
 from pathlib import Path, PurePosixPath
 import re
@@ -67,6 +68,7 @@ class Uploads:
         self.force = force
         self.copies = {}  # group key -> Copy
         self.missing = {}  # key_text of a group -> why it was not copied
+        self.taken = set(manifest.media.values())  # the names of content/ given to uploads, this run's or earlier
         self.groups = self._index() if self.folder else {}
 
     def _index(self):
@@ -137,6 +139,7 @@ class Uploads:
         target = self._name(key, IMAGES if image else DOCUMENTS)
         outcome = self.manifest.write_bytes(target, (self.folder / source).read_bytes(), self.force)
         self.manifest.media[key_text(key)] = target
+        self.taken.add(target)
         return Copy(target=target, outcome=outcome, key=key_text(key), source=source, size=size, variants=files)
 
     def _name(self, key, room):
@@ -144,14 +147,13 @@ class Uploads:
         kept = self.manifest.media.get(key_text(key))
         if kept:
             return kept
-        taken = set(self.manifest.media.values())
         stem = safe_name(key[1])
         month = "-".join(part for part in PurePosixPath(key[0]).parts if part.isdigit())
-        candidates = [f"{stem}{key[2]}", *([f"{stem}-{month}{key[2]}"] if month else [])]
-        candidates += [f"{stem}-{number}{key[2]}" for number in range(2, 10_000)]
+        candidates = itertools.chain([f"{stem}{key[2]}"], [f"{stem}-{month}{key[2]}"] if month else [],
+                                     (f"{stem}-{number}{key[2]}" for number in range(2, 10_000)))
         for name in candidates:
             target = f"{room}/{name}"
-            if target not in taken and (target in self.manifest.files or not (self.content / target).exists()):
+            if target not in self.taken and (target in self.manifest.files or not (self.content / target).exists()):
                 return target
         raise RuntimeError(f"no free name for {stem}")  # ten thousand files of one name: not an upload folder
 
