@@ -18,7 +18,7 @@ import os
 from pathlib import Path, PurePosixPath
 import re
 import unicodedata
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
@@ -150,18 +150,16 @@ class Uploads:
         stem = safe_name(key[1])
         month = "-".join(part for part in PurePosixPath(key[0]).parts if part.isdigit())
         candidates = itertools.chain([f"{stem}{key[2]}"], [f"{stem}-{month}{key[2]}"] if month else [],
-                                     (f"{stem}-{number}{key[2]}" for number in range(2, 10_000)))
-        for name in candidates:
+                                     (f"{stem}-{number}{key[2]}" for number in itertools.count(2)))
+        for name in candidates:  # ends: the names taken are finitely many
             target = f"{room}/{name}"
             if target not in self.taken and (target in self.manifest.files or not (self.content / target).exists()):
                 return target
-        raise RuntimeError(f"no free name for {stem}")  # ten thousand files of one name: not an upload folder
 
     def thumbnail(self, url, featured):
         """The Copy of a video's thumbnail: an upload named after the video, else the post's featured image."""
         parts = urlsplit(url)
-        query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
-        video = query.get("v") or parts.path.rstrip("/").rsplit("/", 1)[-1]
+        video = parse_qs(parts.query).get("v", [""])[0] or parts.path.rstrip("/").rsplit("/", 1)[-1]
         if self.groups and _VIDEO_ID.match(video or ""):
             for key, files in sorted(self.groups.items()):
                 if key[2] in IMAGE_SUFFIXES and video.lower() in key[1].lower():
@@ -190,8 +188,8 @@ def attachment_outcome(item, uploads, lines):
     `lines`: the redirects' line of each copied upload (by key), taken here for the attachment it belongs to.
     """
     relative = upload_path(item.attachment_url)
-    key = key_text(_group_key(PurePosixPath(relative))) if relative else None
-    copy = next((copy for copy in uploads.copies.values() if copy.key == key), None)
+    group = _group_key(PurePosixPath(relative)) if relative else None
+    key, copy = (key_text(group), uploads.copies.get(group)) if group else (None, None)
     if copy:
         return describe(copy), True, [lines.pop(key)] if key in lines else []
     why = f"fichier non copié, {uploads.missing.get(key) or 'aucun texte importé ne l’utilise'}"
@@ -206,8 +204,11 @@ def _uploads_prefix(url):
 
 
 def _group_key(relative):
+    """(folder, name, suffix) of an upload, WordPress's size suffixes taken from a raster image's name only."""
     folder = str(relative.parent) if str(relative.parent) != "." else ""
-    return folder, _VARIANT.sub("", relative.stem), relative.suffix.lower()
+    suffix = relative.suffix.lower()
+    stem = _VARIANT.sub("", relative.stem) if suffix in IMAGE_SUFFIXES and suffix != ".svg" else relative.stem
+    return folder, stem, suffix
 
 
 def key_text(key):
