@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def import_export(export, content=None, uploads=None, force=False, now=None, database=None):
     """Import the WXR file `export` into `content` (the project's content/ by default) and its comments into `database`
-    (ZOHE_COMMENTS_DB's by default); the Report."""
+    (ZOHE_COMMENTS_DB's by default), the files it uses copied from `uploads` (a copy of wp-content/uploads); the Report."""
     import pelicanconf
     import publishconf
 
