@@ -79,9 +79,9 @@ def modes():
     return {"1": store.PUBLISHED, "0": store.PENDING}
 
 
-def published(item):
-    """How many of an item's comments come over published (approved in WordPress, not a pingback or trackback)."""
-    return sum(1 for c in item.comments if c.approved == "1" and c.type not in KINDS)
+def kept(item):
+    """How many of an item's comments come over, published or waiting for a moderator (spam, trash and pingbacks aside)."""
+    return sum(1 for c in item.comments if c.approved in APPROVALS and c.type not in KINDS)
 
 
 def left_out_notes(item, reason):

@@ -91,7 +91,7 @@ def discussion(item):
     """
     if item.type != "post" or item.comment_status != "closed":
         return None
-    return "closed" if comments.published(item) else "off"
+    return "closed" if comments.kept(item) else "off"
 
 
 def slug_of(item):

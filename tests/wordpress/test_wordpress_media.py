@@ -128,7 +128,7 @@ def test_closed_with_no_comment_kept_the_discussion_is_off_and_its_old_feed_lead
     start = text.index("<wp:post_id>103</wp:post_id>")
     text = text[:start] + text[start:].replace("<wp:comment_status><![CDATA[open]]>", "<wp:comment_status><![CDATA["
                                                "closed]]>", 1).replace("<wp:comment_approved><![CDATA[1]]>",
-                                                                       "<wp:comment_approved><![CDATA[0]]>", 1)
+                                                                       "<wp:comment_approved><![CDATA[spam]]>", 1)
     export.write_text(text, encoding="utf-8")
     content = fresh_content(tmp_path)
     import_export(export, content=content, now=NOW)
