@@ -45,7 +45,7 @@ class Site:
     targets: dict = field(default_factory=dict)  # old_key(address) -> Target
     attachments: dict = field(default_factory=dict)  # attachment id -> its upload's address
     uploads: object = None  # wordpress.media.Uploads: where uploads are copied from
-    redirected: dict = field(default_factory=dict)  # an old path -> where nginx sends it (wordpress/redirects.py)
+    redirected: dict = field(default_factory=dict)  # an old address -> where nginx sends it (wordpress/redirects.py)
 
     def old_key(self, url):
         """One key for the ways an item of the old site was addressed: its permalink, `?p=ID`, `?page_id=ID`."""
@@ -224,9 +224,12 @@ def _links(soup, site, media):
         if target is None:
             if key and key != "path:":
                 path = unquote(urlsplit(html.unescape(href.strip())).path)
-                moved = site.redirected.get(path) or site.redirected.get(path.rstrip("/") + "/")
+                forms = [f"?p={key[3:]}", f"?page_id={key[3:]}"] if key.startswith("id:") else [path, path + "/"]
+                moved = next((site.redirected[form] for form in forms if form in site.redirected), None)
                 where = "il ne mène nulle part, l’ancienne adresse n’étant pas redirigée"
-                if moved and moved != "gone":
+                if moved == "gone":
+                    where = "l’ancienne adresse répond que la page est supprimée (410)"
+                elif moved:
                     where = f"l’ancienne adresse est redirigée vers {moved}"
                 notes.append(f"lien vers l’ancienne adresse {href}, qui n’est aucun article importé\u00a0: "
                              f"laissé tel quel, {where}")

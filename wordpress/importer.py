@@ -63,7 +63,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
     moved, report.redirects = redirects.plan(
         wxr, planned, load_settings(prod=True), documents.site_folders(publishconf),
         lambda item: documents.published(item, pelicanconf.TIMEZONE, now), content)
-    site.redirected = {key: target for key, target in moved.entries.items() if key.startswith("/")}
+    site.redirected = moved.entries
     files = []  # the attachments' entries, said once the content has used (copied) their files
     for item in wxr.items:
         if item.type == "attachment":

@@ -85,6 +85,8 @@ def test_missing_uploads_are_reported_and_taken_out_with_their_words_kept_and_th
         f"- fichier joint 202 «{NB}balance{NB}»{NB}: fichier non copié, introuvable dans uploads/ (aucune de ses tailles)",
         f"    · ancienne adresse https://zohe.fr/wp-content/uploads/2023/03/balance.png{NB}: non redirigée, le fichier "
         "n’est pas copié",
+        f"    · lien vers l’ancienne adresse https://zohe.fr/reserve-aux-adherents/, qui n’est aucun article importé{NB}: "
+        "laissé tel quel, l’ancienne adresse répond que la page est supprimée (410)",
     ):
         assert line + "\n" in report, line
     page = (content / "pages" / "nous-contacter.md").read_text(encoding="utf-8")
