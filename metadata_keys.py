@@ -41,7 +41,8 @@ KEYS = (
     Key("template", "Pelican (\"Template: offer\" for an offer page, \"Template: legal-notice\" for the legal notice)"),
     Key("save_as", "Pelican"),
     Key("url", "Pelican"),
-    Key("comments", "plugins/baked_comments (\"Comments: off\" closes the discussion)"),
+    Key("comments", "plugins/baked_comments (\"Comments: off\" hides the discussion, \"Comments: closed\" keeps it "
+                    "readable without its form)"),
     Key("menu", "base.html (a page's name in the navigation)", typeset=True),
     Key("price", "offer.html", typeset=True),
     Key("period", "offer.html", typeset=True),

@@ -22,7 +22,8 @@ OUTPUT_PATH = str(HERE / "output")
 CACHE_PATH = str(HERE / "cache")
 ARTICLE_PATHS = ["chroniques"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
+# documents/: PDFs and other files linked from the text (the WordPress import copies them there).
+STATIC_PATHS = ["images", "extra", "documents"]
 EXTRA_PATH_METADATA = {
     "extra/favicon.svg": {"path": "favicon.svg"},
     "extra/favicon.ico": {"path": "favicon.ico"},

@@ -7,9 +7,9 @@ One module per step, in the order the import runs them:
 `manifest` remembers what the import wrote so that a second run changes nothing and an
 author's edit is never overwritten; `report` says, in French, what became of each item;
 `comments` brings each post's comments into Isso's database under its chronicle's address;
+`media` copies the uploads the content uses (the largest size WordPress kept) into content/;
+`redirects` writes every old address, each upload's sizes included, as nginx's map;
 `importer` runs them in that order; `tasks` is the invoke collection `import`.
-Media and the old addresses' redirects plug in at `importer.import_export`:
-the records already keep each item's attachments and old link.
 """
 
 import publish  # noqa: E402,F401  (puts plugins/ on sys.path: video_hosts, zohe_checks' schedule)

@@ -79,6 +79,11 @@ def modes():
     return {"1": store.PUBLISHED, "0": store.PENDING}
 
 
+def kept(item):
+    """How many of an item's comments come over, published or waiting for a moderator (spam, trash and pingbacks aside)."""
+    return sum(1 for c in item.comments if c.approved in APPROVALS and c.type not in KINDS)
+
+
 def left_out_notes(item, reason):
     """One line per comment of an item that is not imported: its comments are not either."""
     return [f"commentaire {c.id}{_by(c)}\u00a0: non importé, {reason}" for c in item.comments]

@@ -14,15 +14,16 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+from wordpress import comments
 from zohe_checks.schedule import FURTHEST  # the build's own limit on a date ahead
 
 # Where each imported type goes, and what the report calls it.
 FOLDERS = {"post": "chroniques", "page": "pages"}
 KINDS = {"post": "chronique", "page": "page", "attachment": "fichier joint", "revision": "révision",
          "nav_menu_item": "élément de menu"}
-# Types left out on purpose, with the reason; an attachment waits for the media import.
+# Types left out on purpose, with the reason; an attachment's file is copied when a text uses it (wordpress/media.py).
 LEFT_OUT = {
-    "attachment": "pas encore importé (médias)",
+    "attachment": "fichier, copié seulement si un texte importé l’utilise",
     "revision": "ancienne version d’un article, seule la dernière est importée",
     "nav_menu_item": "le menu du site est dans le thème (theme/templates/base.html)",
 }
@@ -81,6 +82,18 @@ def site_folders(settings):
     return folders
 
 
+def discussion(item):
+    """The `Comments:` of a post whose comments WordPress closed, else None (open).
+
+    "closed" keeps its comments readable, with their feed, and takes no new one
+    (plugins/baked_comments); "off" hides the discussion, and is written only when no
+    comment comes over to be read, since it would hide them too.
+    """
+    if item.type != "post" or item.comment_status != "closed":
+        return None
+    return "closed" if comments.kept(item) else "off"
+
+
 def slug_of(item):
     return item.slug or slugify(item.title.translate(_APOSTROPHES),
                                 regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
@@ -129,6 +142,11 @@ def document(item, slug, body, zone, now, default_category):
                          f"{', '.join(categories[1:])}")
     header["Summary"] = summary
     header["Slug"] = slug
+    if discussion(item):
+        header["Comments"] = discussion(item)
+        notes.append("commentaires fermés dans WordPress\u00a0: " + (
+            "ceux qui sont importés restent à lire, sans formulaire pour en ajouter (Comments: closed)"
+            if header["Comments"] == "closed" else "pas de discussion sous la chronique (Comments: off)"))
     if draft:
         header["Status"] = "draft"
     path = f"{FOLDERS[item.type]}/{slug}.md"

@@ -67,6 +67,7 @@ class Item:
     category_slugs: list = field(default_factory=list)
     tag_slugs: list = field(default_factory=list)
     author_login: str = ""
+    comment_status: str = "open"  # "closed": WordPress took no new comment (wordpress.documents.discussion)
     postmeta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
 
@@ -139,6 +140,7 @@ def _item(element, text, ns, authors):
         content=(element.findtext("content:encoded", "", ns)), excerpt=text(element, "excerpt:encoded"),
         parent=text(element, "wp:post_parent"), attachment_url=text(element, "wp:attachment_url"),
         categories=categories, tags=tags, category_slugs=category_slugs, tag_slugs=tag_slugs, author_login=login,
+        comment_status=text(element, "wp:comment_status") or "open",
         postmeta=postmeta, comments=comments,
     )
 

@@ -4,8 +4,9 @@ The one function every caller uses (`invoke import.wordpress`, the tests). Two p
 the first decides where every item goes, so that the second can turn a link to any of
 them into a `{filename}` link, whichever comes first in the export. Each post's comments
 go to its chronicle's thread (wordpress.comments); the old addresses' redirects
-(wordpress/redirects.py) are planned between the two passes; the media will plug in here,
-from the same `Export`.
+(wordpress/redirects.py) are planned between the two passes; the uploads the content uses
+are copied as the second pass meets them (wordpress/media.py), and their old addresses,
+every size WordPress kept, redirected once it is done.
 """
 
 from datetime import datetime, timezone
@@ -13,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import comments_database
-from wordpress import comments, documents, html_to_markdown, redirects
+from wordpress import comments, documents, html_to_markdown, media, redirects
 from wordpress.export import read_export
 from wordpress.manifest import KEPT_EDITED, KEPT_FOREIGN, Manifest
 from wordpress.report import Report
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def import_export(export, content=None, uploads=None, force=False, now=None, database=None):
     """Import the WXR file `export` into `content` (the project's content/ by default) and its comments into `database`
-    (ZOHE_COMMENTS_DB's by default); the Report."""
+    (ZOHE_COMMENTS_DB's by default), the files it uses copied from `uploads` (a copy of wp-content/uploads); the Report."""
     import pelicanconf
     import publishconf
 
@@ -31,13 +32,13 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
     now = now or datetime.now(timezone.utc)
     wxr = read_export(export)
     manifest = Manifest.load(content)
+    copier = media.Uploads(uploads, content, manifest, force)  # a mistyped folder stops the import here
     report = Report(export_name=Path(export).name)
     isso = comments.open_database(Path(database or comments_database.path()))
-    if uploads:
-        report.notes.append(f"--uploads {uploads}\u00a0: les médias ne sont pas encore importés, rien n’y est lu")
     hosts = {urlsplit(url).hostname for url in (wxr.site_url, wxr.blog_url) if url}
     site = html_to_markdown.Site(hosts=hosts, attachments={
-        item.id: item.attachment_url for item in wxr.items if item.type == "attachment" and item.attachment_url})
+        item.id: item.attachment_url for item in wxr.items if item.type == "attachment" and item.attachment_url},
+        uploads=copier)
 
     planned, taken = {}, {("pages", folder) for folder in documents.site_folders(publishconf)}
     for item in wxr.items:
@@ -62,14 +63,21 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
     moved, report.redirects = redirects.plan(
         wxr, planned, load_settings(prod=True), documents.site_folders(publishconf),
         lambda item: documents.published(item, pelicanconf.TIMEZONE, now), content)
+    site.redirected = moved.entries
+    files = []  # the attachments' entries, said once the content has used (copied) their files
     for item in wxr.items:
+        if item.type == "attachment":
+            report.add(item, "", imported=False)
+            files.append(report.entries[-1])
+            continue
         reason = documents.left_out(item)
         if reason:
             report.add(item, reason, imported=False, comments=comments.left_out_notes(item, "son article ne l’est pas"))
             continue
         slug, renamed = planned[item.id]
         notes = [f"adresse «\u00a0{item.slug}\u00a0» déjà prise sur le site\u00a0: «\u00a0{slug}\u00a0»"] if renamed else []
-        body = html_to_markdown.to_markdown(item.content, site, notes)
+        body = html_to_markdown.to_markdown(item.content, site, notes,
+                                            featured=site.attachments.get(item.postmeta.get("_thumbnail_id"), ""))
         document = documents.document(item, slug, body, pelicanconf.TIMEZONE, now, pelicanconf.DEFAULT_CATEGORY)
         outcome = manifest.write(document.path, document.text, force)
         shown = f"content/{document.path}"
@@ -81,6 +89,15 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
             thread = comments.import_comments(isso, item, comments.thread_uri(slug))
         report.add(item, f"{shown} ({outcome}{status})" if imported else f"{shown} {outcome}",
                    imported=imported, notes=[*document.notes, *notes], comments=thread)
+    for entry in files:
+        site.uploads.also(entry.item.attachment_url)
+    lines = redirects.add_uploads(moved, site.uploads.copies.values())
+    for entry in files:
+        entry.outcome, entry.imported, said = media.attachment_outcome(entry.item, site.uploads, lines)
+        entry.notes += said
+    if lines:  # files the content used that the export lists no attachment for
+        report.notes += ["fichiers utilisés sans fiche dans l’export\u00a0:",
+                         *(f"    · {line}" for line in lines.values())]
     manifest.save()
     (content.parent / "deploy" / "nginx").mkdir(parents=True, exist_ok=True)
     redirects.write(moved, content.parent / "deploy" / "nginx" / redirects.MAP.name)

@@ -4,10 +4,11 @@ Kept as `content/.wordpress-import.json`: in content/ so that it travels with th
 describes, hidden so that Pelican (IGNORE_FILES `**/.*`) and the checks of unread files
 leave it alone. A file is rewritten only when its bytes are still those the import wrote
 last time (the export changed, the author did not); anything else is kept, and reported,
-unless `--force`.
+unless `--force`. The images and documents copied from the uploads are files like the others;
+`media` keeps each upload's name in content/, so that it never changes from one run to the next.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import hashlib
 import json
 
@@ -33,23 +34,29 @@ def digest(data):
 class Manifest:
     content: object  # the content folder, a Path
     files: dict  # path relative to content/ -> digest of what the import wrote
+    # an upload (its path under wp-content/uploads, sizes aside) -> its file in content/ (wordpress/media.py)
+    media: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, content):
         path = content / NAME
         try:
-            files = json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
-            if not isinstance(files, dict):
+            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"files": {}}
+            files, media = data["files"], data.get("media", {})
+            if not isinstance(files, dict) or not isinstance(media, dict):
                 raise TypeError(type(files).__name__)
         except (ValueError, KeyError, TypeError):
             raise ManifestError(f"content/{NAME}\u00a0: illisible, l’import ne sait plus quels fichiers il a écrits"
                                 "\u202f; rétablissez-le avec git (git checkout -- content/" + NAME + "), "
                                 "ou supprimez-le, et l’import gardera tels quels les fichiers déjà là") from None
-        return cls(content=content, files=files)
+        return cls(content=content, files=files, media=media)
 
     def write(self, relative, text, force):
         """Write `text` to content/`relative` unless an author's version is there; what happened."""
-        data = text.encode("utf-8")
+        return self.write_bytes(relative, text.encode("utf-8"), force)
+
+    def write_bytes(self, relative, data, force):
+        """`write` for any file, an image or a PDF copied from the uploads."""
         target = self.content / relative
         current = target.read_bytes() if target.exists() else None
         if current == data:
@@ -66,6 +73,9 @@ class Manifest:
     def save(self):
         """Rewrite the manifest only when it changed: a second run leaves content/ as it was, byte for byte."""
         path = self.content / NAME
-        text = json.dumps({"files": dict(sorted(self.files.items()))}, ensure_ascii=False, indent=1) + "\n"
+        kept = {"files": dict(sorted(self.files.items()))}
+        if self.media:
+            kept["media"] = dict(sorted(self.media.items()))
+        text = json.dumps(kept, ensure_ascii=False, indent=1) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

@@ -6,8 +6,9 @@ deploy/nginx/zohe-http.conf: a key starting with "/" is a path ($uri, decoded), 
 purpose, trashed or password-protected). Our URLs come from the build's own settings and
 Pelican's own URL wrappers, so they are the addresses the build writes. No chain, no loop:
 a key that is one of our addresses (a target, or under one of our folders) is never written,
-so a redirect never leads to another. Uploads are left out and reported: the media are not
-imported yet, and a 410 would tell search engines to drop images that will come back.
+so a redirect never leads to another. An upload copied by the import (wordpress/media.py)
+answers, under its every size WordPress kept, one 301 to the site's copy; one not copied is
+left out and reported (a 410 would tell search engines to drop a file that may come back).
 """
 
 from pathlib import Path
@@ -87,8 +88,8 @@ def plan(wxr, planned, settings, folders, is_published, content):
                 forms.append(f"{base}/{item.date_local:%Y/%m/%d}/{item.slug}/")
             for key in dict.fromkeys(f for f in forms if f):
                 say(item, key, target)
-                if item.type == "post":
-                    say(item, key + "feed/", target + feed_name)
+                if item.type == "post":  # its comment feed, or its page when the discussion is off (no feed)
+                    say(item, key + "feed/", target + (feed_name if documents.discussion(item) != "off" else ""))
             say(item, f"?p={item.id}", target)
             if item.type == "page":
                 say(item, f"?page_id={item.id}", target)
@@ -101,10 +102,6 @@ def plan(wxr, planned, settings, folders, is_published, content):
             if parent:
                 say(item, old, parent)
                 say(item, f"?attachment_id={item.id}", parent)
-            if item.attachment_url:
-                notes.setdefault(item.id, []).append(
-                    f"ancienne adresse {item.attachment_url} et ses variantes\u00a0: pas encore redirigée "
-                    "(médias pas encore importés)")
         elif item.type in documents.FOLDERS and item.link:
             notes.setdefault(item.id, []).append(
                 f"ancienne adresse {item.link}\u00a0: pas redirigée, l’article n’est pas publié sur le site")
@@ -141,6 +138,23 @@ def plan(wxr, planned, settings, folders, is_published, content):
         for key in ("/feed/", "/feed/atom/", "/feed/rss2/", "/rss/"):
             redirects.add(base + key, feed)
     return redirects, notes
+
+
+def add_uploads(redirects, copies):
+    """Each old address of the copied uploads, every size WordPress kept, to the one file the site serves.
+
+    The target is the copy's own address (images/photo.jpg), which the production build
+    publishes unchanged beside the variants it makes; per upload (its key), the report's line.
+    """
+    lines = {}
+    for copy in copies:
+        target = "/" + copy.target
+        added = [address for address in sorted(copy.addresses) if redirects.add(address, target)]
+        others = len(added) - 1
+        more = f" et {others} autre{'s' if others > 1 else ''} taille{'s' if others > 1 else ''}" if others > 0 else ""
+        said = "redirigées" if others > 0 else "redirigée"
+        lines[copy.key] = f"ancienne adresse {added[0] if added else copy.key}{more}\u00a0: {said} vers {target}"
+    return lines
 
 
 def write(redirects, path=None):

@@ -1,8 +1,7 @@
 """The import's report, in French: one entry for every item of the export, imported (to which file) or left out (why).
 
 Nothing is left out without a line: each comment has its own (wordpress/comments.py), each
-old address too (wordpress/redirects.py); what later parts of the import will bring (media)
-is said "pas encore importé" for each item it concerns.
+old address too (wordpress/redirects.py), each upload a text uses (wordpress/media.py).
 """
 
 from dataclasses import dataclass, field

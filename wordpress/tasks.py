@@ -7,12 +7,13 @@ from invoke import Exit, task
 from wordpress.comments import CommentsDatabaseError
 from wordpress.export import ExportError
 from wordpress.manifest import ManifestError
+from wordpress.media import UploadsError
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "import-wordpress.txt"
 
 
-@task(help={"uploads": "a copy of wp-content/uploads (media: not imported yet)",
+@task(help={"uploads": "a copy of the old site's wp-content/uploads: the files the content uses are copied from it",
             "force": "replace the files an author edited since the last import",
             "report": f"where to write the report (default: {REPORT.name})",
             "content": "the content folder to import into (default: content/)"})
@@ -22,7 +23,7 @@ def wordpress(c, export, uploads=None, force=False, report=None, content=None):
 
     try:
         result = import_export(Path(export), content=content and Path(content), uploads=uploads, force=force)
-    except (ExportError, ManifestError, CommentsDatabaseError) as error:
+    except (ExportError, ManifestError, CommentsDatabaseError, UploadsError) as error:
         raise Exit(f"Import non fait\u00a0: {error}", code=1)
     text = result.text()
     target = Path(report) if report else REPORT

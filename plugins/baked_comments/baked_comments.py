@@ -154,8 +154,18 @@ class _Renderer:
 CLOSED = ("off", "non", "no", "false", "0")
 
 
+# Metadata values that keep a discussion readable but take no new comment ("Comments: closed"),
+# as WordPress's closed comments: the thread, its count and its feed stay, the form goes.
+READ_ONLY = ("closed", "fermé", "fermée", "ferme", "fermee")
+
+
 def discussion_open(article):
     return str(article.metadata.get("comments", "on")).strip().lower() not in CLOSED
+
+
+def discussion_closed(article):
+    """Whether the discussion shows its comments without the form that would add one."""
+    return str(article.metadata.get("comments", "on")).strip().lower() in READ_ONLY
 
 
 def bake(generator):
@@ -185,6 +195,7 @@ def bake(generator):
             article.comments_feed_url = article.url + options["feed_name"]
         article.thread_uri = thread_uri(article)
         article.discussion_open = discussion_open(article)
+        article.discussion_closed = discussion_closed(article)
 
 
 class _CommentFeed(Atom1Feed):

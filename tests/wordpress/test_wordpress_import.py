@@ -11,6 +11,7 @@ from support import PROD_SITEURL, ROOT, build, build_prod
 from wordpress.export import ExportError, read_export
 from wordpress.importer import import_export
 from wordpress.manifest import NAME as MANIFEST
+from wordpress_uploads import make_uploads
 
 EXPORT = ROOT / "tests" / "wordpress" / "export.xml"
 ORIGINALS = ROOT.parent / "shared" / "originals"
@@ -28,8 +29,10 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     for name in ("la-juste-mesure.md", "quelle-est-votre-promesse.md"):
         (content / "chroniques" / name).unlink()
     report_file = tmp_path / "rapport.txt"
+    uploads = make_uploads(tmp_path / "uploads")
     run = subprocess.run([sys.executable, "-m", "invoke", "import.wordpress", str(EXPORT), "--content", str(content),
-                          "--report", str(report_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          "--uploads", str(uploads), "--report", str(report_file)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     report = report_file.read_text(encoding="utf-8")
     assert report in run.stdout
@@ -37,7 +40,7 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     # Every item of the export has its one line, imported or left out with the reason.
     ids = re.findall(r"<wp:post_id>(\d+)</wp:post_id>", EXPORT.read_text(encoding="utf-8"))
     assert sorted(re.findall(r"^- [^\d\n]*?(\d+)", report, re.MULTILINE)) == sorted(ids)
-    assert report.startswith(f"Import de export.xml{NB}: 18 éléments, 11 importés, 7 laissés de côté\n")
+    assert report.startswith(f"Import de export.xml{NB}: 19 éléments, 13 importés, 6 laissés de côté\n")
     for line in (
         f"- chronique 101 «{NB}La juste mesure{NB}»{NB}: content/chroniques/la-juste-mesure.md (écrit)",
         f"    · commentaire 11 de Pauline{NB}: importé dans /chroniques/la-juste-mesure/ (n° 1, publié)",
@@ -53,16 +56,18 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
         f"- chronique 109 «{NB}Ancienne annonce{NB}»{NB}: à la corbeille",
         f"    · code court [contact-form-7] retiré, WordPress seul le comprenait{NNB}; à revoir "
         "(ce qu’il entourait est gardé)",
-        f"    · image https://zohe.fr/wp-content/uploads/2024/05/atelier-300x200.jpg{NB}: pas encore importée (médias)",
-        f"    · vidéo https://www.youtube.com/watch?v=dQw4w9WgXcQ{NB}: lien simple, sans vignette "
-        "(médias pas encore importés)",
-        f"    · son https://zohe.fr/wp-content/uploads/2023/01/message.mp3{NB}: pas encore importé (médias)",
+        f"    · image https://zohe.fr/wp-content/uploads/2024/05/atelier-300x200.jpg{NB}: content/images/atelier.jpg "
+        f"(écrit), la plus grande des 3 tailles gardées par WordPress (atelier-scaled.jpg, 2560{NB}×{NB}1707)",
+        f"    · vidéo https://www.youtube.com/watch?v=dQw4w9WgXcQ{NB}: carte, sa vignette content/images/dqw4w9wgxcq.jpg "
+        f"(écrit), la seule taille gardée par WordPress (dQw4w9WgXcQ.jpg, 1280{NB}×{NB}720)",
+        f"    · son https://zohe.fr/wp-content/uploads/2023/01/message.mp3{NB}: introuvable dans uploads/{NNB}; retiré",
         f"    · lien vers l’ancienne adresse https://zohe.fr/category/vie-du-collectif/, qui n’est aucun article "
-        f"importé{NB}: laissé tel quel, il ne mène nulle part tant qu’elle n’est pas redirigée",
+        f"importé{NB}: laissé tel quel, l’ancienne adresse est redirigée vers /categories/vie-du-collectif/",
         f"    · lien vers chroniques/notre-charte-en-brouillon.md, qui n’est pas publié, remplacé par son texte",
-        f"    · lien vers le fichier https://zohe.fr/wp-content/uploads/2023/01/plaquette.pdf{NB}: pas encore importé "
-        "(médias), le lien mène encore à l’ancien site",
-        f"- fichier joint 201 «{NB}atelier{NB}»{NB}: pas encore importé (médias)",
+        f"    · lien vers le fichier https://zohe.fr/wp-content/uploads/2023/01/plaquette.pdf{NB}: "
+        "content/documents/plaquette.pdf (écrit)",
+        f"- fichier joint 201 «{NB}atelier{NB}»{NB}: content/images/atelier.jpg (écrit), la plus grande des 3 tailles "
+        f"gardées par WordPress (atelier-scaled.jpg, 2560{NB}×{NB}1707)",
         f"- élément de menu 301{NB}: le menu du site est dans le thème (theme/templates/base.html)",
         f"- révision 401 «{NB}La juste mesure{NB}»{NB}: ancienne version d’un article, seule la dernière est importée",
         f"- page 113 «{NB}Archives{NB}»{NB}: content/pages/archives-2.md (écrit)",
@@ -86,8 +91,10 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     # Linked by its dated address, /2023/02/07/quelle-est-votre-promesse/, which WordPress answered too.
     assert "[notre promesse]({filename}/chroniques/quelle-est-votre-promesse.md)" in chantier
     assert "\n- écouter avant de proposer\u00a0;\n" in chantier and "\n## Ce que nous avons appris\n" in chantier
-    assert "*L’atelier du printemps*" in chantier  # the caption's words stay, the image waits for the media
-    assert "[La rencontre de juin](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in chantier  # the block's caption
+    assert "![Les associé·e·s autour de la table]({static}/images/atelier.jpg)\n\n*L’atelier du printemps*" in chantier
+    # The block's caption, over the thumbnail named after the video in the uploads: a card.
+    assert "[![La rencontre de juin]({static}/images/dqw4w9wgxcq.jpg)](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" \
+        in chantier
     assert "[La vidéo sur Vimeo](https://vimeo.com/76979871)" in chantier
     assert "(le brouillon)" in chantier
     assert "[autres nouvelles](https://zohe.fr/category/vie-du-collectif/)" in chantier
@@ -110,7 +117,9 @@ def test_the_task_imports_every_post_and_page_and_the_strict_build_passes(conten
     pending = (content / "chroniques" / "relire-avant-de-publier.md").read_text(encoding="utf-8")
     assert pending.startswith("Title: Relire avant de publier, l’étape oubliée\n")
     private = (content / "chroniques" / "notes-privees-du-bureau.md").read_text(encoding="utf-8")
-    assert "[La vidéo sur YouTube](https://www.youtube.com/watch?v=Zx9kM2pQ0aE)" in private and "iframe" not in private
+    # Its one video's thumbnail is the post's featured image.
+    assert "[![La vidéo sur YouTube]({static}/images/reunion-bureau.jpg)](https://www.youtube.com/watch?v=Zx9kM2pQ0aE)" \
+        in private and "iframe" not in private
     assert ("    · cadre intégré https://www.openstreetmap.org/export/embed.html?bbox=4.8,45.7,4.9,45.8"
             f"{NB}: remplacé par un lien (rien ne vient d’un autre site)\n") in report
     scheduled = (content / "chroniques" / "la-rentree-du-collectif.md").read_text(encoding="utf-8")
