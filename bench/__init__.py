@@ -17,6 +17,8 @@ change goes:
   (`bot_site.py`), with `bots.py` (the five kinds of robots), `spam_texts.py` (what they write),
   `readers.py` (honest readers, and Chromium's path and flags) and `server_sockets.py` (the
   comment server's remote addresses, from /proc); tests/deploy/test_bots.py runs it smaller;
+- `lighthouse.py`: Lighthouse's four scores of four pages behind nginx, mobile and desktop (npm's
+  Lighthouse pinned in `npm/`, installed on demand);
 - `report.py`: BENCHMARKS.md's text, and `run`;
 - `hugo/`: the Hugo layout built beside ours.
 """

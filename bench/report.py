@@ -1,7 +1,7 @@
 """`invoke bench`: measure what each user waits for and write it, with the commands, to BENCHMARKS.md.
 
 `run` takes every figure (bench.site_build, bench.pages, bench.comment_server,
-bench.spam_defences); `report`, `spam_report` and `build_report` write them as the file's
+bench.spam_defences, bench.lighthouse); `report`, `spam_report` and `build_report` write them as the file's
 sections; `write_section` puts one section alone in its place (`python -m bench.spam_defences`).
 """
 
@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from bench import BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, pages, site_build, spam_defences
+from bench import BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, lighthouse, pages, site_build, spam_defences
 from bench.weight import CRITICAL_BUDGET, SCRIPTS_BUDGET, TOTAL_BUDGET
 from publish.build import ROOT
 
@@ -295,7 +295,9 @@ def run(duration=5.0, path=ROOT / "BENCHMARKS.md", sizes=DEFAULT_SIZES):
     seconds, weights = pages.page_weights()
     comment_figures = comment_server.run(duration=duration)
     spam = spam_report(spam_defences.run(), spam_defences.PER_KIND, spam_defences.READERS_PER_MODE)
-    text = report(seconds, weights, comment_figures) + "\n" + spam + "\n" + build_report(results, hugo, load)
+    scores = lighthouse.report(lighthouse.run())
+    text = (report(seconds, weights, comment_figures) + "\n" + spam + "\n" + scores + "\n"
+            + build_report(results, hugo, load))
     path = Path(path)
     # What people wrote below the marker (profiles, what is left to do) survives a new run.
     previous = path.read_text(encoding="utf-8") if path.exists() else ""
