@@ -35,6 +35,9 @@ PAGES = {
     "search": "/recherche/",
 }
 PRESETS = ("mobile", "desktop")
+# Runs of each page and preset, the median kept (by performance score), as Lighthouse's own
+# advice on variability has it: one run's performance follows the machine's load.
+RUNS = 3
 # Lighthouse refuses to drive Chromium without the first two; the rest as bench.readers says.
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run " \
                "--disable-background-networking --disable-component-update --disable-sync"
@@ -87,8 +90,13 @@ def result(page, preset, report):
     return Result(page, preset, scores, losses, report["lighthouseVersion"])
 
 
-def run(presets=PRESETS):
-    """Every page with every preset, against a fresh production setup: a list of Result."""
+def median(results):
+    """The run whose performance score is the median of ``results``' (of one page and preset)."""
+    return sorted(results, key=lambda item: item.scores["performance"])[len(results) // 2]
+
+
+def run(presets=PRESETS, runs=RUNS):
+    """Every page with every preset, ``runs`` times, against a fresh production setup: a list of median Results."""
     from bench.bot_site import production_site
 
     install()
@@ -97,11 +105,12 @@ def run(presets=PRESETS):
         with production_site(Path(directory) / "site", chronicles=0) as site:
             for preset in presets:
                 for page, path in PAGES.items():
-                    results.append(result(page, preset, audit(site.base + path, preset)))
+                    results.append(median([result(page, preset, audit(site.base + path, preset))
+                                           for _ in range(runs)]))
     return results
 
 
-def report(results, when=None):
+def report(results, when=None, runs=RUNS):
     """The Lighthouse section of BENCHMARKS.md."""
     when = when or datetime.now(timezone.utc)
     version = results[0].version if results else "?"
@@ -111,7 +120,8 @@ def report(results, when=None):
         f"Measured on {when:%Y-%m-%d %H:%M} UTC by `.venv/bin/python -m bench.lighthouse` (`invoke bench` runs it with "
         f"the rest): Lighthouse {version} (npm, pinned in `bench/npm/`) with Debian's Chromium, headless, on the "
         "production build of the real content behind nginx with the shipped configuration and the comment server "
-        "behind it. Mobile is Lighthouse's default preset (a slow phone, simulated); desktop its `--preset=desktop`. "
+        f"behind it; each row is the median of {runs} runs (by performance). Mobile is Lighthouse's default preset "
+        "(a slow phone, simulated); desktop its `--preset=desktop`. "
         "Performance is noisy on 2 shared cores; the other three are stable. The search page's SEO is lowered by its "
         "deliberate `noindex` (a results page is no page to index).",
         "",
