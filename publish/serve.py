@@ -208,6 +208,7 @@ class Preview:
         (approved_comments.fingerprint), and costs one read of the database, no build.
         """
         if approved_comments.differs(self.output, database):
+            print("Des commentaires ont été modérés\u202f; reconstruction…", flush=True)
             self.changed()
 
     def start(self):

@@ -34,6 +34,7 @@ def _request(base, path, method="GET", body=None, headers=None):
 
 
 def test_an_unknown_address_gets_the_sites_own_404_page(preview):
+    assert _request(preview["url"], "/chroniques/absente/", "HEAD")[:1] == (404,)
     status, headers, text = _request(preview["url"], "/chroniques/absente/")
     assert status == 404
     assert headers["Content-Type"].startswith("text/html")
@@ -147,6 +148,7 @@ def test_a_moderation_is_baked_into_the_open_preview_without_a_save(preview, way
         _mailed_link(preview, "activate", number)
     else:
         _admin(preview, "validate", number)
+    preview["wait_for"]("Des commentaires ont été modérés\u202f; reconstruction…")
     _until_shown(preview, text, True)
 
     if way == "command line":
