@@ -1,7 +1,8 @@
 """Lighthouse's four scores for the home page, a chronicle, an offer and the search page, served as production serves them.
 
 No maintained Lighthouse exists for Python or in Debian (PyPI's `lighthouse` is an unrelated
-service-discovery tool; Debian packages none): this runs npm's, pinned in
+service-discovery tool, its wrappers such as `lighthouse-python-plus` call npm's CLI, Debian
+packages none): this runs npm's, pinned in
 bench/npm/package.json and its lock (the newest release that runs on Debian's
 Node 20), installed on demand with ``npm ci`` into bench/npm/node_modules (not in
 git), with Debian's Chromium. The site is bench.bot_site's production setup with the real
