@@ -75,7 +75,7 @@ def test(c, browser=True):
 
 @task
 def bench(c, duration=5.0, sizes="100,1000,5000"):
-    """Measure builds (against Hugo), page weights and the comment server; write BENCHMARKS.md."""
+    """Measure builds (against Hugo), page weights, the comment server and Lighthouse scores; write BENCHMARKS.md."""
     from bench.report import run
 
     print(run(duration=float(duration), sizes=tuple(int(n) for n in sizes.split(","))))

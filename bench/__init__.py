@@ -19,6 +19,8 @@ change goes:
   comment server's remote addresses, from /proc); tests/deploy/test_bots.py runs it smaller;
 - `wordpress_import.py`: `invoke import.wordpress` on an export of 1,000 posts and 10,000
   comments it writes, run twice, then the strict build of what it imported;
+- `lighthouse.py`: Lighthouse's four scores of four pages behind nginx, mobile and desktop (npm's
+  Lighthouse pinned in `npm/`, installed on demand);
 - `report.py`: BENCHMARKS.md's text, and `run`;
 - `hugo/`: the Hugo layout built beside ours.
 """

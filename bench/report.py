@@ -1,8 +1,8 @@
 """`invoke bench`: measure what each user waits for and write it, with the commands, to BENCHMARKS.md.
 
 `run` takes every figure (bench.site_build, bench.pages, bench.comment_server,
-bench.spam_defences, bench.wordpress_import); `report`, `spam_report` and `build_report` write them as the file's
-sections; `write_section` puts one section alone in its place (`python -m bench.spam_defences`).
+bench.spam_defences, bench.lighthouse, bench.wordpress_import); `report`, `spam_report` and
+`build_report` write them as the file's sections; `write_section` puts one section alone in its place (`python -m bench.spam_defences`).
 """
 
 from datetime import date
@@ -10,8 +10,8 @@ import os
 import platform
 from pathlib import Path
 
-from bench import (BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, pages, site_build, spam_defences,
-                   wordpress_import)
+from bench import (BEST_OF, COMPARED_SIZE, DEFAULT_SIZES, comment_server, lighthouse, pages, site_build,
+                   spam_defences, wordpress_import)
 from bench.weight import CRITICAL_BUDGET, SCRIPTS_BUDGET, TOTAL_BUDGET
 from publish.build import ROOT
 
@@ -296,8 +296,10 @@ def run(duration=5.0, path=ROOT / "BENCHMARKS.md", sizes=DEFAULT_SIZES):
     seconds, weights = pages.page_weights()
     comment_figures = comment_server.run(duration=duration)
     spam = spam_report(spam_defences.run(), spam_defences.PER_KIND, spam_defences.READERS_PER_MODE)
+    scores = lighthouse.report(lighthouse.run())
     imported = wordpress_import.section(wordpress_import.run())
-    text = "\n".join((report(seconds, weights, comment_figures), spam, imported, build_report(results, hugo, load)))
+    text = "\n".join((report(seconds, weights, comment_figures), spam, scores, imported,
+                      build_report(results, hugo, load)))
     path = Path(path)
     # What people wrote below the marker (profiles, what is left to do) survives a new run.
     previous = path.read_text(encoding="utf-8") if path.exists() else ""

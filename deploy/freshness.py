@@ -10,7 +10,7 @@ the pushed commit's code, is the only writer, and the refresh its only reader.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from approved_comments import FINGERPRINT_FILE, fingerprint
+import approved_comments
 from chronicle_schedule import read_schedule
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -23,8 +23,7 @@ def next_chronicle(release):
 
 def comments_changed(release, database):
     """Whether what the pages of `release` show of the comments differs from `database` now."""
-    written = release.path / FINGERPRINT_FILE
-    return not written.is_file() or written.read_text(encoding="utf-8").strip() != fingerprint(database)
+    return approved_comments.differs(release.path, database)
 
 
 def reasons(release, database, now):

@@ -76,3 +76,17 @@ def fingerprint(database):
     differs from the one written beside the published pages.
     """
     return read_comments(database).fingerprint
+
+
+def differs(folder, database):
+    """Whether the pages built into `folder` show other comments than `database` holds now (or say nothing of them).
+
+    Read from the digest the build left beside them (FINGERPRINT_FILE): the publishing
+    code asks it of a release, the live preview of its output after each write to the
+    database.
+    """
+    written = os.path.join(folder, FINGERPRINT_FILE)
+    if not os.path.isfile(written):
+        return True
+    with open(written, encoding="utf-8") as handle:
+        return handle.read().strip() != fingerprint(database)

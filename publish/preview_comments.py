@@ -3,6 +3,10 @@
 ``python -m publish.preview_comments [--port 8080]`` serves it in the foreground; ``invoke
 serve`` starts it beside the preview (`start`). It belongs with the preview, not in comments/
 (what production runs): it is the one server allowed the development admin password.
+
+The comment server's modules are imported in the child only: they import Isso, whose
+``__init__`` calls ``logging.basicConfig(level=INFO)``, and in the preview's own process that
+root handler printed every line of livereload and Tornado a second time (they have their own).
 """
 
 import argparse
@@ -12,7 +16,7 @@ import sys
 import time
 import urllib.request
 
-from comments import settings
+from publish.build import ROOT
 
 DEFAULT_PORT = 8080
 
@@ -25,6 +29,7 @@ def serve(port=DEFAULT_PORT, host="127.0.0.1"):
     """
     from werkzeug.serving import run_simple
 
+    from comments import settings
     from comments.wsgi import create_app
 
     # The preview's own key for the form's tokens (comments.settings.form_secret), like its password.
@@ -45,7 +50,7 @@ def start(port=DEFAULT_PORT, env=None, wait=10.0, site=None):
         environ["ZOHE_SITEURL"] = site
     process = subprocess.Popen(
         [sys.executable, "-m", "publish.preview_comments", "--port", str(port)],
-        cwd=settings.REPO_ROOT,
+        cwd=ROOT,
         env=environ,
     )
     deadline = time.monotonic() + wait

@@ -10,7 +10,9 @@ An author who saves a chronicle waits for two things, in this order:
 
 Only a change to chronicles or pages the last build already knew, that keep their
 address and status, takes the first step; anything else (a new or deleted file,
-the theme, a plugin, the settings) goes straight to the full build. If reading or
+the theme, a plugin, the settings) goes straight to the full build, and so does a
+moderator's decision (approval or deletion, by the admin page, an e-mail's link or
+the command line) that changes what the pages show of the comments. If reading or
 rendering the edited file logs anything, the first step is skipped and the full build
 names the problem. Builds run one at a time on a worker thread, so the server keeps
 answering.
@@ -25,7 +27,9 @@ import tempfile
 import threading
 import traceback
 
+import approved_comments
 from built_site import documents
+import comments_database
 import pelican_internals
 
 from publish import content_cache
@@ -89,12 +93,13 @@ class Preview:
         `shown_alone`: the documents whose pages were just rendered on their own, which the
         preview shows as saved even if this build fails.
         """
-        generators = []
+        generators, notes = [], []
         # Computed at each build: an edit of pelicanconf.py or of a plugin gets a cache of its
         # own (publish/content_cache.py), never documents read with the former settings.
         cache = content_cache.folder(self.cache, sorted(self.overrides.items()))
         try:
-            build(output=self.output, overrides={**self.overrides, "CACHE_PATH": cache}, generators=generators)
+            build(output=self.output, overrides={**self.overrides, "CACHE_PATH": cache}, generators=generators,
+                  notes=notes)
         except BuildError as error:
             kept = "la version précédente"
             if shown_alone:
@@ -104,6 +109,8 @@ class Preview:
         self.generators = generators
         keep_first(content_cache.newest_first(self.cache), content_cache.KEEP)
         print("Site reconstruit.", flush=True)
+        for note in notes:  # for authors: when each scheduled chronicle goes out
+            print(note, flush=True)
         return True
 
     def render_edited(self, paths):
@@ -194,6 +201,16 @@ class Preview:
             self._full_pending = True
             self._wake.notify()
 
+    def comments_moderated(self, database):
+        """The comment database was written: build again if the pages show other comments than it now holds.
+
+        A comment merely posted, waiting for moderation, changes nothing the pages show
+        (approved_comments.fingerprint), and costs one read of the database, no build.
+        """
+        if approved_comments.differs(self.output, database):
+            print("Des commentaires ont été modérés\u202f; reconstruction…", flush=True)
+            self.changed()
+
     def start(self):
         self._worker = threading.Thread(target=self._work, name="preview-builds", daemon=True)
         self._worker.start()
@@ -233,7 +250,7 @@ class Preview:
             self.on_update()
 
 
-def _watcher(preview, patterns):
+def _watcher(preview, patterns, database=None):
     from livereload.watcher import Watcher
     from tornado import ioloop
 
@@ -251,6 +268,11 @@ def _watcher(preview, patterns):
     watcher = PreviewWatcher()
     for pattern in patterns:
         watcher.watch(str(pattern), preview.changed)
+    if database is not None:
+        # A write reaches the database file or, in WAL mode, its -wal first (and a checkpoint
+        # removes that): two files stat'ed at each poll, read only when one of them changed.
+        for path in (database, f"{database}-wal"):
+            watcher.watch(str(path), lambda: preview.comments_moderated(database))
     return watcher
 
 
@@ -261,7 +283,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     from tornado import ioloop
 
     from publish.preview_comments import start as start_comments
-    from publish.preview_token import handler as token_handler
+    from publish.preview_pages import handler as pages_handler
 
     output = Path(output or ROOT / "output")
     # The pages talk to the comment server on its port, which accepts comments from this origin.
@@ -278,11 +300,13 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
         on_update=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"),
     )
     preview.full_build()
-    server = Server(watcher=_watcher(preview, patterns))
-    # Chronicles carry a fresh form token, as nginx's include gives them in production.
-    server.SFH = token_handler(overrides["COMMENTS_URL"])
-    # livereload turns on INFO logging for everything; Pelican's file-by-file chatter hides errors.
-    logging.getLogger("pelican").setLevel(logging.WARNING)
+    # The comment server's database, which the builds bake (ZOHE_COMMENTS_DB, else var/comments.db).
+    server = Server(watcher=_watcher(preview, patterns, database=comments_database.path()))
+    # As nginx serves them in production: chronicles with a fresh form token, the site's 404 page.
+    server.SFH = pages_handler(overrides["COMMENTS_URL"])
+    # One line a request, by the handler livereload gives Tornado's loggers (nothing else in
+    # this process handles them: publish.preview_comments imports no Isso here).
+    logging.getLogger("tornado.access").setLevel(logging.INFO)
     preview.start()
     # A terminated preview (not only an interrupted one) stops its comment server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -236,3 +236,68 @@ def chronicle_text(body, title="Une chronique de test", slug="une-chronique-de-t
     """A chronicle's Markdown with every metadata the strict checks require, then ``body``."""
     return (f"Title: {title}\nDate: 2024-05-02 10:00\nAuthor: Jean & Nathalie\nCategory: Les Chroniques de Zôhé\n"
             f"Tags: essai\nSummary: Un résumé de test.\nSlug: {slug}\n\n{body}")
+
+
+@contextlib.contextmanager
+def live_preview(tmp_path):
+    """The real preview (`publish.serve.serve`) of a copy of the content, with its comment server, in a process of its own.
+
+    Yields a dict: ``url`` and ``comments`` (the two servers), ``content`` (the copy),
+    ``database`` (the comment server's), ``cache``, ``process``, ``wait_for(text)`` (the
+    next line of its output holding ``text``) and ``output`` (every line read so far).
+    """
+    import queue
+    import shutil
+    import subprocess
+    import urllib.request
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    port, comments_port = free_port(), free_port()
+    database = tmp_path / "comments.db"
+    # A reader's time before a post is not "too fast" (comments.form_token), shortened.
+    env = dict(os.environ, ZOHE_COMMENTS_DB=str(database), ZOHE_FORM_MIN_SECONDS="1")
+    env.pop("ISSO_ADMIN_PASSWORD", None)  # the preview's own development password
+    code = (
+        "from publish.serve import serve; "
+        f"serve(port={port}, comments_port={comments_port}, content={str(content)!r}, output={str(tmp_path / 'output')!r})"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    output = []
+
+    def wait_for(text, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
+                assert process.poll() is None, "".join(output)
+                continue
+            output.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} within {timeout} s:\n{''.join(output)}")
+
+    try:
+        wait_for("Aperçu sur")
+        yield {"url": f"http://127.0.0.1:{port}", "content": content, "wait_for": wait_for, "output": output,
+               "comments": f"http://127.0.0.1:{comments_port}", "process": process, "database": database,
+               "cache": tmp_path / "cache"}
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    # Terminating the preview stopped its comment server too.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{comments_port}/config", timeout=1)
+        except OSError:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the comment server outlived the preview")

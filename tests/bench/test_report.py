@@ -31,3 +31,37 @@ def test_one_section_run_alone_takes_its_place_and_keeps_the_others(tmp_path):
     write_section("## Spam defences\n\nsecond run\n", path)
     assert path.read_text() == ("# Benchmarks\n\n## Comment server\n\nthroughput\n\n## Spam defences\n\nsecond run\n\n"
                                 f"## Build\n\nbuilds\n\n{NOTES_MARKER}\nnotes\n")
+
+
+def _lighthouse_report(scores, failing=()):
+    """A Lighthouse report as its JSON output has it, reduced to what bench.lighthouse reads."""
+    audits = {"meta-description": {"title": "Document has a meta description", "score": 0 if "meta-description" in failing else 1,
+                                   "scoreDisplayMode": "binary"},
+              "notes": {"title": "Manual check", "score": None, "scoreDisplayMode": "manual"}}
+    return {"lighthouseVersion": "12.8.2", "audits": audits,
+            "categories": {name: {"score": score / 100, "auditRefs": [{"id": "meta-description", "weight": 1},
+                                                                      {"id": "notes", "weight": 0}]}
+                           for name, score in scores.items()}}
+
+
+def test_the_lighthouse_section_gives_each_page_and_preset_its_scores_and_what_cost_points():
+    from bench import lighthouse
+
+    full = dict.fromkeys(lighthouse.CATEGORIES, 100)
+    results = [lighthouse.result("home", "mobile", _lighthouse_report(full)),
+               lighthouse.result("search", "desktop", _lighthouse_report({**full, "seo": 66}, ["meta-description"]))]
+    text = lighthouse.report(results)
+    assert text.startswith(lighthouse.HEADING + "\n")
+    assert "| home (`/`) | mobile | 100 | 100 | 100 | 100 |" in text
+    assert "| search (`/recherche/`) | desktop | 100 | 100 | 100 | 66 |" in text
+    assert "search (desktop), seo: Document has a meta description" in text and "home (mobile)" not in text
+    assert "Manual check" not in text
+
+
+def test_the_median_run_of_a_page_is_kept():
+    from bench import lighthouse
+
+    runs = [lighthouse.result("chronicle", "mobile", _lighthouse_report({**dict.fromkeys(lighthouse.CATEGORIES, 100),
+                                                                         "performance": score}))
+            for score in (93, 100, 99)]
+    assert lighthouse.median(runs).scores["performance"] == 99

@@ -1,73 +1,18 @@
 """`invoke serve` as an author uses it: the open chronicle reloads with the edit, and commenting works."""
 
-import os
-import queue
-import shutil
-import subprocess
-import sys
-import threading
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from support import ROOT, free_port
+import support
 
 
 @pytest.fixture
 def live_preview(tmp_path):
     """The real preview (`publish.serve.serve`) of a copy of the content, with its comment server."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    port, comments_port = free_port(), free_port()
-    # A reader's time before a post is not "too fast" (comments.form_token), shortened.
-    env = dict(os.environ, ZOHE_COMMENTS_DB=str(tmp_path / "comments.db"), ZOHE_FORM_MIN_SECONDS="1")
-    env.pop("ISSO_ADMIN_PASSWORD", None)  # the preview's own development password
-    code = (
-        "from publish.serve import serve; "
-        f"serve(port={port}, comments_port={comments_port}, content={str(content)!r}, output={str(tmp_path / 'output')!r})"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    output = []
-
-    def wait_for(text, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=0.2)
-            except queue.Empty:
-                assert process.poll() is None, "".join(output)
-                continue
-            output.append(line)
-            if text in line:
-                return line
-        raise AssertionError(f"no line with {text!r} within {timeout} s:\n{''.join(output)}")
-
-    wait_for("Aperçu sur")
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "content": content, "wait_for": wait_for,
-               "comments": f"http://127.0.0.1:{comments_port}", "process": process,
-               "cache": tmp_path / "cache"}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-    # Terminating the preview stopped its comment server too.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            import urllib.request
-
-            urllib.request.urlopen(f"http://127.0.0.1:{comments_port}/config", timeout=1)
-        except OSError:
-            break
-        time.sleep(0.2)
-    else:
-        raise AssertionError("the comment server outlived the preview")
+    with support.live_preview(tmp_path) as preview:
+        yield preview
 
 
 def test_an_edited_chronicle_reloads_in_the_open_browser(browser, live_preview):
