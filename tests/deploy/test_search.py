@@ -146,6 +146,12 @@ def test_the_field_has_a_visible_label(nginx, reader):
     expect(page.get_by_role("searchbox", name="Chercher dans les chroniques et les pages")).to_be_visible()
 
 
+def test_the_navigation_says_the_search_page_is_the_current_one(nginx, reader):
+    page = reader()
+    page.goto(nginx + "/recherche/")
+    expect(page.locator(".site-nav [aria-current=page]")).to_have_text("Recherche")
+
+
 def test_without_javascript_the_page_says_where_to_look(nginx, reader):
     """Playwright's text and role matching skip <noscript>: its text and links are read as the browser lays them out."""
     page = reader(java_script_enabled=False)
