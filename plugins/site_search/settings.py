@@ -4,9 +4,10 @@ DEFAULTS = {
     # Where the bundle goes, relative to the output; the search page loads it from there.
     "bundle_dir": "pagefind",
     # Only the page's main region is read: navigation and footer words would otherwise
-    # match every page. Within it the templates (article.html, page.html) mark the title
-    # and the text with data-pagefind-body, so that the category, the byline, an offer's
-    # summary box and the tags are neither indexed nor the start of an excerpt.
+    # match every page. Within it the templates (article.html, page.html) mark the text with
+    # data-pagefind-body, so that the category, title, byline, an offer's summary box and
+    # the tags are not the start of an excerpt; Pagefind searches the title (the first h1)
+    # by itself.
     "root_selector": "main",
     # The discussion (baked comments) is readers' text, not ours to rank. Outside the
     # marked text already; named here too for the digest of what Pagefind reads.
