@@ -14,6 +14,8 @@ PAGES = [
     "adhesion/index.html",
     "archives/index.html",
     "404.html",
+    # Pagefind's Component UI and its stylesheet included (the index it fetches on typing is not).
+    "recherche/index.html",
 ]
 
 

@@ -44,17 +44,18 @@ def _indexed_files(context, settings):
     return sorted(globs)
 
 
-def _start_script(element, translations):
-    """The script that starts Pagefind's UI in `element`, with some of its French strings replaced.
+def _start_script(translations):
+    """The script that gives Pagefind's Component UI the site's French strings where Pagefind's own slip.
 
-    A file rather than an inline script: the Content-Security-Policy allows scripts
-    from the site itself only.
+    The UI starts by itself from the pagefind-* elements of the search page; this only
+    replaces some of its strings. A file rather than an inline script: the
+    Content-Security-Policy allows scripts from the site itself only.
     """
-    options = {"element": element, "showImages": False, "translations": translations}
     return (
-        "// Written by the site_search plugin: starts Pagefind's search UI, in French.\n"
+        "// Written by the site_search plugin: the site's French for Pagefind's Component UI.\n"
         '"use strict";\n'
-        f"new PagefindUI({json.dumps(options, ensure_ascii=False, indent=2)});\n"
+        'window.PagefindComponents.getInstanceManager().getInstance("default")'
+        f".setTranslations({json.dumps(translations, ensure_ascii=False, indent=2)});\n"
     )
 
 
@@ -110,7 +111,7 @@ def finish_indexing(sender=None):
             )
             continue
         with open(os.path.join(bundle, START_SCRIPT), "w", encoding="utf-8") as script:
-            script.write(_start_script(options["element"], options["translations"]))
+            script.write(_start_script(options["translations"]))
         if digest:
             cache.keep(digest, bundle, known=seeded)
 
