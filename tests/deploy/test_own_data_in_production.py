@@ -12,6 +12,8 @@ import re
 import sqlite3
 import time
 import types
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -193,3 +195,120 @@ def test_a_commenter_downloads_then_erases_every_comment_of_their_address(produc
         assert step in log, step
     assert f"address {key}" in log
     assert "camille" not in log.lower()
+
+
+def signed_link(production, nonce, expires):
+    """A link signed with the server's own key (the test knows ZOHE_FORM_SECRET): only its time or nonce is wrong."""
+    token = DataLinks(SECRET.encode(), None).token(nonce, expires)
+    return f"{production.base}/isso{commenter_data.PATH}/acces?jeton={token}"
+
+
+def test_a_forged_an_expired_or_a_used_link_is_refused_in_french(production, context):
+    page = context.new_page()
+    ask(page, production.base, "dominique@example.org")
+    _, link = mailed_link(production.sink, "dominique@example.org")
+    parts = urlsplit(link)
+    token = parse_qs(parts.query)["jeton"][0]
+    nonce, expires, mac = token.split(".")
+    forged = link.replace(mac, mac[:-2] + ("AA" if not mac.endswith("AA") else "BB"))
+    longer = link.replace(f".{expires}.", f".{int(expires) + 86400}.")
+    expired = signed_link(production, nonce, int(time.time()) - 1)
+    refusals = {
+        forged: (403, "Lien non valable", "mal copié ou modifié"),
+        longer: (403, "Lien non valable", "mal copié ou modifié"),
+        expired: (410, "Lien expiré", f"n’est valable que {commenter_data.LIFETIME_WORDS}"),
+    }
+    for address, (status, title, words) in refusals.items():
+        response = page.goto(address)
+        assert response.status == status, address
+        expect(page.locator("h1")).to_have_text(title)
+        expect(page.locator("main")).to_contain_text(words)
+        expect(page.get_by_role("link", name="Demander un nouveau lien")).to_have_attribute("href", "/isso/mes-donnees")
+        # Posting it (the button's request, sent by hand) opens nothing either.
+        answer = context.request.post(address, headers={"Origin": production.base}, max_redirects=0)
+        assert answer.status == status and title in answer.text()
+
+    page.goto(link)
+    page.get_by_role("button", name="Voir mes commentaires").click()
+    expect(page.locator("h1")).to_have_text("Vos commentaires")
+    expect(page.locator("main")).to_contain_text(TEXTS["other"])
+    # Used: the same link, again, in this browser and in another.
+    other = context.browser.new_context(locale="fr-FR")
+    try:
+        for tab in (page, other.new_page()):
+            response = tab.goto(link)
+            assert response.status == 410
+            expect(tab.locator("h1")).to_have_text("Lien déjà utilisé")
+            expect(tab.locator("main")).to_contain_text("chaque lien ne s’utilise qu’une fois")
+        # Without the session's cookie the listing is closed.
+        response = tab.goto(f"{production.base}/isso{commenter_data.PATH}/commentaires")
+        assert response.status == 403
+        expect(tab.locator("h1")).to_have_text("Session terminée")
+    finally:
+        other.close()
+    assert rows(production.dbpath, "SELECT mode FROM comments WHERE id = ?", (production.ids["other"],)) == [(1,)]
+
+
+def post_request(production, address, origin=None, client="198.51.100.1"):
+    """The request form's post, from ``client`` (nginx adds it to X-Forwarded-For, loopback is trusted)."""
+    request = urllib.request.Request(
+        f"{production.base}/isso{commenter_data.PATH}", method="POST",
+        data=f"adresse={urllib.parse.quote(address)}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": origin or production.base,
+                 "X-Forwarded-For": client})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_the_answer_tells_nothing_of_the_address_and_asking_is_limited(production):
+    # An address with comments and one without get the same page, byte for byte.
+    with_comments = post_request(production, "pauline@example.org")
+    without = post_request(production, "personne@example.org")
+    assert with_comments == without and with_comments[0] == 200
+    # Both get their link (the owner of the mailbox alone learns what the address holds).
+    mailed_link(production.sink, "pauline@example.org")
+    mailed_link(production.sink, "personne@example.org")
+    # A page of another site cannot ask for a link in a visitor's name.
+    status, body = post_request(production, "pauline@example.org", origin="http://ailleurs.example")
+    assert status == 403 and "rien n’a été fait" in body
+    # One connection may ask a few times an hour; then a French refusal, and no more mail.
+    from comments.data_pages import PER_CLIENT
+
+    client = "198.51.100.2"
+    answers = [post_request(production, f"lecteur{n}@example.org", client=client)[0] for n in range(PER_CLIENT[0])]
+    assert answers == [200] * PER_CLIENT[0]
+    status, body = post_request(production, "lecteur@example.org", client=client)
+    assert status == 429 and "Trop de liens demandés depuis votre connexion\u00a0: réessayez dans une heure." in body
+    assert mails_to(production.sink, "lecteur@example.org") == []
+
+
+def test_the_pages_are_accessible(production, browser):
+    """axe-core on each page (bypassing the CSP for axe's own script): the request form, the link's page, the listing, a refusal."""
+    axe = next(Path(ROOT / ".venv").glob("lib/python*/site-packages/axe_playwright_python/axe.min.js"))
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def violations():
+        page.add_script_tag(path=str(axe))
+        results = page.evaluate("() => axe.run()")
+        return [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
+
+    try:
+        page.goto(production.base + "/isso" + commenter_data.PATH)
+        assert violations() == []
+        ask(page, production.base, "axe@example.org")
+        assert violations() == []
+        _, link = mailed_link(production.sink, "axe@example.org")
+        page.goto(link)
+        assert violations() == []
+        page.get_by_role("button", name="Voir mes commentaires").click()
+        expect(page.locator("h1")).to_have_text("Vos commentaires")
+        assert violations() == []
+        page.goto(link)
+        assert violations() == []
+    finally:
+        context.close()
