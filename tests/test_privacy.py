@@ -48,3 +48,14 @@ def test_the_page_gives_the_spam_defences_durations(prod_site):
     # The limits on posting keep an address for their window, pruned daily.
     assert conf["guard"]["direct-reply-window"] == "1h" and "une heure pour un nouveau commentaire" in text
     assert "Il ne garde ni le texte" in text and "jamais le texte" in text
+
+
+def test_the_page_links_the_commenters_own_data_page_and_says_how_long_its_link_lasts(prod_site):
+    import commenter_data
+
+    html = (prod_site / PAGE).read_text(encoding="utf-8")
+    link = BeautifulSoup(html, "html.parser").find("main").find("a", string="Vos commentaires")
+    assert link is not None and link["href"].endswith("/isso" + commenter_data.PATH), link
+    text = privacy_text(prod_site)
+    assert f"un lien valable {commenter_data.LIFETIME_WORDS}, qui ne sert qu’une fois" in text
+    assert "sous la mention « Réponse supprimée »" in text
