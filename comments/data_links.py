@@ -24,7 +24,7 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS zohe_data_links (nonce TEXT PRIMARY KEY, address TEXT NOT NULL,"
     " expires REAL NOT NULL, used REAL, session TEXT UNIQUE)",
     # Requests of links, for their limits (comments.data_pages): by client address, and by
-    # the keyed hash of the e-mail address, never the address itself.
+    # the keyed hash of the e-mail address, never the address itself; kept a link's lifetime.
     "CREATE TABLE IF NOT EXISTS zohe_data_requests (key TEXT NOT NULL, at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS zohe_data_requests_key ON zohe_data_requests (key, at)",
 ]
@@ -117,6 +117,21 @@ class DataLinks:
             "SELECT address, expires FROM zohe_data_links WHERE session = ? AND expires > ?",
             (_digest(session), self.clock())).fetchone()
         return tuple(row) if row else None
+
+    def forget_ended(self):
+        """Delete what has served: each link past its end, its address with it, and each request older than a link's lifetime.
+
+        Called on any request now and then (comments.data_pages), so that a quiet server keeps
+        nothing longer than the privacy policy says; a write only when there is something to delete.
+        """
+        now = self.clock()
+        found = self.store.connection().execute(
+            "SELECT EXISTS (SELECT 1 FROM zohe_data_links WHERE expires <= ?)"
+            " OR EXISTS (SELECT 1 FROM zohe_data_requests WHERE at <= ?)", (now, now - self.lifetime)).fetchone()[0]
+        if found:
+            with self.store.write_transaction() as con:
+                con.execute("DELETE FROM zohe_data_links WHERE expires <= ?", (now,))
+                con.execute("DELETE FROM zohe_data_requests WHERE at <= ?", (now - self.lifetime,))
 
     def forget(self, row):
         """Forget the link of ``row``, its address with it (its mail given up)."""

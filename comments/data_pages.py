@@ -33,9 +33,12 @@ from comments.moderation_pages import paragraphs
 logger = logging.getLogger("zohe.data")
 PARIS = ZoneInfo("Europe/Paris")
 COOKIE = "zohe-donnees"
-# Asking for links: per client address (answered), per e-mail address (silent).
-PER_CLIENT = (5, 3600)
-PER_ADDRESS = (3, 3600)
+# Asking for links, per link's lifetime (the requests are kept that long, comments.data_links):
+# so many per client address (refused in French), so many per e-mail address (silently).
+PER_CLIENT = 5
+PER_ADDRESS = 3
+# How often a worker deletes the links and requests that have served (DataLinks.forget_ended).
+FORGET_EVERY = 60
 MAIL_KIND = "data-link"
 
 PAGE = (
@@ -62,7 +65,7 @@ TEXTS = {
              f"Il est valable {LIFETIME} et ne sert qu’une fois. Pensez à regarder aussi parmi les indésirables.</p>"),
     "invalid": ("Adresse à corriger", "<p>Cette adresse électronique n’est pas valable\u00a0: vérifiez-la.</p>" + ASK),
     "limited": ("Trop de demandes",
-                "<p>Trop de liens demandés depuis votre connexion\u00a0: réessayez dans une heure.</p>"),
+                f"<p>Trop de liens demandés depuis votre connexion\u00a0: réessayez dans {LIFETIME}.</p>"),
     "no_mail": ("Service indisponible",
                 "<p>Ce serveur n’envoie pas de courriels pour l’instant\u00a0: écrivez-nous à "
                 '<a href="mailto:contact@zohe.fr">contact@zohe.fr</a>.</p>'),
@@ -98,8 +101,12 @@ class DataPages:
         self.endpoint = conf.get("server", "public-endpoint")
         self.trusted_proxies = settings.trusted_proxies(conf)
         self.secure = settings.production()
+        self.forgotten_at = 0.0
 
     def __call__(self, environ, start_response):
+        if self.clock() - self.forgotten_at > FORGET_EVERY:
+            self.forgotten_at = self.clock()
+            self.links.forget_ended()
         path = web.route_path(environ)
         if path != commenter_data.PATH and not path.startswith(commenter_data.PATH + "/"):
             return self.app(environ, start_response)
@@ -143,11 +150,11 @@ class DataPages:
         client = web.counted_address(web.client_address(environ, self.trusted_proxies))
         key = self.links.address_key(address)
         now = self.clock()
+        window = self.links.lifetime
         with self.store.write_transaction() as con:
-            con.execute("DELETE FROM zohe_data_requests WHERE at <= ?", (now - max(PER_CLIENT[1], PER_ADDRESS[1]),))
-            if _count(con, "client " + client, now, PER_CLIENT[1]) >= PER_CLIENT[0]:
+            if _count(con, "client " + client, now, window) >= PER_CLIENT:
                 limited = "client"
-            elif _count(con, "address " + key, now, PER_ADDRESS[1]) >= PER_ADDRESS[0]:
+            elif _count(con, "address " + key, now, window) >= PER_ADDRESS:
                 limited = "address"
             else:
                 limited = None
@@ -158,7 +165,7 @@ class DataPages:
                                 [("client " + client, now), ("address " + key, now)])
         if limited == "client":
             logger.info("data page: address %s: link refused, too many requests from one connection", key)
-            return self.page(environ, start_response, "limited", extra=[("Retry-After", str(PER_CLIENT[1]))])
+            return self.page(environ, start_response, "limited", extra=[("Retry-After", str(window))])
         if limited == "address":
             logger.info("data page: address %s: link not sent, too many asked for this address", key)
         else:

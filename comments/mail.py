@@ -196,25 +196,24 @@ class ModerationMail:
         message, recipient, what = built
         try:
             self.send(message, to=[recipient])
+        except (OSError, smtplib.SMTPException) as error:
+            self.failed(outgoing, reason(error), what)
         except Exception as error:
-            if not isinstance(error, (OSError, smtplib.SMTPException)):
-                logger.exception("%s: unexpected error", what)
-            attempt, attempts = outgoing.attempts + 1, len(self.retry_delays) + 1
-            if attempt >= attempts:
-                self.store.drop_mail(outgoing.id)
-                logger.error("%s given up after %s attempts, the last: %s", what, attempts, reason(error))
-            else:
-                self.store.retry_mail(outgoing.id, time.time() + self.retry_delays[attempt - 1])
-                logger.warning("%s not sent (attempt %s of %s): %s", what, attempt, attempts, reason(error))
+            logger.exception("%s: unexpected error", what)
+            self.failed(outgoing, reason(error), what)
         else:
             self.store.drop_mail(outgoing.id)
             logger.info("%s sent", what)
 
-    def failed(self, outgoing, why):
+    def failed(self, outgoing, why, what=None):
+        """Try ``outgoing`` again after the next delay, or give it up after the last; ``what`` names a mail that is not a comment's."""
         attempt = outgoing.attempts + 1
         attempts = len(self.retry_delays) + 1
         if attempt >= attempts:
             self.store.drop_mail(outgoing.id)
+            if what:
+                logger.error("%s given up after %s attempts, the last: %s", what, attempts, why)
+                return
             logger.error(
                 "moderation mail for comment %s given up after %s attempts, the last: %s. The comment still waits "
                 "for a moderator: `invoke comments.pending` lists it; check the [smtp] settings (ISSO_SMTP_*).",
@@ -224,8 +223,8 @@ class ModerationMail:
         delay = self.retry_delays[attempt - 1]
         self.store.retry_mail(outgoing.id, time.time() + delay)
         logger.warning(
-            "moderation mail for comment %s not sent (attempt %s of %s): %s; next attempt in %g s",
-            outgoing.comment_id, attempt, attempts, why, delay,
+            "%s not sent (attempt %s of %s): %s; next attempt in %g s",
+            what or f"moderation mail for comment {outgoing.comment_id}", attempt, attempts, why, delay,
         )
 
     def send(self, message, to=None):
