@@ -29,11 +29,11 @@ import time
 import isso.core
 
 from comments import isso_app, locks, mail, settings, store
-from comments.data_links import DataLinks
-from comments.data_pages import MAIL_KIND, DataPages
 from comments.admin import AdminSessions
 from comments.cache import ThreadCache
 from comments.csp import ContentSecurityPolicy
+from comments.data_links import DataLinks
+from comments.data_pages import MAIL_KIND, DataPages
 from comments.errors import FrenchErrors
 from comments.evidence import GatherEvidence, RecordEvidence
 from comments.form_post import DiscussionForm
