@@ -55,15 +55,24 @@ ASK = (
     f"{LIFETIME} et utilisable une seule fois, qui ouvre la liste de tous les commentaires enregistrés avec "
     "cette adresse (publiés, en attente ou retenus)\u00a0: vous pourrez les télécharger ou les effacer.</p>"
     '<form method="post"><p><label for="adresse">Votre adresse électronique</label> '
-    '<input type="email" id="adresse" name="adresse" required maxlength="254" autocomplete="email"></p>'
+    '<input type="email" id="adresse" name="adresse" required maxlength="254" autocomplete="email"{typed}></p>'
     '<p><button type="submit">Recevoir le lien</button></p></form>'
 )
+INVALID = '<p id="adresse-erreur">Cette adresse électronique n’est pas valable\u00a0: vérifiez-la.</p>'
+
+
+def ask_form(typed=None):
+    """The request form, empty, or with the address the commenter typed and what is wrong with it."""
+    if typed is None:
+        return ASK.format(typed="")
+    return INVALID + ASK.format(typed=f' value="{html.escape(typed)}" aria-invalid="true" aria-describedby="adresse-erreur"')
+
+
 TEXTS = {
-    "ask": ("Vos commentaires\u00a0: les retrouver ou les effacer", ASK),
+    "ask": ("Vos commentaires\u00a0: les retrouver ou les effacer", ask_form()),
     "sent": ("Regardez votre messagerie",
              "<p>Un lien part vers l’adresse indiquée\u00a0: il y arrive dans quelques minutes. "
              f"Il est valable {LIFETIME} et ne sert qu’une fois. Pensez à regarder aussi parmi les indésirables.</p>"),
-    "invalid": ("Adresse à corriger", "<p>Cette adresse électronique n’est pas valable\u00a0: vérifiez-la.</p>" + ASK),
     "limited": ("Trop de demandes",
                 f"<p>Trop de liens demandés depuis votre connexion\u00a0: réessayez dans {LIFETIME}.</p>"),
     "no_mail": ("Service indisponible",
@@ -87,7 +96,7 @@ TEXTS = {
 }
 STATUS = {data_links.FORGED: "403 Forbidden", data_links.EXPIRED: "410 Gone", data_links.USED: "410 Gone",
           "no_session": "403 Forbidden", "forbidden": "403 Forbidden", "missing": "404 Not Found",
-          "invalid": "400 Bad Request", "limited": "429 Too Many Requests", "unconfirmed": "400 Bad Request"}
+          "limited": "429 Too Many Requests", "unconfirmed": "400 Bad Request"}
 ASK_AGAIN = '<p><a href="{page}">Demander un nouveau lien</a></p>'
 
 
@@ -144,7 +153,8 @@ class DataPages:
     def ask(self, environ, start_response):
         address = _form(environ).get("adresse", "").strip()
         if not commenter.valid_email(address):
-            return self.page(environ, start_response, "invalid")
+            return self.page(environ, start_response, None, status="400 Bad Request", title="Adresse à corriger",
+                             content=ask_form(address))
         if self.mail is None:
             return self.page(environ, start_response, "no_mail", status="200 OK")
         client = web.counted_address(web.client_address(environ, self.trusted_proxies))

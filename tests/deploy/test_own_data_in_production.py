@@ -271,6 +271,18 @@ def test_the_answer_tells_nothing_of_the_address_and_asking_is_limited(productio
     # Both get their link (the owner of the mailbox alone learns what the address holds).
     mailed_link(production.sink, "pauline@example.org")
     mailed_link(production.sink, "personne@example.org")
+    # Asked again and again for one address, from anywhere: the same answer, a few mails only.
+    from comments.data_pages import PER_ADDRESS
+
+    answers = {post_request(production, "quota@example.org", client=f"198.51.100.{10 + n}") for n in range(PER_ADDRESS + 2)}
+    assert answers == {with_comments}
+    mailed_link(production.sink, "quota@example.org", after=PER_ADDRESS - 1)
+    assert rows(production.dbpath, "SELECT COUNT(*) FROM zohe_data_links WHERE address = 'quota@example.org'") == [
+        (PER_ADDRESS,)]
+    # An address that is not one: said so, the typed text kept.
+    status, body = post_request(production, "camille@exemple")
+    assert status == 400 and "Cette adresse électronique n’est pas valable\u00a0: vérifiez-la." in body
+    assert 'value="camille@exemple"' in body
     # A page of another site cannot ask for a link in a visitor's name.
     status, body = post_request(production, "pauline@example.org", origin="http://ailleurs.example")
     assert status == 403 and "rien n’a été fait" in body
@@ -299,6 +311,10 @@ def test_the_pages_are_accessible(production, browser):
 
     try:
         page.goto(production.base + "/isso" + commenter_data.PATH)
+        assert violations() == []
+        page.get_by_label("Votre adresse électronique").fill("axe@exemple")
+        page.get_by_role("button", name="Recevoir le lien").click()
+        expect(page.locator("h1")).to_have_text("Adresse à corriger")
         assert violations() == []
         ask(page, production.base, "axe@example.org")
         assert violations() == []
