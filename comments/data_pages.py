@@ -20,6 +20,7 @@ SameSite=Strict and confined to these pages.
 
 import html
 import logging
+import sqlite3
 import time
 from datetime import datetime
 from urllib.parse import parse_qsl, quote
@@ -115,7 +116,11 @@ class DataPages:
     def __call__(self, environ, start_response):
         if self.clock() - self.forgotten_at > FORGET_EVERY:
             self.forgotten_at = self.clock()
-            self.links.forget_ended()
+            try:
+                self.links.forget_ended()
+            except sqlite3.Error:
+                # Never at a reader's cost: the next minute's request tries again.
+                logger.warning("data page: the links that have served could not be deleted", exc_info=True)
         path = web.route_path(environ)
         if path != commenter_data.PATH and not path.startswith(commenter_data.PATH + "/"):
             return self.app(environ, start_response)
@@ -169,7 +174,8 @@ class DataPages:
             else:
                 limited = None
                 # On the transaction's connection (the store's, of this thread): queued with its link or not at all.
-                self.store.queue_mail(self.links.issue(con, address), 0, "", self.endpoint or "", now, kind=MAIL_KIND)
+                self.store.queue_mail(self.links.issue(con, address), 0, "", self.endpoint or _own_endpoint(environ), now,
+                                      kind=MAIL_KIND)
             if limited != "client":
                 con.executemany("INSERT INTO zohe_data_requests (key, at) VALUES (?, ?)",
                                 [("client " + client, now), ("address " + key, now)])
@@ -325,6 +331,12 @@ def _form(environ):
     except (UnicodeError, ValueError):
         pairs = []
     return {name: value for name, value in reversed(pairs)}
+
+
+def _own_endpoint(environ):
+    """This server's address as the request reached it, for a server without ``[server] public-endpoint``."""
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('HTTP_X_SCRIPT_NAME', '')}"
 
 
 def _cookie(environ):
