@@ -8,6 +8,10 @@ in a bare thread that a restart forgets. Here a notification is first a row of t
 database (comments.store, ``zohe_outbox``), then a message built with the ``email``
 package (headers encoded as RFC 2047 says, the envelope sender the bare address), sent
 by a thread of each worker and retried with backoff, every failure logged.
+
+The same outbox and sender carry the few mails of ours that are not the moderators'
+(``ModerationMail.builders``, by outbox kind): a commenter's link to their own data
+(comments.data_pages), sent to that commenter alone.
 """
 
 import html

@@ -7,7 +7,6 @@ show or touch.
 """
 
 import json
-import os
 import re
 import sqlite3
 import time
