@@ -11,6 +11,7 @@ comments.evidence) may do nothing at all, and no answer may be framed.
 """
 
 import comment_form
+import commenter_data
 from comments import admin, moderation_links, web
 
 FORM_PATHS = (comment_form.POST_PATH, comment_form.REPLY_PATH)
@@ -22,6 +23,8 @@ POLICIES = {
     # whose answer redirects to the chronicle: the same origin in production, the site's
     # origins (added by ContentSecurityPolicy) where the server has its own (the preview).
     "form": f"{BASE}; form-action 'self'",
+    # A commenter's own data pages (comments.data_pages): their forms post to themselves.
+    "data": f"{BASE}; form-action 'self'",
     "admin": f"{BASE}; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'",
 }
 
@@ -33,6 +36,8 @@ def policy(path):
         return POLICIES["moderation"]
     if path in FORM_PATHS:
         return POLICIES["form"]
+    if path == commenter_data.PATH or path.startswith(commenter_data.PATH + "/"):
+        return POLICIES["data"]
     return POLICIES["api"]
 
 

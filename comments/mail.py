@@ -8,6 +8,10 @@ in a bare thread that a restart forgets. Here a notification is first a row of t
 database (comments.store, ``zohe_outbox``), then a message built with the ``email``
 package (headers encoded as RFC 2047 says, the envelope sender the bare address), sent
 by a thread of each worker and retried with backoff, every failure logged.
+
+The same outbox and sender carry the few mails of ours that are not the moderators'
+(``ModerationMail.builders``, by outbox kind): a commenter's link to their own data
+(comments.data_pages), sent to that commenter alone.
 """
 
 import html
@@ -103,6 +107,9 @@ class ModerationMail:
         self._start_lock = threading.Lock()
         self._sender_pid = None
         self._wake = threading.Event()
+        # Mail of other kinds than a comment's, by outbox kind: kind -> builder(self, outgoing),
+        # which returns (message, recipient, what the log calls it), or None when there is nothing to send.
+        self.builders = {}
 
     # In the request ----------------------------------------------------------------
 
@@ -119,6 +126,10 @@ class ModerationMail:
             )
             return
         self.start()
+        self.wake()
+
+    def wake(self):
+        """Have the sender look at the outbox now (a row was just queued)."""
         self._wake.set()
 
     def start(self):
@@ -155,6 +166,8 @@ class ModerationMail:
             self.deliver(outgoing)
 
     def deliver(self, outgoing):
+        if outgoing.kind in self.builders:
+            return self.deliver_built(outgoing, self.builders[outgoing.kind])
         if outgoing.kind == "spam-digest":
             # Imported here: comments.spam.digest builds its mail with this module's helpers.
             from comments.spam import digest
@@ -182,11 +195,34 @@ class ModerationMail:
             self.store.drop_mail(outgoing.id)
             logger.info("moderation mail for comment %s sent", outgoing.comment_id)
 
-    def failed(self, outgoing, why):
+    def deliver_built(self, outgoing, builder):
+        """Send a mail of another kind (self.builders) to its own recipient, retried as a comment's."""
+        built = builder(self, outgoing)
+        if built is None:
+            self.store.drop_mail(outgoing.id)
+            logger.info("%s mail of outbox row %s not sent: nothing left to send", outgoing.kind, outgoing.id)
+            return
+        message, recipient, what = built
+        try:
+            self.send(message, to=[recipient])
+        except (OSError, smtplib.SMTPException) as error:
+            self.failed(outgoing, reason(error), what)
+        except Exception as error:
+            logger.exception("%s: unexpected error", what)
+            self.failed(outgoing, reason(error), what)
+        else:
+            self.store.drop_mail(outgoing.id)
+            logger.info("%s sent", what)
+
+    def failed(self, outgoing, why, what=None):
+        """Try ``outgoing`` again after the next delay, or give it up after the last; ``what`` names a mail that is not a comment's."""
         attempt = outgoing.attempts + 1
         attempts = len(self.retry_delays) + 1
         if attempt >= attempts:
             self.store.drop_mail(outgoing.id)
+            if what:
+                logger.error("%s given up after %s attempts, the last: %s", what, attempts, why)
+                return
             logger.error(
                 "moderation mail for comment %s given up after %s attempts, the last: %s. The comment still waits "
                 "for a moderator: `invoke comments.pending` lists it; check the [smtp] settings (ISSO_SMTP_*).",
@@ -196,12 +232,12 @@ class ModerationMail:
         delay = self.retry_delays[attempt - 1]
         self.store.retry_mail(outgoing.id, time.time() + delay)
         logger.warning(
-            "moderation mail for comment %s not sent (attempt %s of %s): %s; next attempt in %g s",
-            outgoing.comment_id, attempt, attempts, why, delay,
+            "%s not sent (attempt %s of %s): %s; next attempt in %g s",
+            what or f"moderation mail for comment {outgoing.comment_id}", attempt, attempts, why, delay,
         )
 
-    def send(self, message):
-        """Hand ``message`` to the ``[smtp]`` server; the envelope sender is the bare address."""
+    def send(self, message, to=None):
+        """Hand ``message`` to the ``[smtp]`` server (for the moderators, or ``to``); the envelope sender is the bare address."""
         host, port, timeout = self.smtp.get("host"), self.smtp.getint("port"), self.smtp.getint("timeout")
         security = self.smtp.get("security")
         if security == "ssl":
@@ -215,15 +251,16 @@ class ModerationMail:
             if username and password:
                 client.login(username, password)
             client.send_message(
-                message, from_addr=self.sender.addr_spec, to_addrs=[to.addr_spec for to in self.recipients]
+                message, from_addr=self.sender.addr_spec,
+                to_addrs=to or [recipient.addr_spec for recipient in self.recipients],
             )
 
-    def new_message(self, subject):
-        """A mail to the moderators with our headers, its body still to set (this one, the spam summary)."""
+    def new_message(self, subject, to=None):
+        """A mail to the moderators (or ``to``) with our headers, its body still to set (this one, the spam summary)."""
         message = EmailMessage(policy=POLICY)
         message["Subject"] = subject
         message["From"] = self.sender
-        message["To"] = self.recipients
+        message["To"] = to or self.recipients
         message["Date"] = utils.formatdate(localtime=True)
         message["Message-ID"] = utils.make_msgid(domain=self.sender.domain)
         message["Auto-Submitted"] = "auto-generated"

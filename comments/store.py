@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections import namedtuple
 
-from comments import commenter
+from comments import commenter, data_links
 from comments.spam import schema as spam_schema
 
 # Every table that changes what a thread read or a count returns.
@@ -145,6 +145,8 @@ SCHEMA += [
 ]
 # The spam filter's tables: held comments, the learned score, the block list (comments.spam.schema).
 SCHEMA += spam_schema.SCHEMA
+# The links to a commenter's own data, their sessions and the limits on asking (comments.data_links).
+SCHEMA += data_links.SCHEMA
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -153,9 +155,10 @@ BUSY_TIMEOUT_MS = 10_000
 PUBLISHED, PENDING, DELETED = 1, 2, 4
 Comment = namedtuple("Comment", "mode text created modified")
 Outgoing = namedtuple("Outgoing", "id comment_id comment_created origin endpoint attempts kind")
-# What an outbox row is: the mail about one comment, or the daily summary of held ones
-# (comments.spam.digest: comment_id 0, comment_created the time it covers up to).
-MAIL_KINDS = ("comment", "spam-digest")
+# What an outbox row is: the mail about one comment, the daily summary of held ones
+# (comments.spam.digest: comment_id 0, comment_created the time it covers up to), or a
+# commenter's link to their own data (comments.data_pages: comment_id its zohe_data_links row).
+MAIL_KINDS = ("comment", "spam-digest", "data-link")
 MailedComment = namedtuple("MailedComment", "mode author email website text uri title")
 
 

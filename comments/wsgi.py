@@ -32,6 +32,8 @@ from comments import isso_app, locks, mail, settings, store
 from comments.admin import AdminSessions
 from comments.cache import ThreadCache
 from comments.csp import ContentSecurityPolicy
+from comments.data_links import DataLinks
+from comments.data_pages import MAIL_KIND, DataPages
 from comments.errors import FrenchErrors
 from comments.evidence import GatherEvidence, RecordEvidence
 from comments.form_post import DiscussionForm
@@ -95,6 +97,10 @@ def create_app(conf):
     # errors, which log and answer anything it did not expect.
     tokens = FormTokens(secret, shared, settings.form_min_seconds())
     app = DiscussionForm(app, conf, instance, tokens)
+    # A commenter's own data (comments.data_pages): pages of their own, outside every check
+    # of the JSON API like the form's; their mail goes through the moderators' outbox (below).
+    moderation_mail = mail.ModerationMail(conf, instance, shared) if mail.enabled(conf) else None
+    app = own_data_pages = DataPages(app, conf, DataLinks(secret, shared), shared, moderation_mail)
     # Outside the form, which copies what it gathers into the POST /new it sends inside,
     # so that the layers inside (the spam policy) see one dict whichever way a comment came.
     app = GatherEvidence(app, tokens, ProofOfWork(secret, shared), settings.site_origins(conf))
@@ -107,8 +113,8 @@ def create_app(conf):
     # spam is kept but never mailed; the moderators' decisions teach its score (comments.spam).
     spam_filter = SpamFilter(conf, shared)
     spam_filter.listen(instance.signal)
-    if mail.enabled(conf):
-        moderation_mail = mail.ModerationMail(conf, instance, shared)
+    if moderation_mail:
+        moderation_mail.builders[MAIL_KIND] = own_data_pages.message
         spam_filter.for_moderators.append(moderation_mail.queue)
         # Around everything: any request a worker serves starts its sender thread.
         app = mail.StartSender(app, moderation_mail)

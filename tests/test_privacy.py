@@ -128,3 +128,14 @@ def test_the_shipped_logrotate_file_deletes_logs_older_than_the_promise(tmp_path
     # Rotated once more: the recent one moved on (.3.gz), the one past the promise is gone.
     assert names == ["nginx-access.log", "nginx-access.log.1", "nginx-access.log.3.gz"], names
     assert (logs / "nginx-access.log.3.gz").stat().st_mtime > time.time() - days * 86400
+
+
+def test_the_page_links_the_commenters_own_data_page_and_says_how_long_its_link_lasts(prod_site):
+    import commenter_data
+
+    html = (prod_site / PAGE).read_text(encoding="utf-8")
+    link = BeautifulSoup(html, "html.parser").find("main").find("a", string="Vos commentaires")
+    assert link is not None and link["href"].endswith("/isso" + commenter_data.PATH), link
+    text = privacy_text(prod_site)
+    assert f"un lien valable {commenter_data.LIFETIME_WORDS}, qui ne sert qu’une fois" in text
+    assert "sous la mention « Réponse supprimée »" in text

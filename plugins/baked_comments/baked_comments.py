@@ -23,6 +23,7 @@ from approved_comments import APPROVED, FINGERPRINT_FILE, read_comments
 from french_text import typeset
 from french_words import ANONYMOUS, DELETED, SCRIPT_WORDS, replies
 import comment_form
+import commenter_data
 
 from .settings import get_settings
 
@@ -252,12 +253,15 @@ def write_feeds(generator, writer=None):
 def add_form_globals(generator):
     """Offer the theme the no-script form (comment_form, which the comment server shows again):
     `discussion_form`, `discussion_notices` and `reply_url`; and `discussion_words`, what the
-    discussion script writes (french_words.SCRIPT_WORDS, with the form's lead for a refusal)."""
+    discussion script writes (french_words.SCRIPT_WORDS, with the form's lead for a refusal);
+    and `own_data`, the address and link lifetime of commenters' own data page (commenter_data)."""
     if hasattr(generator, "env"):
         generator.env.globals.setdefault("discussion_form", lambda *a, **k: Markup(comment_form.render(*a, **k)))
         generator.env.globals.setdefault("discussion_notices", lambda: Markup(comment_form.notices()))
         generator.env.globals.setdefault("reply_url", comment_form.reply_url)
         generator.env.globals.setdefault("discussion_words", {**SCRIPT_WORDS, "refused": comment_form.REFUSED})
+        # The comment server's page where commenters get or erase their own data (partials/own_data.html).
+        generator.env.globals.setdefault("own_data", commenter_data)
 
 
 def count_in_feeds(context, feed):
