@@ -45,6 +45,7 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "sitemap_dates",  # its listing pages dated by the latest chronicle or page, not the build
     "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page
+    "accessibility_statement",  # the statement's figures, from the project's own axe-core sweep
 ]
 
 # Pretty, French, stable URLs: a chronicle's address never changes once published.
