@@ -19,15 +19,29 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "accessibility"
 
 
+def shown_name(settings):
+    """The figures' file as the build's messages name files: under content/'s own name."""
+    return os.path.join(os.path.basename(settings["PATH"]), accessibility_figures.FILE)
+
+
 def figures(settings):
-    """The committed figures of the content folder being built, the run's date as a date (None: none written)."""
-    found = accessibility_figures.read(accessibility_figures.in_content(settings["PATH"]))
-    if found is not None:
+    """The committed figures of the content folder being built, the run's date as a date.
+
+    None when none were written, or when the file was edited into something the sweep
+    never writes (said at once: the statement would show nothing true).
+    """
+    try:
+        found = accessibility_figures.read(accessibility_figures.in_content(settings["PATH"]))
+        if found is None:
+            return None
         # The sweep names its pages plainly ("Offre : adhésion"): typeset as any text readers read.
-        found = {**found, "date": date.fromisoformat(found["date"]),
-                 "pages": [french_text.typeset(name) for name in found["pages"]],
-                 "excluded": {french_text.typeset(name): rules for name, rules in found["excluded"].items()}}
-    return found
+        return {**found, "date": date.fromisoformat(found["date"]),
+                "pages": [french_text.typeset(name) for name in found["pages"]],
+                "excluded": {french_text.typeset(name): rules for name, rules in found["excluded"].items()}}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        logger.warning("%s\u00a0: fichier illisible, il n’a pas la forme qu’écrit l’essai d’accessibilité\u202f; "
+                       "ne le modifiez pas à la main, lancez `invoke accessibility`, qui le réécrit", shown_name(settings))
+        return None
 
 
 def add_to_context(generator):
@@ -39,13 +53,13 @@ def add_to_context(generator):
 
 def check_figures(generator):
     """The statement page cannot show figures nobody measured: the build says which task writes them."""
-    if generator.context["ACCESSIBILITY"]["figures"] is not None:
+    # An unreadable file was said already, by figures().
+    if accessibility_figures.in_content(generator.settings["PATH"]).is_file():
         return
     for page in generator.pages + generator.hidden_pages + generator.draft_pages:
         if page.template == TEMPLATE:
-            name = os.path.join(os.path.basename(generator.settings["PATH"]), accessibility_figures.FILE)
             logger.warning("%s\u00a0: fichier absent, la déclaration d’accessibilité n’a pas ses chiffres\u202f; "
-                           "lancez `invoke accessibility`, qui les écrit", name)
+                           "lancez `invoke accessibility`, qui les écrit", shown_name(generator.settings))
 
 
 def register():
