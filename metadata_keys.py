@@ -38,7 +38,7 @@ KEYS = (
     Key("authors", "Pelican; partials/macros.html (authors)"),
     Key("lang", "Pelican; plugins/french_typography (French or not)"),
     Key("translation", "Pelican"),
-    Key("template", "Pelican (\"Template: offer\" for an offer page, \"Template: legal-notice\" for the legal notice)"),
+    Key("template", "Pelican (\"Template: offer\" for an offer page, \"Template: legal-notice\" for the legal notice, \"Template: accessibility\" for the accessibility statement)"),
     Key("save_as", "Pelican"),
     Key("url", "Pelican"),
     Key("comments", "plugins/baked_comments (\"Comments: off\" hides the discussion, \"Comments: closed\" keeps it "

@@ -49,6 +49,7 @@ PLUGINS = [
     "sitemap_indexable",  # only the pages search engines may index, as each page's robots meta says
     "site_feeds",  # feeds in French (language, titles), RSS guids that are not links, {feed} links
     "pelican.plugins.neighbors",  # a chronicle's older and newer neighbours, for its page
+    "accessibility_statement",  # the statement's figures, from the project's own axe-core sweep
 ]
 
 # Pretty, French, stable URLs: a chronicle's address never changes once published.

@@ -82,6 +82,17 @@ def bench(c, duration=5.0, sizes="100,1000,5000"):
 
 
 @task
+def accessibility(c):
+    """Run axe-core on every page type, light and dark, with and without JavaScript; rewrite the statement's figures."""
+    import publish  # noqa: F401 (puts plugins/ on sys.path)
+    import accessibility_figures
+
+    c.run(f"{sys.executable} -m pytest -q -p no:cacheprovider {ROOT / accessibility_figures.SWEEP}",
+          env={accessibility_figures.WRITE: "1"}, pty=False)
+    print(f"Chiffres écrits dans {accessibility_figures.PATH.relative_to(ROOT)}\u00a0: relisez-les et commitez-les.")
+
+
+@task
 def clean(c):
     """Remove generated output and caches."""
     import shutil
@@ -94,7 +105,7 @@ from comments import tasks as comments_tasks  # noqa: E402
 from deploy import tasks as deploy_tasks  # noqa: E402
 from wordpress import tasks as import_tasks  # noqa: E402
 
-ns = Collection(build, check, serve, new, test, bench, clean)
+ns = Collection(build, check, serve, new, test, bench, accessibility, clean)
 ns.add_collection(Collection.from_module(comments_tasks), name="comments")
 ns.add_collection(Collection.from_module(deploy_tasks), name="deploy")
 ns.add_collection(Collection.from_module(import_tasks), name="import")

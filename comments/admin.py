@@ -9,6 +9,10 @@ the database (comments.store), the cookie carries only its random id, and Isso r
 the admin page only for a session still open, given for that one request a cookie of
 its own kind; any other cookie gets the login page.
 
+Isso's login page is English, its field without a label and its document without a language:
+ours is French, with a labelled field, a button and, after a wrong password, a sentence
+saying so.
+
 Isso's admin page calls its script from inline ``onClick`` attributes, which the comment
 server's Content-Security-Policy (comments.csp) refuses. They are rewritten into data
 attributes that our own script, ``admin.js`` beside this module, reads and dispatches to
@@ -18,7 +22,6 @@ the same functions of Isso's ``admin.js``.
 import hashlib
 import hmac
 import html
-import io
 import json
 import re
 import secrets
@@ -50,6 +53,17 @@ LOGOUT_BUTTON = 'onClick="javascript:log_out()"'
 ISSO_SCRIPT = re.compile(r'<script src="([^"]*)/js/admin\.js"></script>')
 # Isso's search form sends to /admin/ at the root, outside the proxy's prefix.
 SEARCH_FORM = '<form action="/admin/" method="get">'
+# Posted relative to /admin/ and /login/ alike, whatever prefix the proxy gives.
+LOGIN_PAGE = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
+    "<title>Administration des commentaires — Zôhé</title></head><body><main>"
+    "<h1>Administration des commentaires</h1>{refused}"
+    '<form method="post" action="../login/"><p><label for="mot-de-passe">Mot de passe</label> '
+    '<input id="mot-de-passe" type="password" name="password" autocomplete="current-password" required autofocus>'
+    '</p><p><button type="submit">Se connecter</button></p></form></main></body></html>'
+)
+WRONG_PASSWORD = '<p role="alert">Ce mot de passe n’est pas le bon.</p>'
 
 
 def fingerprint(password, key):
@@ -121,10 +135,7 @@ class AdminSessions:
         """
         given = Request(environ).form.get("password", "")
         if not (self.password and hmac.compare_digest(_sha256(given), _sha256(self.password))):
-            # The login page is Isso's admin page asked for without a session.
-            page = dict(environ, PATH_INFO=environ["PATH_INFO"][: -len("login/")] + "admin/", REQUEST_METHOD="GET",
-                        QUERY_STRING="", CONTENT_LENGTH="0", **{"wsgi.input": io.BytesIO()})
-            return self.admin(page, start_response)
+            return self.login_page(start_response, refused=True)
         session_id = secrets.token_urlsafe(32)
         now = self.clock()
         self.store.open_admin_session(digest(session_id), self.fingerprint, now + MAX_AGE, now)
@@ -136,17 +147,23 @@ class AdminSessions:
         return self.redirect(start_response, "303 See Other", self.cookie(environ, "", 0))
 
     def admin(self, environ, start_response):
-        """Isso's admin page for an open session, its login page for anything else; never cached."""
+        """Isso's admin page for an open session, our login page for anything else; never cached."""
+        if not self.session_open(environ):
+            return self.login_page(start_response)
         inner = {key: value for key, value in environ.items() if key != "HTTP_COOKIE"}
-        is_open = self.session_open(environ)
-        if is_open:
-            # Its page, mode and asc numbers were checked outside (comments.validation).
-            inner["HTTP_COOKIE"] = f"{COOKIE}={self.signer.dumps({'logged': True})}"
+        # Its page, mode and asc numbers were checked outside (comments.validation).
+        inner["HTTP_COOKIE"] = f"{COOKIE}={self.signer.dumps({'logged': True})}"
         status, headers, body = web.call_buffered(self.app, inner)
-        if is_open:
-            body = rewrite_handlers(body.decode("utf-8")).encode("utf-8")
+        body = rewrite_handlers(body.decode("utf-8")).encode("utf-8")
         headers = [(k, v) for k, v in headers if k.lower() != "cache-control"] + [("Cache-Control", "no-store")]
         start_response(status, web.replace_body_headers(headers, body))
+        return [body]
+
+    @staticmethod
+    def login_page(start_response, refused=False):
+        body = LOGIN_PAGE.format(refused=WRONG_PASSWORD if refused else "").encode("utf-8")
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+                                  ("Content-Length", str(len(body))), web.FRENCH])
         return [body]
 
     def session_open(self, environ):

@@ -145,3 +145,14 @@ def test_the_admin_page_has_no_inline_handler_and_loads_our_script(moderated):
     script = client.get("/js/zohe-admin.js")
     assert script.status == 200 and script.header("Content-Type").startswith("text/javascript")
     assert b"data-zohe-call" in script.body
+
+
+def test_the_login_page_is_french_labelled_and_says_a_wrong_password(moderated):
+    """Isso's login page was English, its document without a language, its field without a label (axe: html-has-lang, label)."""
+    r = moderated.client().get("/admin/", headers=visitor())
+    assert r.status == 200 and r.header("Content-Language") == "fr"
+    assert '<html lang="fr">' in r.text and "<h1>Administration des commentaires</h1>" in r.text
+    assert re.search(r'<label for="mot-de-passe">Mot de passe</label> <input id="mot-de-passe" type="password"', r.text)
+    assert "pas le bon" not in r.text
+    refused = login(moderated, password="pas-le-bon")
+    assert refused.status == 200 and 'role="alert">Ce mot de passe n’est pas le bon.' in refused.text
