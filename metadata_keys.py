@@ -30,7 +30,7 @@ KEYS = (
     Key("author", "Pelican; partials/macros.html (authors)", required=True, scaffold=True),
     Key("category", "Pelican; article.html", scaffold=True),
     Key("tags", "Pelican; article.html", scaffold=True),
-    Key("summary", "Pelican; partials/card.html, partials/meta.html, offer.html", typeset=True, required=True,
+    Key("summary", "Pelican; partials/card.html, partials/meta.html, partials/macros.html (the lead of offers and of the accessibility statement)", typeset=True, required=True,
         scaffold=True),
     Key("slug", "Pelican (the address)", scaffold=True),
     Key("status", "Pelican (draft)", scaffold=True),

@@ -301,3 +301,18 @@ def live_preview(tmp_path):
         time.sleep(0.2)
     else:
         raise AssertionError("the comment server outlived the preview")
+
+
+def http_request(base, method, path, body=None, headers=None, timeout=30):
+    """(status, headers, text) of one request to the server at ``base``, bytes as sent: no client's own rules."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, answer.headers, answer.read().decode("utf-8")
+    finally:
+        connection.close()

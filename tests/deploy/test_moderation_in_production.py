@@ -5,18 +5,16 @@ the command line. Every policy violation of every page Chromium opens is recorde
 a binding, which survives navigations and runs whatever the page's policy allows.
 """
 
-import http.client
 import json
 import re
 import sqlite3
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from invoke import Context
 from playwright.sync_api import expect
 
-from support import moderation_links
+from support import http_request, moderation_links
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
 WATCH_CSP = """
@@ -41,28 +39,17 @@ def browsing(browser):
     context.close()
 
 
-def request(base, method, path, body=None, headers=None):
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read().decode("utf-8")
-    finally:
-        connection.close()
-
-
 def post_comment(nginx, uri, text):
     """A reader's comment, as the embed script sends it from the site: JSON, through nginx, with the site's Origin."""
     payload = {"text": text, "author": "Camille <3", "email": "camille@example.org", "title": "Une chronique"}
-    status, _, body = request(nginx, "POST", f"/isso/new?uri={uri}", json.dumps(payload).encode(),
+    status, _, body = http_request(nginx, "POST", f"/isso/new?uri={uri}", json.dumps(payload).encode(),
                               {"Content-Type": "application/json", "Origin": nginx})
     assert status == 202, body
     return json.loads(body)["id"]
 
 
 def published_ids(nginx, uri):
-    status, _, body = request(nginx, "GET", f"/isso/?uri={uri}")
+    status, _, body = http_request(nginx, "GET", f"/isso/?uri={uri}")
     return [c["id"] for c in json.loads(body)["replies"]] if status == 200 else []
 
 
@@ -82,16 +69,16 @@ def unique_uri(name):
 
 def test_isso_answers_only_what_readers_and_moderators_need_under_its_own_policy(nginx):
     for path in ("/isso/info", "/isso/info/", "/isso/demo/", "/isso/demo/index.html", "/isso/health"):
-        status, headers, body = request(nginx, "GET", path)
+        status, headers, body = http_request(nginx, "GET", path)
         assert status == 404 and 'lang="fr"' in body, path
-    status, headers, _ = request(nginx, "GET", "/isso/config")
+    status, headers, _ = http_request(nginx, "GET", "/isso/config")
     # One policy, the comment server's: nothing for the API, the site's own not added.
     assert status == 200 and headers.get_all("Content-Security-Policy") == [
         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"]
     # The admin page's logo is Isso's file, not taken by the site's image rule.
-    status, headers, _ = request(nginx, "GET", "/isso/img/isso.svg")
+    status, headers, _ = http_request(nginx, "GET", "/isso/img/isso.svg")
     assert status == 200 and headers["Content-Type"].startswith("image/svg")
-    status, headers, _ = request(nginx, "GET", CHRONICLE)
+    status, headers, _ = http_request(nginx, "GET", CHRONICLE)
     assert status == 200 and "script-src 'self' 'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
 
 
@@ -153,7 +140,7 @@ def log_in(page, nginx, password):
 
 def opens_admin_page(nginx, cookie):
     """Whether the admin page opens with this cookie, replayed by a plain HTTP client."""
-    status, _, body = request(nginx, "GET", "/isso/admin/", headers={"Cookie": f"admin-session={cookie}"})
+    status, _, body = http_request(nginx, "GET", "/isso/admin/", headers={"Cookie": f"admin-session={cookie}"})
     assert status == 200, status
     assert ('id="isso-root"' in body) != ('name="password"' in body), body[:300]
     return 'id="isso-root"' in body
