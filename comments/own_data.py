@@ -10,10 +10,10 @@ post (zohe_evidence), the words the spam filter kept until a decision
 (zohe_spam_undecided), its held row (zohe_held, by trigger) and any mail about it not yet
 sent. A comment that replies hang from cannot leave the thread without taking them
 along, so it is kept as Isso keeps a comment deleted under replies (mode 4), but with
-nothing of its author: no text, name, address, website, IP or notification (Isso's own
-deletion keeps the address and the IP). The pages show it as « Réponse supprimée » with
-the replies under it, as for any deleted comment (baked_comments, discussion.js); a
-stub left with no reply is removed, as Isso does. An erasure teaches the spam filter
+nothing of its author: no text, name, address, website, IP, notification or voters
+(comments.store clears them on every deletion, Isso's own included). The pages show it
+as « Réponse supprimée » with the replies under it, as for any deleted comment
+(baked_comments, discussion.js); stubs left with no reply are removed, as Isso does. An erasure teaches the spam filter
 nothing: it is not a moderator's verdict. The learned word counts hold no text, no
 address and no link to any comment, so there is nothing of the commenter's to remove.
 """
@@ -112,8 +112,9 @@ def erase(store, address, numbers=None):
             con.execute("DELETE FROM zohe_evidence WHERE comment = ?", (number,))
             con.execute("DELETE FROM zohe_spam_undecided WHERE id = ?", (number,))
             con.execute("DELETE FROM zohe_outbox WHERE kind = 'comment' AND comment_id = ?", (number,))
-        if chosen:
-            # Isso's own rule (its Comments._remove_stale): a deleted comment no reply refers to goes.
-            con.execute("DELETE FROM comments WHERE mode = ? AND id NOT IN"
-                        " (SELECT parent FROM comments WHERE parent IS NOT NULL)", (DELETED,))
+        # Isso's own rule (its Comments._remove_stale): a deleted comment no reply refers to goes,
+        # until none is left (a stub may only have had stubs under it).
+        while chosen and con.execute("DELETE FROM comments WHERE mode = ? AND id NOT IN"
+                                     " (SELECT parent FROM comments WHERE parent IS NOT NULL)", (DELETED,)).rowcount:
+            pass
     return chosen

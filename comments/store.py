@@ -84,6 +84,17 @@ SCHEMA += [
     " END",
 ]
 
+# A comment deleted under replies stays as a stub (mode 4, Isso's rule). Isso clears its
+# text, name and website but keeps its author's e-mail address, IP, notification and the
+# voters' filter (seeded with that IP): nothing of the author stays, whoever deleted it
+# (a moderator, the commenter in Isso's edit window, an erasure), and prepare clears the
+# stubs made before this rule.
+FORGET_STUB = "author = NULL, email = NULL, website = NULL, remote_addr = '', notification = 0, voters = zeroblob(256)"
+SCHEMA += [
+    "CREATE TRIGGER IF NOT EXISTS zohe_forget_deleted_author AFTER UPDATE OF mode ON comments WHEN NEW.mode = 4 "
+    f"BEGIN UPDATE comments SET {FORGET_STUB} WHERE id = NEW.id; END",
+]
+
 # Our limits on posting (comments.guard) count each address's recent comments here rather
 # than in Isso's comments table, where Isso's own guard counts them per /24 for ever.
 # A row holds the address, the thread for a top-level comment (NULL for a reply) and
@@ -189,6 +200,8 @@ def apply_schema(con):
     # database (admin page, mail, command line, baked pages) gets them clean.
     con.create_function("zohe_neutral_name", 1, commenter.neutral_name, deterministic=True)
     con.execute("UPDATE comments SET author = zohe_neutral_name(author) WHERE author IS NOT zohe_neutral_name(author)")
+    con.execute(f"UPDATE comments SET {FORGET_STUB} WHERE mode = 4 AND (author IS NOT NULL OR email IS NOT NULL"
+                " OR website IS NOT NULL OR remote_addr <> '' OR notification <> 0 OR voters <> zeroblob(256))")
 
 
 def move_generation_past(con, at_least):

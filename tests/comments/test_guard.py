@@ -159,7 +159,9 @@ def test_concurrent_posts_from_one_address_never_exceed_the_limit(windowed, uri)
 def test_records_are_deleted_once_no_window_needs_them(tmp_path):
     """Straight on a database: the rows of a post leave once its windows have passed, whoever posts next."""
     path = tmp_path / "comments.db"
-    sqlite3.connect(path).execute("CREATE TABLE comments (id INTEGER PRIMARY KEY, author TEXT, website TEXT)").connection.close()
+    sqlite3.connect(path).execute(
+        "CREATE TABLE comments (id INTEGER PRIMARY KEY, mode INTEGER, author TEXT, email TEXT, website TEXT,"
+        " remote_addr TEXT, notification INTEGER, voters BLOB)").connection.close()
     sqlite3.connect(path).execute("CREATE TABLE threads (id INTEGER PRIMARY KEY, uri TEXT)").connection.close()
     stores.prepare(path)
     shared = stores.Store(path)

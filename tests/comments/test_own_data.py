@@ -94,3 +94,20 @@ def test_erasure_takes_every_comment_of_the_address_and_keeps_the_replies_of_oth
     # Pauline's reply erased too: the stub, with nothing left under it, goes (Isso's rule).
     assert own_data.erase(shared, "pauline@example.org", [other_reply]) == [other_reply]
     assert {row[0] for row in shared.connection().execute("SELECT id FROM comments")} == {other}
+
+
+def test_nothing_of_its_author_stays_on_a_comment_deleted_under_replies_whoever_deletes_it(tmp_path):
+    """Isso's own delete keeps the address, the IP and the voters' filter on the stub; the store's rule clears them, and prepare clears the stubs made before."""
+    db, shared = database(tmp_path)
+    first = add(db, "Premier avis.", "camille@example.org")
+    add(db, "Réponse de Pauline.", "pauline@example.org", parent=first)
+    db.comments.delete(first)  # as a moderator, or the commenter within Isso's edit window
+    stub = "SELECT mode, text, author, email, website, remote_addr, notification, voters = zeroblob(256) FROM comments WHERE id = ?"
+    assert shared.connection().execute(stub, (first,)).fetchone() == (4, "", None, None, None, "", 0, 1)
+
+    # A stub from before the rule (the trigger dropped to make one): cleared at the next start.
+    with shared.connection() as con:
+        con.execute("DROP TRIGGER zohe_forget_deleted_author")
+        con.execute("UPDATE comments SET email = 'camille@example.org', remote_addr = '192.0.2.0' WHERE id = ?", (first,))
+    store.prepare(tmp_path / "comments.db")
+    assert shared.connection().execute(stub, (first,)).fetchone() == (4, "", None, None, None, "", 0, 1)
