@@ -20,6 +20,9 @@ import time
 
 import commenter_data
 
+# A session's random id: 32 bytes, 43 characters of URL-safe base64 in the cookie.
+SESSION_BYTES = 32
+SESSION_LENGTH = 43
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS zohe_data_links (nonce TEXT PRIMARY KEY, address TEXT NOT NULL,"
     " expires REAL NOT NULL, used REAL, session TEXT UNIQUE)",
@@ -99,7 +102,7 @@ class DataLinks:
         if verdict != "ok":
             return verdict, None, None
         nonce = self.read(token)[0]
-        session = secrets.token_urlsafe(32)
+        session = secrets.token_urlsafe(SESSION_BYTES)
         with self.store.write_transaction() as con:
             row = con.execute("SELECT address FROM zohe_data_links WHERE nonce = ? AND used IS NULL AND expires > ?",
                               (nonce, self.clock())).fetchone()
@@ -111,7 +114,8 @@ class DataLinks:
 
     def session(self, session):
         """``(address, expires)`` of an open session, else None."""
-        if not isinstance(session, str) or not session:
+        # A cookie is the reader's to write: only what `use` could have given is looked up.
+        if not isinstance(session, str) or not session.isascii() or len(session) != SESSION_LENGTH:
             return None
         row = self.store.connection().execute(
             "SELECT address, expires FROM zohe_data_links WHERE session = ? AND expires > ?",

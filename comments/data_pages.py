@@ -38,6 +38,10 @@ COOKIE = "zohe-donnees"
 # so many per client address (refused in French), so many per e-mail address (silently).
 PER_CLIENT = 5
 PER_ADDRESS = 3
+# Links mailed by the whole server in a link's lifetime: many connections (addresses, /64s)
+# cannot make it mail strangers without end. Past it the answer is the same, nothing is sent,
+# and the moderators' log says so.
+PER_SERVER = 50
 # How often a worker deletes the links and requests that have served (DataLinks.forget_ended).
 FORGET_EVERY = 60
 MAIL_KIND = "data-link"
@@ -171,11 +175,14 @@ class DataPages:
                 limited = "client"
             elif _count(con, "address " + key, now, window) >= PER_ADDRESS:
                 limited = "address"
+            elif _count(con, "server", now, window) >= PER_SERVER:
+                limited = "server"
             else:
                 limited = None
                 # On the transaction's connection (the store's, of this thread): queued with its link or not at all.
                 self.store.queue_mail(self.links.issue(con, address), 0, "", self.endpoint or _own_endpoint(environ), now,
                                       kind=MAIL_KIND)
+                con.execute("INSERT INTO zohe_data_requests (key, at) VALUES ('server', ?)", (now,))
             if limited != "client":
                 con.executemany("INSERT INTO zohe_data_requests (key, at) VALUES (?, ?)",
                                 [("client " + client, now), ("address " + key, now)])
@@ -184,6 +191,9 @@ class DataPages:
             return self.page(environ, start_response, "limited", extra=[("Retry-After", str(window))])
         if limited == "address":
             logger.info("data page: address %s: link not sent, too many asked for this address", key)
+        elif limited == "server":
+            logger.warning("data page: address %s: link not sent, %d links mailed in the last %d s (the server's limit)",
+                           key, PER_SERVER, window)
         else:
             logger.info("data page: address %s: link queued", key)
             self.mail.start()

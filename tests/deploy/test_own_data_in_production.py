@@ -296,6 +296,43 @@ def test_the_answer_tells_nothing_of_the_address_and_asking_is_limited(productio
     assert mails_to(production.sink, "lecteur@example.org") == []
 
 
+def test_the_server_mails_only_so_many_links_whoever_asks(production):
+    """Past PER_SERVER links in a link's lifetime, from any number of connections: the same answer, no mail, a warning."""
+    from comments.data_pages import PER_SERVER
+
+    # Each link mailed is counted for the server.
+    before = rows(production.dbpath, "SELECT COUNT(*) FROM zohe_data_requests WHERE key = 'server'")[0][0]
+    post_request(production, "compte@example.org", client="198.51.100.76")
+    mailed_link(production.sink, "compte@example.org")
+    already = rows(production.dbpath, "SELECT COUNT(*) FROM zohe_data_requests WHERE key = 'server'")[0][0]
+    assert already == before + 1
+    now = time.time()
+    with sqlite3.connect(production.dbpath) as con:
+        con.executemany("INSERT INTO zohe_data_requests (key, at) VALUES ('server', ?)", [(now,)] * (PER_SERVER - already))
+    try:
+        same = post_request(production, "personne@example.org", client="198.51.100.77")
+        assert post_request(production, "beaucoup@example.org", client="198.51.100.78") == same
+        assert same[0] == 200
+        assert rows(production.dbpath, "SELECT COUNT(*) FROM zohe_data_links WHERE address = 'beaucoup@example.org'") == [(0,)]
+        log = (production.server.directory / "server.log").read_text(encoding="utf-8", errors="replace")
+        assert "link not sent" in log and "the server's limit" in log
+    finally:
+        with sqlite3.connect(production.dbpath) as con:
+            con.execute("DELETE FROM zohe_data_requests WHERE key = 'server'")
+
+
+def test_a_session_cookie_out_of_shape_closes_the_listing_in_french(production):
+    """A cookie the server never gave (not ASCII, the wrong length) is no session: a French 403, never a 500."""
+    for cookie in ("é", "x" * 42 + "é", "abc"):  # sent as Latin-1 bytes, as a browser may
+        request = urllib.request.Request(f"{production.base}/isso{commenter_data.PATH}/commentaires",
+                                         headers={"Cookie": f"zohe-donnees={cookie}"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("the listing opened")
+        except urllib.error.HTTPError as error:
+            assert error.code == 403, (cookie, error.code)
+
+
 def test_the_pages_are_accessible(production, browser):
     """axe-core on each page (bypassing the CSP for axe's own script): the request form, the link's page, the listing, a refusal."""
     axe = next(Path(ROOT / ".venv").glob("lib/python*/site-packages/axe_playwright_python/axe.min.js"))
