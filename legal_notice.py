@@ -26,6 +26,9 @@ class Fact(NamedTuple):
 
 
 PUBLISHER, DIRECTOR, HOST = "Éditeur", "Direction de la publication", "Hébergement"
+# The page the facts are shown on (content/pages/mentions-legales.md): its slug, and the
+# template that shows them, which it must name (plugins/legal_facts refuses it otherwise).
+PAGE_SLUG, PAGE_TEMPLATE = "mentions-legales", "legal-notice"
 
 FACTS = (
     Fact("ZOHE_PUBLISHER_NAME", PUBLISHER, "Dénomination", "la dénomination de l’éditeur"),
@@ -44,10 +47,10 @@ FACTS = (
 )
 
 # What an author or an operator writes for a fact not known yet: « à compléter » (or
-# « à préciser », « à confirmer », « à définir », « à remplir », with or without the
+# « à préciser », « à confirmer », « à définir », « à remplir », « à renseigner », with or without the
 # accent), TODO, FIXME, XXX, TBD, or dummy text. A page holding one is not published.
 PLACEHOLDER = re.compile(
-    r"(?<!\w)[àa]\s+(?:compléter|completer|préciser|preciser|confirmer|définir|definir|remplir)(?!\w)"
+    r"(?<!\w)[àa]\s+(?:compléter|completer|préciser|preciser|confirmer|définir|definir|remplir|renseigner)(?!\w)"
     r"|\b(?:TODO|FIXME|XXX|TBD)\b|\blorem\s+ipsum\b",
     re.IGNORECASE,
 )

@@ -6,18 +6,29 @@ lacks one never goes live (deploy/settings.py). The preview has none of them: it
 each as missing, in the page and in a notice at its top (plugins/unfinished.py).
 """
 
+import logging
+
 from pelican import signals
 from pelican.contents import Page
 
 import legal_notice
 import unfinished
+from zohe_checks.where import place
 
-TEMPLATE = "legal-notice"
+TEMPLATE = legal_notice.PAGE_TEMPLATE
+logger = logging.getLogger(__name__)
 
 
 def attach_facts(document):
     """Give the legal notice page its sections of facts, each value None when missing."""
-    if not isinstance(document, Page) or document.template != TEMPLATE:
+    if not isinstance(document, Page):
+        return
+    if document.template != TEMPLATE:
+        if document.slug == legal_notice.PAGE_SLUG:
+            # Without its template the page would go live without the facts the law asks for.
+            logger.error("%s : la page des mentions légales ne dit plus « Template: %s » ; sans "
+                         "cette ligne elle ne montre ni l’éditeur ni l’hébergeur que la loi demande ; remettez-la "
+                         "dans son en-tête", place(document.source_path, document.settings), TEMPLATE)
         return
     values = document.settings.get("LEGAL_NOTICE") or {}
     document.legal_sections = legal_notice.sections(values)
