@@ -35,8 +35,15 @@ class Redirects:
         self.ours = set()
 
     def add(self, key, target):
-        """Record `key` → `target`; False when `key` is one of our own addresses (kept as it is)."""
-        if not key or key in self.ours or (key.startswith("/") and key.strip("/").split("/")[0] in self.folders):
+        """Record `key` → `target`; False when `key` is one of our own addresses (kept as it is), or no key nginx may read.
+
+        A key is a path ("/…") or one of the query keys ("?p=…"): any other start ("~" makes
+        nginx read a regular expression) or a control character would change what the map
+        means or stop nginx from loading it.
+        """
+        if not key or key[0] not in "/?" or any(ord(c) < 32 or ord(c) == 127 for c in key + target):
+            return False
+        if key in self.ours or (key.startswith("/") and key.strip("/").split("/")[0] in self.folders):
             return False
         self.entries.setdefault(key, target)
         return True

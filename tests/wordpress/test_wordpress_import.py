@@ -244,3 +244,17 @@ def test_a_report_that_cannot_be_written_is_said_after_it_is_printed(content, tm
     assert f"Rapport non écrit dans {missing}{NB}: ce dossier n’existe pas{NNB}; il est affiché ci-dessus" in run.stderr
     assert "content/chroniques/le-collectif-en-chantier.md (écrit)" in run.stdout
     assert (content / "chroniques" / "le-collectif-en-chantier.md").exists()
+
+
+def test_a_map_key_nginx_would_misread_is_never_written():
+    """Only paths and the query keys become map entries: "~" would make nginx read a regular expression, a control character would break the file."""
+    from wordpress.redirects import Redirects
+
+    redirects = Redirects(folders={"images"})
+    assert redirects.add("/la-juste-mesure/", "/chroniques/la-juste-mesure/")
+    assert redirects.add("?p=101", "/chroniques/la-juste-mesure/")
+    for key in ("~/wp-content/uploads/a(.jpg", "wp-content/uploads/a.jpg", "/a\nb/", "/a\x7fb/", ""):
+        assert not redirects.add(key, "/images/a.jpg"), key
+    assert not redirects.add("/ancienne/", "/images/a\n.jpg")
+    text = redirects.text()
+    assert sorted(line.split('"')[1] for line in text.splitlines() if line.startswith('"')) == ["/la-juste-mesure/", "?p=101"]
