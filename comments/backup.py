@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 import comments_database
-from comments import settings, store
+from comments import data_links, settings, store
 from pruning import keep_first
 
 KEEP = 14
@@ -82,6 +82,12 @@ def _snapshot(source, directory):
             # A standalone file: no -wal beside it to lose.
             dest.execute("PRAGMA journal_mode=DELETE")
         check(partial)
+        # What lives an hour is not kept for days: a link's address, its requests.
+        with closing(connect(partial, "rw")) as dest:
+            present = {name for (name,) in dest.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for table in set(data_links.SHORT_LIVED) & present:
+                dest.execute(f"DELETE FROM {table}")
+            dest.commit()
     except BaseException:
         # Rotation never counts a .partial, but each failed run would leave one more behind.
         partial.unlink(missing_ok=True)

@@ -31,6 +31,9 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS zohe_data_requests (key TEXT NOT NULL, at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS zohe_data_requests_key ON zohe_data_requests (key, at)",
 ]
+# Rows that live a link's lifetime, as the privacy policy says: a snapshot, kept for days
+# (comments.backup), is written without them.
+SHORT_LIVED = ("zohe_data_links", "zohe_data_requests")
 FORGED, EXPIRED, USED = "forged", "expired", "used"
 
 

@@ -378,3 +378,23 @@ def test_snapshots_are_private_whatever_the_umask(unmoderated, tmp_path, umask):
         os.umask(previous)
     for path in (snapshot, safety, live):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_a_snapshot_keeps_no_address_that_lives_a_links_lifetime(unmoderated, tmp_path):
+    """The own-data links and requests (an e-mail address, its hash) live an hour; snapshots live 14 days: written without them."""
+    from comments import data_links
+
+    with sqlite3.connect(unmoderated.dbpath) as con:
+        con.execute("INSERT INTO zohe_data_links (nonce, address, expires) VALUES ('n', 'camille@example.org', ?)",
+                    (time.time() + 3600,))
+        con.execute("INSERT INTO zohe_data_requests (key, at) VALUES ('address x', ?)", (time.time(),))
+    try:
+        snapshot = backup.backup(unmoderated.dbpath, tmp_path / "snapshots", keep=1)
+        with sqlite3.connect(snapshot) as con:
+            assert [con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in data_links.SHORT_LIVED] == [0, 0]
+        with sqlite3.connect(unmoderated.dbpath) as con:  # the live database keeps them for their hour
+            assert con.execute("SELECT COUNT(*) FROM zohe_data_links WHERE nonce = 'n'").fetchone()[0] == 1
+    finally:
+        with sqlite3.connect(unmoderated.dbpath) as con:
+            con.execute("DELETE FROM zohe_data_links WHERE nonce = 'n'")
+            con.execute("DELETE FROM zohe_data_requests WHERE key = 'address x'")
