@@ -172,6 +172,12 @@ def form_min_seconds(environ=None):
     return seconds
 
 
+def site_root(environ=None):
+    """``ZOHE_SITE_ROOT``: the published site's folder (production: DIR/current), whose list of open discussions the server reads (comments.discussions); None when unset."""
+    environ = os.environ if environ is None else environ
+    return environ.get("ZOHE_SITE_ROOT", "").strip() or None
+
+
 def settings_path(environ=None):
     """The configuration file: ``ISSO_SETTINGS`` or the development one."""
     environ = os.environ if environ is None else environ

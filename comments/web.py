@@ -59,9 +59,14 @@ def read_body(environ):
     if length > MAX_BODY:
         return None
     body = environ["wsgi.input"].read(length) if length > 0 else b""
+    replace_body(environ, body)
+    return body
+
+
+def replace_body(environ, body):
+    """Give the layers inside (and Isso) ``body`` to read instead of the request's own."""
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
-    return body
 
 
 def json_body(payload):

@@ -34,6 +34,7 @@ from comments.cache import ThreadCache
 from comments.csp import ContentSecurityPolicy
 from comments.data_links import DataLinks
 from comments.data_pages import MAIL_KIND, DataPages
+from comments.discussions import OpenDiscussions
 from comments.errors import FrenchErrors
 from comments.evidence import GatherEvidence, RecordEvidence
 from comments.form_post import DiscussionForm
@@ -86,6 +87,8 @@ def create_app(conf):
     # Limits on posting, inside RequestGuard so that only well-formed posts use up a
     # reader's allowance, and outside Isso so that a refusal writes nothing (comments.guard).
     app = PostLimits(app, conf, shared)
+    # Outside the limits: a post for a discussion the site does not offer uses up nothing.
+    app = OpenDiscussions(app, settings.site_root())
     # Isso's own signer: edit cookies and moderation keys are its signatures.
     app = RequestGuard(app, conf, shared, instance.signer, locks.beside(path, "changes"))
     # Numbers, JSON bodies and field types checked before anything of ours or Isso's reads them.

@@ -37,17 +37,21 @@ def serve(port=DEFAULT_PORT, host="127.0.0.1"):
     run_simple(host, port, create_app(settings.load(preview=True)), threaded=True)
 
 
-def start(port=DEFAULT_PORT, env=None, wait=10.0, site=None):
+def start(port=DEFAULT_PORT, env=None, wait=10.0, site=None, site_root=None):
     """Start the server in a child process and return it once it answers (``invoke serve`` calls this).
 
     ``site`` is the preview's origin (``http://127.0.0.1:8000``), the one origin allowed
     to post; None keeps the configuration's ``[general] host``, which is that address.
+    ``site_root``, the preview's output, lists the discussions it takes comments for
+    (comments.discussions), as the published site does in production.
     The caller stops it with ``process.terminate()``.
     """
     environ = dict(os.environ if env is None else env)
+    # Through the environment overrides every server reads (comments.settings).
     if site:
-        # Through the environment override every server reads (comments.settings).
         environ["ZOHE_SITEURL"] = site
+    if site_root:
+        environ["ZOHE_SITE_ROOT"] = str(site_root)
     process = subprocess.Popen(
         [sys.executable, "-m", "publish.preview_comments", "--port", str(port)],
         cwd=ROOT,

@@ -315,7 +315,7 @@ def serve(host="127.0.0.1", port=8000, comments_port=8080, content=None, output=
     def start_comment_server():
         # Isso checks at start that it reaches the site: start it once the preview answers,
         # from a thread, since the server's own loop must be running to answer.
-        comments.append(start_comments(port=comments_port, site=f"http://{host}:{port}"))
+        comments.append(start_comments(port=comments_port, site=f"http://{host}:{port}", site_root=output))
         print(f"Aperçu sur http://{host}:{port}/, commentaires sur http://{host}:{comments_port}/", flush=True)
 
     loop.add_callback(lambda: threading.Thread(target=start_comment_server, daemon=True).start())

@@ -24,6 +24,7 @@ from french_text import typeset
 from french_words import ANONYMOUS, DELETED, SCRIPT_WORDS, replies
 import comment_form
 import commenter_data
+import open_discussions
 
 from .settings import get_settings
 
@@ -292,9 +293,25 @@ def write_fingerprint(generator, writer=None):
         handle.write(generator.baked_comments_fingerprint + "\n")
 
 
+def write_open_discussions(generator, writer=None):
+    """Leave the addresses and titles of the discussions whose page shows the form (see open_discussions).
+
+    As article.html decides: a chronicle, hidden or not, that is no draft, whose discussion
+    is neither off nor closed; the title is the one the form sends.
+    """
+    chronicles = [article for kind in ("articles", "translations", "hidden_articles", "hidden_translations")
+                  for article in getattr(generator, kind, ())]
+    open_discussions.write(generator.output_path, {
+        article.thread_uri: Markup(article.title).striptags()
+        for article in chronicles
+        if article.status != "draft" and article.discussion_open and not article.discussion_closed
+    })
+
+
 def register():
     signals.article_generator_finalized.connect(bake)
     signals.article_writer_finalized.connect(write_fingerprint)
     signals.article_writer_finalized.connect(write_feeds)
+    signals.article_writer_finalized.connect(write_open_discussions)
     signals.feed_generated.connect(count_in_feeds)
     signals.generator_init.connect(add_form_globals)

@@ -181,7 +181,9 @@ def production_site(base_dir, isso=None, env=None, seed=None):
     (bench.gunicorn_server.write_config: {section: {option: value}}) and ``env``; then
     ``seed(server, site, conf)`` may post and approve what the build is to bake; then the
     production build of the real content into a release, and nginx with the shipped
-    configuration in front of both, as production runs them.
+    configuration in front of both, as production runs them. As in production, the comment
+    server reads the release's list of open discussions (ZOHE_SITE_ROOT, comments.discussions):
+    ``seed`` posts before there is one, so to any address.
     """
     from bench.gunicorn_server import Gunicorn, write_config
     from comments import settings as comment_settings
@@ -194,11 +196,12 @@ def production_site(base_dir, isso=None, env=None, seed=None):
     for section, values in (isso or {}).items():
         options[section] = {**options.get(section, {}), **values}
     config = write_config(base_dir / "isso", comments_port, **options)
-    with Gunicorn(base_dir / "isso", comments_port, config, workers=2, env=env or {}) as server:
+    webroot = base_dir / "www"
+    env = {"ZOHE_SITE_ROOT": str(webroot / releases.CURRENT), **(env or {})}
+    with Gunicorn(base_dir / "isso", comments_port, config, workers=2, env=env) as server:
         dbpath = base_dir / "isso" / "comments.db"
         if seed:
-            seed(server, site, comment_settings.load(config, environ=env or {}, create_folder=False))
-        webroot = base_dir / "www"
+            seed(server, site, comment_settings.load(config, environ=env, create_folder=False))
         webroot.mkdir()
         with environment(ZOHE_SITEURL=site, ZOHE_COMMENTS_DB=str(dbpath)):
             output = build(prod=True, output=base_dir / "release")

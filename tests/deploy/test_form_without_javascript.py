@@ -4,6 +4,7 @@ The comment server's database holds one approved comment before the build, so th
 chronicle is published with it baked in, as after a moderator's approval.
 """
 
+import json
 from pathlib import Path
 import urllib.error
 import urllib.request
@@ -15,6 +16,8 @@ from playwright.sync_api import expect
 import comment_form
 import comment_rules
 from comments import moderation
+from comments.discussions import CLOSED
+import open_discussions
 from support import ROOT, post_seed, thread_comments, serve_directory
 
 CHRONICLE = "/chroniques/la-juste-mesure/"
@@ -23,8 +26,8 @@ ADMIN_PASSWORD = "form-test-admin-password"
 
 
 class Production:
-    def __init__(self, base, dbpath, sink):
-        self.base, self.dbpath, self.sink = base, dbpath, sink
+    def __init__(self, base, dbpath, sink, release):
+        self.base, self.dbpath, self.sink, self.release = base, dbpath, sink, release
 
     def comments(self):
         """(id, mode, parent, author, email, text) of the chronicle's comments, oldest first."""
@@ -44,8 +47,9 @@ def production(tmp_path_factory, start_production, moderation_mail):
     isso = {"general": {"notify": "smtp"},
             "smtp": {"host": "127.0.0.1", "port": moderation_mail[0], "security": "none", "to": "moderation@zohe.test"}}
     env = {"ISSO_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    with start_production(tmp_path_factory.mktemp("form-production"), isso, env, approved_comment) as (base, dbpath, *_):
-        yield Production(base, dbpath, moderation_mail[1])
+    root = tmp_path_factory.mktemp("form-production")
+    with start_production(root, isso, env, approved_comment) as (base, dbpath, *_):
+        yield Production(base, dbpath, moderation_mail[1], root / "www" / "current")
 
 
 @pytest.fixture
@@ -143,6 +147,29 @@ def test_a_form_on_another_site_cannot_post_a_comment(production, page, tmp_path
         page.get_by_role("button", name="Gagner").click()
         expect(page.locator("main")).to_contain_text("ce formulaire ne vient pas du site Zôhé")
     assert production.comments() == before
+
+
+def test_a_page_read_before_its_discussion_closed_tells_the_reader_and_keeps_the_text(production, page):
+    """The form of a page loaded before a publication closed its discussion: refused in French, nothing stored."""
+    listed = production.release / open_discussions.FILE
+    before = listed.read_bytes()
+    assert CHRONICLE in json.loads(before)["open"]
+    # Not for readers: nginx serves no dotfile of the release.
+    with pytest.raises(urllib.error.HTTPError) as hidden:
+        urllib.request.urlopen(production.base + "/" + open_discussions.FILE, timeout=10)
+    assert hidden.value.code == 404
+    text = "Écrit sur une page ouverte avant la clôture."
+    page.goto(production.base + CHRONICLE)
+    fill(page, text)
+    # What the next build writes when the chronicle says "Comments: closed".
+    open_discussions.write(production.release, {})
+    try:
+        page.get_by_role("button", name="Envoyer").click()
+        expect(page.locator("#discussion-erreurs")).to_contain_text(CLOSED)
+        expect(page.get_by_label("Votre réponse")).to_have_value(text)
+    finally:
+        listed.write_bytes(before)
+    assert not any(row[5] == text for row in production.comments())
 
 
 def test_a_body_too_large_for_nginx_is_refused_in_french(production):
