@@ -144,8 +144,9 @@ def test_a_browser_gets_the_french_page(down, path):
 
 def test_the_chronicle_is_served_whole_its_form_without_a_token(down):
     """nginx itself reads the form's token from the comment server (ssi): the message must not land in the form."""
-    status, _, body = http_request(down, "GET", CHRONICLE, headers={"Accept": NAVIGATION_ACCEPT})
+    status, headers, body = http_request(down, "GET", CHRONICLE, headers={"Accept": NAVIGATION_ACCEPT})
     assert status == 200
+    assert headers["Cache-Control"] == "private, no-cache" and "Retry-After" not in headers
     assert 'name="title" value="La juste mesure"><input type="hidden" name="altcha"' in body
     assert errors.UNAVAILABLE not in body and "Bad Gateway" not in body
 
@@ -191,7 +192,7 @@ def test_the_discussion_script_shows_the_french_sentence_and_keeps_the_text(prod
 
 
 def test_a_comment_server_too_slow_gets_the_french_answer(tmp_path, start_nginx, production):
-    """The shipped server block with proxy_read_timeout 1 s instead of 30 s, and nothing else changed, in front of a socket that never answers."""
+    """A socket that never answers, behind the shipped server block with one change: proxy_read_timeout 1 s, not 30 s."""
     shipped = SITE_CONF.read_text(encoding="utf-8")
     assert shipped.count("proxy_read_timeout 30s;") == 1
     quick = tmp_path / "zohe-site-quick.conf"
