@@ -23,11 +23,12 @@ HTTP_CONF = ROOT / "deploy" / "nginx" / "zohe-http.conf"
 PRODUCTION_APP = "/srv/zohe/app/"
 
 
-def nginx_conf(prefix, port, webroot, comments_port, redirects=None):
+def nginx_conf(prefix, port, webroot, comments_port, redirects=None, site_conf=SITE_CONF):
     """A top-level nginx.conf around the shipped zohe-http.conf and zohe-site.conf, for one loopback port.
 
     zohe-http.conf is copied with its map file's path replaced: this project's (an empty
-    map until an import), or `redirects`, a map an import wrote elsewhere.
+    map until an import), or `redirects`, a map an import wrote elsewhere. `site_conf` is
+    the shipped server block unless a test gives a copy with one value changed (a timeout).
     """
     http_conf = prefix / "zohe-http.conf"
     redirects = redirects or ROOT / "deploy" / "nginx" / "wordpress-redirects.map"
@@ -55,18 +56,18 @@ http {{
         listen 127.0.0.1:{port};
         server_name localhost;
         root {webroot / releases.CURRENT};
-        include {SITE_CONF};
+        include {site_conf};
     }}
 }}
 """
 
 
 @contextlib.contextmanager
-def running_nginx(prefix, port, webroot, comments_port, redirects=None):
+def running_nginx(prefix, port, webroot, comments_port, redirects=None, site_conf=SITE_CONF):
     """Debian's nginx, as the current user, serving ``webroot``/current with the shipped configuration: yields its base URL."""
     (prefix / "temp").mkdir(parents=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_conf(prefix, port, webroot, comments_port, redirects))
+    conf.write_text(nginx_conf(prefix, port, webroot, comments_port, redirects, site_conf))
     check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)], stderr=subprocess.PIPE)
