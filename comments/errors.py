@@ -37,8 +37,8 @@ SERVER_ERROR = "Le serveur de commentaires a rencontré une erreur\u00a0: réess
 # Said by nginx, not by this server: what a commenter reads when the comment server is down,
 # restarting or too slow (deploy/nginx/zohe-site.conf, @isso_unavailable_page and _json, holds
 # it as written here; tests/deploy/test_comment_server_down.py checks both say the same).
-UNAVAILABLE = ("Le serveur de commentaires est momentanément indisponible\u00a0: votre commentaire n’a pas "
-               "été enregistré. Réessayez dans quelques minutes.")
+UNAVAILABLE = ("Le serveur de commentaires est momentanément indisponible\u00a0: rien de ce que vous venez "
+               "d’envoyer n’a été enregistré. Réessayez dans quelques minutes.")
 
 # Isso's own reasons (isso/views/comments.py, API.verify and API.new), which a commenter
 # may meet; any other keeps the message of its status. The field's messages are the

@@ -99,7 +99,7 @@ def assert_french_json(status, headers, body):
 
 
 def test_the_sentence_is_french_with_its_typography():
-    assert "indisponible\u00a0: votre commentaire n’a pas été enregistré." in errors.UNAVAILABLE
+    assert "indisponible\u00a0: rien de ce que vous venez d’envoyer n’a été enregistré." in errors.UNAVAILABLE
     assert errors.UNAVAILABLE in SITE_CONF.read_text(encoding="utf-8")
 
 
