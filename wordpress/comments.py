@@ -59,13 +59,28 @@ def open_database(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         SQLite3(str(path), conf)
         store.prepare(path)
-        connection = sqlite3.connect(path, timeout=store.BUSY_TIMEOUT_MS / 1000)
+        connection = sqlite3.connect(path, timeout=store.BUSY_TIMEOUT_MS / 1000, factory=_Connection)
         connection.execute(TABLE)
     except (OSError, sqlite3.Error) as error:
         raise CommentsDatabaseError(
             f"base des commentaires {path} ({comments_database.VARIABLE})\u00a0: impossible de l’ouvrir ni de la créer"
             f"\u202f; vérifiez ce chemin et ses droits d’écriture") from error
     return connection
+
+
+class _Connection(sqlite3.Connection):
+    """A connection to Isso's database that also holds the comment server's write lock while it writes.
+
+    Isso's new comment inserts, then reads back the thread's newest row (isso/db/comments.py,
+    Comments.add) under that lock (comments.locks, taken by comments.wsgi): a comment the
+    import added in between was answered to the reader as their own, with its edit cookie.
+    """
+
+    def __init__(self, path, *args, **kwargs):
+        from comments import locks
+
+        super().__init__(path, *args, **kwargs)
+        self.writes = locks.beside(path, "writes")
 
 
 def modes():
@@ -102,7 +117,8 @@ def import_comments(connection, item, uri):
             wanted.append(comment)
     # Parents before their replies, whatever the export's order.
     wanted.sort(key=lambda c: (c.date_gmt is None, c.date_gmt and c.date_gmt.timestamp(), _number(c.id)))
-    with connection:
+    # One item's comments at a time, so that a live server's readers wait a moment, not the whole import.
+    with connection.writes, connection:
         for comment in wanted:
             outcomes[comment.id] = _add(connection, comment, uri, item.title)
     return [f"commentaire {c.id}{_by(c)}\u00a0: {outcomes[c.id]}" for c in item.comments]
