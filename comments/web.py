@@ -3,14 +3,20 @@
 import io
 from ipaddress import ip_address, ip_network
 import json
+import re
 
 # Isso refuses larger bodies itself (isso.wsgi.Request.max_content_length).
 MAX_BODY = 256 * 1024
 
 
 def route_path(environ):
-    """The path as Isso routes it: without the ``X-Script-Name`` prefix a proxy may add."""
-    path = environ.get("PATH_INFO", "") or "/"
+    """The path as Isso routes it: without the ``X-Script-Name`` prefix a proxy may add, repeated slashes merged.
+
+    Isso's router (werkzeug's Map, ``merge_slashes``) takes ``//new`` for ``/new``: every
+    layer that decides by route must see that route too, or a doubled slash (which nginx
+    merges, but another proxy may not) skips them.
+    """
+    path = re.sub(r"/{2,}", "/", environ.get("PATH_INFO", "") or "/")
     script_name = environ.get("HTTP_X_SCRIPT_NAME")
     if script_name and path.startswith(script_name):
         path = path[len(script_name) :] or "/"

@@ -147,3 +147,15 @@ def test_the_shipped_settings_point_the_comment_server_at_the_site_nginx_serves(
     roots = re.findall(r"^\s*root\s+(\S+);", (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8"), re.M)
     assert env["ZOHE_SITE_ROOT"] in roots
     assert env["ZOHE_SITE_ROOT"].endswith("/" + releases.CURRENT)
+
+
+@pytest.mark.parametrize("path", ["//new", "///new"])
+def test_a_doubled_slash_meets_every_check_isso_s_router_would_skip(server, path):
+    """Isso's router reads //new as /new; nginx merges the slashes, another proxy might not."""
+    from comments.validation import MESSAGES
+
+    client = server.client(origin=None)
+    closed = client.post(f"{path}?uri=/chroniques/fermee/", json_body=payload(), headers={"X-Forwarded-For": "10.9.3.1"})
+    assert closed.status == 403 and json.loads(closed.body) == {"message": CLOSED}
+    listed = client.post(f"{path}?uri={OPEN}", body=b"[1, 2]", headers={"Content-Type": "application/json"})
+    assert listed.status == 400 and json.loads(listed.body) == {"message": MESSAGES["object_required"]}
