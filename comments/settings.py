@@ -222,6 +222,13 @@ def load(path=None, environ=None, preview=False, create_folder=True):
                 "ZOHE_ENV=production demande dans ISSO_ADMIN_PASSWORD un vrai mot de passe "
                 f"d’au moins {MIN_PRODUCTION_PASSWORD_LENGTH}\u00a0caractères."
             )
+        # Without it the links mailed to moderators and commenters name the host a request
+        # claimed (Isso's own fallback): a forged Host would mail valid keys to another site.
+        if not public_origin(conf):
+            raise ConfigurationError(
+                "ZOHE_ENV=production demande dans ZOHE_COMMENTS_URL l’adresse publique du serveur de commentaires "
+                "(par exemple https://zohe.fr/isso) : les liens envoyés par courriel en sont faits."
+            )
         if conf.get("hash", "salt") == ISSO_DEFAULT_SALT:
             logging.getLogger("isso").warning("ISSO_HASH_SALT is not set: commenters' hashes use Isso's public salt")
     elif preview and not conf.get("admin", "password"):

@@ -99,9 +99,20 @@ def test_production_refuses_weak_admin_password(password):
 
 
 def test_production_accepts_a_real_password():
-    conf = settings.load(settings.DEFAULT_SETTINGS, environ={"ZOHE_ENV": "production",
+    conf = settings.load(settings.DEFAULT_SETTINGS, environ={"ZOHE_ENV": "production", "ZOHE_COMMENTS_URL": "https://zohe.fr/isso",
                                                              "ISSO_ADMIN_PASSWORD": "correct horse battery"})
     assert conf.get("admin", "password") == "correct horse battery"
+
+
+@pytest.mark.parametrize("endpoint", [None, "", "zohe.fr/isso", "javascript:alert(1)"])
+def test_production_refuses_to_mail_links_to_whatever_host_a_request_names(endpoint):
+    """Without a public address, Isso makes the mailed links from the request's Host header, which anyone sets."""
+    environ = {"ZOHE_ENV": "production", "ISSO_ADMIN_PASSWORD": "correct horse battery"}
+    if endpoint is not None:
+        environ["ZOHE_COMMENTS_URL"] = endpoint
+    with pytest.raises(settings.ConfigurationError) as refused:
+        settings.load(settings.DEFAULT_SETTINGS, environ=environ)
+    assert "ZOHE_COMMENTS_URL" in str(refused.value)
 
 
 def test_only_the_preview_falls_back_to_the_development_password():
