@@ -39,8 +39,8 @@ COOKIE = "zohe-donnees"
 PER_CLIENT = 5
 PER_ADDRESS = 3
 # Links mailed by the whole server in a link's lifetime: many connections (addresses, /64s)
-# cannot make it mail strangers without end. Past it the answer is the same, nothing is sent,
-# and the moderators' log says so.
+# cannot make it mail strangers without end. Past it nothing is sent, the reader is told so
+# (a fact about the server, the same whatever address is asked) and the moderators' log too.
 PER_SERVER = 50
 # How often a worker deletes the links and requests that have served (DataLinks.forget_ended).
 FORGET_EVERY = 60
@@ -80,6 +80,9 @@ TEXTS = {
              f"Il est valable {LIFETIME} et ne sert qu’une fois. Pensez à regarder aussi parmi les indésirables.</p>"),
     "limited": ("Trop de demandes",
                 f"<p>Trop de liens demandés depuis votre connexion\u00a0: réessayez dans {LIFETIME}.</p>"),
+    "busy": ("Trop de demandes",
+             "<p>Le site a envoyé beaucoup de liens dans l’heure : aucun n’est parti cette fois. "
+             f"Réessayez dans {LIFETIME}.</p>"),
     "no_mail": ("Service indisponible",
                 "<p>Ce serveur n’envoie pas de courriels pour l’instant\u00a0: écrivez-nous à "
                 '<a href="mailto:contact@zohe.fr">contact@zohe.fr</a>.</p>'),
@@ -101,7 +104,7 @@ TEXTS = {
 }
 STATUS = {data_links.FORGED: "403 Forbidden", data_links.EXPIRED: "410 Gone", data_links.USED: "410 Gone",
           "no_session": "403 Forbidden", "forbidden": "403 Forbidden", "missing": "404 Not Found",
-          "limited": "429 Too Many Requests", "unconfirmed": "400 Bad Request"}
+          "limited": "429 Too Many Requests", "busy": "429 Too Many Requests", "unconfirmed": "400 Bad Request"}
 ASK_AGAIN = '<p><a href="{page}">Demander un nouveau lien</a></p>'
 
 
@@ -171,12 +174,13 @@ class DataPages:
         now = self.clock()
         window = self.links.lifetime
         with self.store.write_transaction() as con:
+            # The server's limit before the address's: its answer must not depend on the address.
             if _count(con, "client " + client, now, window) >= PER_CLIENT:
                 limited = "client"
-            elif _count(con, "address " + key, now, window) >= PER_ADDRESS:
-                limited = "address"
             elif _count(con, "server", now, window) >= PER_SERVER:
                 limited = "server"
+            elif _count(con, "address " + key, now, window) >= PER_ADDRESS:
+                limited = "address"
             else:
                 limited = None
                 # On the transaction's connection (the store's, of this thread): queued with its link or not at all.
@@ -194,6 +198,7 @@ class DataPages:
         elif limited == "server":
             logger.warning("data page: address %s: link not sent, %d links mailed in the last %d s (the server's limit)",
                            key, PER_SERVER, window)
+            return self.page(environ, start_response, "busy", extra=[("Retry-After", str(window))])
         else:
             logger.info("data page: address %s: link queued", key)
             self.mail.start()

@@ -297,8 +297,8 @@ def test_the_answer_tells_nothing_of_the_address_and_asking_is_limited(productio
 
 
 def test_the_server_mails_only_so_many_links_whoever_asks(production):
-    """Past PER_SERVER links in a link's lifetime, from any number of connections: the same answer, no mail, a warning."""
-    from comments.data_pages import PER_SERVER
+    """Past PER_SERVER links in a link's lifetime, from any number of connections: no mail, the reader told so whatever the address, a warning."""
+    from comments.data_pages import PER_ADDRESS, PER_SERVER
 
     # Each link mailed is counted for the server.
     before = rows(production.dbpath, "SELECT COUNT(*) FROM zohe_data_requests WHERE key = 'server'")[0][0]
@@ -312,7 +312,12 @@ def test_the_server_mails_only_so_many_links_whoever_asks(production):
     try:
         same = post_request(production, "personne@example.org", client="198.51.100.77")
         assert post_request(production, "beaucoup@example.org", client="198.51.100.78") == same
-        assert same[0] == 200
+        # An address already at its own limit gets the same answer: it tells nothing of the address.
+        for _ in range(PER_ADDRESS):
+            post_request(production, "limitee@example.org", client="198.51.100.79")
+        assert post_request(production, "limitee@example.org", client="198.51.100.80") == same
+        status, body = same
+        assert status == 429 and f"aucun n’est parti cette fois. Réessayez dans {commenter_data.LIFETIME_WORDS}." in body
         assert rows(production.dbpath, "SELECT COUNT(*) FROM zohe_data_links WHERE address = 'beaucoup@example.org'") == [(0,)]
         log = (production.server.directory / "server.log").read_text(encoding="utf-8", errors="replace")
         assert "link not sent" in log and "the server's limit" in log
