@@ -87,6 +87,9 @@ def refresh(repo, webroot, stream=None, now=None):
                           "impossible de savoir quels commentaires sont en ligne.")
     reasons = freshness.reasons(current, database, time.time() if now is None else now)
     if not reasons:
+        # A quiet site publishes nothing for weeks: its old releases still go past their days.
+        with Lock(webroot, stream):
+            prune(webroot)
         say("les pages en ligne sont à jour.", stream)
         return None
     say(f"republication\u00a0: {' et '.join(reasons)}.", stream)

@@ -23,6 +23,10 @@ CURRENT = "current"
 HISTORY = "history.jsonl"
 MARKER = ".zohe-release.json"
 KEEP = 5
+# Past this a release goes, even one rollback would reach: its pages show the comments as
+# they were, and one erased since (by its author or a moderator) must neither stay on disk
+# longer than the privacy policy says nor come back with a rollback.
+KEPT_DAYS = 14
 # Files named after their content (hashed_assets plugin, Pagefind's index): safe to keep
 # beside newer ones, and cached for good by nginx.
 _CONTENT_NAMED = re.compile(
@@ -173,8 +177,8 @@ def go_live(webroot, release, event):
     return seconds
 
 
-def prune(webroot, keep=KEEP):
-    """Keep the current release and `keep` others; remove the rest and leftovers.
+def prune(webroot, keep=KEEP, now=None):
+    """Keep the current release and `keep` others built in the last KEPT_DAYS; remove the rest and leftovers.
 
     The releases rollback would reach come before the newest ones: a morning of refreshes
     (each a new release of the live commit) must not push out the release that was
@@ -183,11 +187,13 @@ def prune(webroot, keep=KEEP):
     folder = Path(webroot) / RELEASES
     current = current_release(webroot)
     live = current.name if current is not None else None
-    ranked = [release.path for release in [*rollback_order(webroot), *reversed(releases(webroot))]]
+    oldest = (time.time() if now is None else now) - KEPT_DAYS * 24 * 3600
+    ranked = [release.path for release in [*rollback_order(webroot), *reversed(releases(webroot))]
+              if release.name != live and release.built_at >= oldest]
     # Under the lock no build is running: a dot folder is a crashed build's leftover, a
     # folder without a marker a build that died before it was complete; both go.
     others = [path for path in folder.iterdir() if path.name != live]
-    return [path.name for path in keep_first([path for path in ranked if path.name != live], keep, others)]
+    return [path.name for path in keep_first(ranked, keep, others)]
 
 
 def release_name(webroot, commit, rebuild):

@@ -72,6 +72,12 @@ def test_the_page_gives_the_durations_of_mail_backups_and_logins(prod_site):
     # Snapshots: past KEPT_DAYS they go (comments.backup.rotate), one a day by the timer.
     assert backup.KEPT_DAYS == 14 and "chaque sauvegarde est effacée au bout de 14 jours" in text
     assert "Sauvegardes de la base des commentaires 14 jours" in text
+    # Releases keep the comments published at their date (deploy.releases.prune, at each publication and refresh).
+    from deploy import releases
+
+    assert releases.KEPT_DAYS == 14
+    assert "Anciennes versions du site, gardées pour revenir en arrière (avec les commentaires publiés à leur date) 14 jours" in text
+    assert "et ces copies au plus tard 14 jours après" in text
     assert f"--keep {backup.KEEP}" in (DEPLOY / "systemd" / "zohe-comments-backup.service").read_text(encoding="utf-8")
     assert directive(DEPLOY / "systemd" / "zohe-comments-backup.timer", "OnCalendar") == "*-*-*"
     # Failed admin logins: their window, then the daily task.

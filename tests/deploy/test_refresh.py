@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 import io
+import json
 import time
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,23 @@ def test_only_a_moderation_decision_republishes(make_site):
     release, said = refresh(site)
     assert release is not None
     assert "Un avis en attente de modération." not in page.read_text(encoding="utf-8")
+
+
+def test_a_quiet_site_still_drops_the_releases_older_than_the_privacy_policy_says(make_site):
+    """Nothing to republish for weeks: the refresh timer's run still removes a release past releases.KEPT_DAYS."""
+    site = make_site()
+    assert site.push().returncode == 0
+    site.commit(site.work, "A second chronicle", {"content/chroniques/seconde.md": SECOND})
+    assert site.push().returncode == 0
+    old = next(release for release in releases.releases(site.webroot) if release.commit == site.first_commit)
+    marker = old.path / releases.MARKER
+    aged = {**json.loads(marker.read_text(encoding="utf-8")), "built_at": time.time() - (releases.KEPT_DAYS + 1) * 86400}
+    marker.write_text(json.dumps(aged), encoding="utf-8")
+
+    release, said = refresh(site)
+    assert release is None and "à jour" in said
+    assert not old.path.exists()
+    assert site.current().commit != site.first_commit
 
 
 def test_refresh_rebuilds_the_live_release_not_mains_tip(make_site):

@@ -10,6 +10,9 @@ import pytest
 from deploy import hook, messages, publishing, releases, repository, settings
 from publish import content_cache
 
+# The tests' releases are built in the first seconds of 1970: none is past releases.KEPT_DAYS then.
+NOW = 100.0
+
 
 def fake_release(webroot, name, built_at, commit=None):
     path = webroot / releases.RELEASES / name
@@ -51,10 +54,25 @@ def test_pruning_keeps_the_current_one_what_rollback_goes_to_and_the_newest(tmp_
     (tmp_path / releases.RELEASES / ".r9.new-x").mkdir()  # a crashed build's staging folder
     # A web root from before the history: rollback from r1 would go to r0, by build time.
     releases.switch(tmp_path, made[1])
-    removed = releases.prune(tmp_path)
+    removed = releases.prune(tmp_path, now=NOW)
     kept = sorted(p.name for p in (tmp_path / releases.RELEASES).iterdir())
     assert kept == ["r0", "r1", "r4", "r5", "r6", "r7"]
     assert sorted(removed) == [".r9.new-x", "incomplete", "r2", "r3"]
+
+
+def test_pruning_removes_every_release_older_than_the_privacy_policy_says_but_the_live_one(tmp_path):
+    """A release keeps the comments as they were: one erased since must not outlive KEPT_DAYS on disk, nor come back by rollback."""
+    day = 24 * 3600.0
+    old, live, recent = (fake_release(tmp_path, name, built * day)
+                         for name, built in [("ancienne", 1), ("live", 2), ("recente", 20)])
+    releases.go_live(tmp_path, old, "publish")
+    releases.go_live(tmp_path, live, "publish")
+    releases.go_live(tmp_path, recent, "publish")
+    releases.go_live(tmp_path, live, "rollback")
+    # Day 20 + KEPT_DAYS: "ancienne" (what rollback would reach) is past it, "live" is served.
+    removed = releases.prune(tmp_path, now=(1 + releases.KEPT_DAYS) * day + 1)
+    assert sorted(removed) == ["ancienne"]
+    assert sorted(p.name for p in (tmp_path / releases.RELEASES).iterdir()) == ["live", "recente"]
 
 
 def test_pruning_keeps_the_two_reader_caches_last_used_and_the_rest_of_the_cache(tmp_path):
@@ -85,7 +103,7 @@ def test_refreshes_never_prune_the_release_rollback_goes_to(tmp_path):
     for n in range(2, 9):
         refreshed = fake_release(tmp_path, f"live-{n}", float(n + 1), commit="live")
         releases.go_live(tmp_path, refreshed, "replace")
-        releases.prune(tmp_path)
+        releases.prune(tmp_path, now=NOW)
     kept = sorted(p.name for p in (tmp_path / releases.RELEASES).iterdir())
     assert kept == ["avant", "live-4", "live-5", "live-6", "live-7", "live-8"]
     assert publishing.rollback(tmp_path).name == "avant"
