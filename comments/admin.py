@@ -16,7 +16,8 @@ saying so.
 Isso's admin page calls its script from inline ``onClick`` attributes, which the comment
 server's Content-Security-Policy (comments.csp) refuses. They are rewritten into data
 attributes that our own script, ``admin.js`` beside this module, reads and dispatches to
-the same functions of Isso's ``admin.js``.
+the same functions of Isso's ``admin.js``. Its English words are then put in French
+(comments.admin_french).
 """
 
 import hashlib
@@ -31,7 +32,7 @@ from pathlib import Path
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Request
 
-from comments import store as stores, web
+from comments import admin_french, store as stores, web
 
 COOKIE = "admin-session"
 # As long as Isso's own admin cookie lasted (isso/views/comments.py, API.admin), never longer.
@@ -154,7 +155,7 @@ class AdminSessions:
         # Its page, mode and asc numbers were checked outside (comments.validation).
         inner["HTTP_COOKIE"] = f"{COOKIE}={self.signer.dumps({'logged': True})}"
         status, headers, body = web.call_buffered(self.app, inner)
-        body = rewrite_handlers(body.decode("utf-8")).encode("utf-8")
+        body = admin_french.translate(rewrite_handlers(body.decode("utf-8"))).encode("utf-8")
         headers = [(k, v) for k, v in headers if k.lower() != "cache-control"] + [("Cache-Control", "no-store")]
         start_response(status, web.replace_body_headers(headers, body))
         return [body]
