@@ -169,6 +169,9 @@ def test_the_admin_page_has_landmarks_labels_buttons_and_our_stylesheet(moderate
     assert '<label for="zohe-grouper">' in r.text and '<input id="zohe-grouper" type="checkbox"' in r.text
     assert 'name="page" aria-label="Numéro de la page affichée"' in r.text
     assert '<label class="search-label" for="zohe-recherche">' in r.text and 'id="zohe-recherche"' in r.text
+    # The field Isso's script adds to edit a comment's text is labelled ahead.
+    assert re.search(r'<label class="zohe-lecteurs" for="isso-text-(\d+)-textarea">Texte du commentaire</label>'
+                     r'<pre id="isso-text-\1">', r.text)
     assert re.search(r'<button type="button" class=.validate.\s+data-zohe-call="validate_com"', r.text)
     # Every call is a button now, but the search help, a role="button" that admin.js opens from the keyboard.
     assert not re.search(r"<a [^>]*data-zohe-call", r.text)

@@ -189,7 +189,7 @@ def test_the_admin_page_is_french_validates_deletes_and_its_sessions_end(nginx, 
     # The page's other buttons run too: Modifier and Annuler, Supprimer, the search help (by keyboard), the grouping.
     doomed = page.locator(f"#isso-{doomed_id}")
     doomed.get_by_role("button", name="Modifier").click()
-    expect(doomed.locator("textarea")).to_have_value("À supprimer depuis la page d’administration.")
+    expect(doomed.get_by_label("Texte du commentaire")).to_have_value("À supprimer depuis la page d’administration.")
     expect(doomed.get_by_role("button", name="Enregistrer")).to_be_visible()
     doomed.get_by_role("button", name="Annuler").click()
     expect(doomed.locator("textarea")).to_have_count(0)
