@@ -4,6 +4,7 @@ What axe-core found on Isso 0.14's page (tests/deploy/test_accessibility.py swee
 the grouping checkbox and the page number without a label, the log-out button outside
 the banner, no main landmark around the lists, and, once a comment is being edited, its
 text's field without a label (labelled ahead, for the field Isso's script will add).
+The links to the previous and next pages, past 100 comments, were named « and » alone.
 Isso's moderation buttons are also links without an address, which no keyboard reaches:
 they become buttons, and the search help a button too (comments/admin.js opens it from
 the keyboard). comments/admin.css underlines the links inside a comment's header, told
@@ -15,11 +16,13 @@ import re
 
 # Our own words on the page (Isso has none there).
 PAGE_NUMBER = "Numéro de la page affichée"
+PAGE_LINKS = {"«": "Page précédente", "»": "Page suivante"}
 SEARCH_HELP = "Aide sur la recherche"
 COMMENT_TEXT = "Texte du commentaire"
 
 GROUP = re.compile(r'(<div class="group">\s*)([^<]*?)(\s*)<input type="checkbox"')
 PAGE_FIELD = '<input type="text" size="1" name="page"'
+PAGE_LINK = re.compile(r'(<a href="\?mode=\d+&page=\d+")>(\s*)([«»])(\s*</a>)')
 SEARCH_LABEL = '<label class="search-label">'
 SEARCH_FIELD = '<input type="url" class="search__input"'
 TOOLTIP = '<div class="search-tooltip" data-zohe-call="toggleTooltip">'
@@ -37,6 +40,7 @@ def accessible(page):
     """Isso's admin page (its handlers already rewritten by comments.admin) with landmarks, labels and buttons."""
     page = GROUP.sub(r'\1<label for="zohe-grouper">\2</label>\3<input id="zohe-grouper" type="checkbox"', page)
     page = page.replace(PAGE_FIELD, f'{PAGE_FIELD} aria-label="{PAGE_NUMBER}"')
+    page = PAGE_LINK.sub(lambda m: f'{m[1]} aria-label="{PAGE_LINKS[m[3]]}">{m[2]}{m[3]}{m[4]}', page)
     page = page.replace(SEARCH_LABEL, '<label class="search-label" for="zohe-recherche">')
     page = page.replace(SEARCH_FIELD, '<input id="zohe-recherche" type="url" class="search__input"')
     page = page.replace(TOOLTIP, TOOLTIP[:-1] + f' role="button" tabindex="0" aria-label="{SEARCH_HELP}">')

@@ -15,6 +15,7 @@ from datetime import datetime
 import re
 
 import french_words
+from comments.data_pages import PARIS
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -66,7 +67,8 @@ ATTRIBUTES = {
 }
 # What Isso writes for a comment without author, in the author's field.
 ANONYMOUS = ("Anonymous", french_words.ANONYMOUS)
-# Isso's dates (isso.utils.render_template's datetimeformat), in the server's time zone.
+# Isso's dates (isso.utils.render_template's datetimeformat), in the server's time zone:
+# shown in the site's, as readers read them under the comment.
 DATE = re.compile(r"(\d\d):(\d\d) / (\d\d)-(\d\d)-(\d{4})")
 DATE_FORMAT = "%H:%M / %d-%m-%Y"
 # Shown where Isso shows nothing: a list without comments.
@@ -101,7 +103,7 @@ def french_text(text):
             return french.format(**found.groupdict())
     found = DATE.fullmatch(text)
     if found:
-        return french_words.moment(datetime.strptime(text, DATE_FORMAT))
+        return french_words.moment(datetime.strptime(text, DATE_FORMAT).astimezone(PARIS))
     return None
 
 

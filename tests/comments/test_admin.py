@@ -7,7 +7,7 @@ import uuid
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from comments import store
+from comments import admin_accessibility, store
 from isso_support import ADMIN_PASSWORD, Server, cookie_pair
 
 pytestmark = pytest.mark.timeout(60)
@@ -180,3 +180,13 @@ def test_the_admin_page_has_landmarks_labels_buttons_and_our_stylesheet(moderate
     stylesheet = client.get("/css/zohe-admin.css")
     assert stylesheet.status == 200 and stylesheet.header("Content-Type").startswith("text/css")
     assert b".isso-comment-footer button" in stylesheet.body
+
+
+def test_the_links_to_the_previous_and_next_pages_are_named():
+    """Shown past 100 comments only, as Isso writes them (isso/templates/admin.html): named by an arrow alone."""
+    isso = ('<a href="?mode=2&page=0">\n              «\n            </a>'
+            '<input type="text" size="1" name="page" value="1" />'
+            '<a href="?mode=2&page=2">\n              »\n            </a>')
+    page = admin_accessibility.accessible(isso)
+    assert '<a href="?mode=2&page=0" aria-label="Page précédente">' in page
+    assert '<a href="?mode=2&page=2" aria-label="Page suivante">' in page

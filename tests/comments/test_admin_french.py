@@ -6,13 +6,16 @@ A server of this module's own holds exactly the comments it seeds, in every mode
 lists show nothing but them.
 """
 
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 import re
+import sqlite3
 
 import isso
 import pytest
 
+import french_words
 from comments import admin_french, moderation
 from isso_support import ADMIN_PASSWORD, Server, cookie_pair, login, visitor
 
@@ -104,7 +107,7 @@ def admin(tmp_path_factory):
             r = server.client().get("/admin/" + query, headers={"Cookie": cookie})
             assert r.status == 200 and 'id="isso-root"' in r.text, (name, r.status)
             pages[name] = r.text
-        yield pages, {"published": published, "pending": pending, "deleted": deleted, "commenter": commenter}
+        yield pages, {"published": published, "pending": pending, "deleted": deleted, "commenter": commenter, "database": server.dbpath}
     finally:
         server.stop()
 
@@ -121,6 +124,7 @@ def test_no_word_of_isso_s_template_stays_visible(admin):
 
 def test_every_french_text_is_shown(admin):
     pages, numbers = admin
+    server_db = numbers["database"]
     text = "\n".join(Visible(page).text for page in pages.values())
     for english, french in admin_french.TEXTS.items():
         pattern = re.escape(french)
@@ -130,8 +134,11 @@ def test_every_french_text_is_shown(admin):
     for page in pages.values():
         assert '<html lang="fr">' in page
         assert "<title>Administration des commentaires — Zôhé</title>" in page
-    # Each comment's date, the French way; the deleted one's author, which Isso blanks.
-    assert re.search(r"<time>le \d{1,2}(er)? [a-zéû]+ \d{4} à \d{1,2}\u00a0h\u00a0\d\d</time>", pages["publiés"])
+    # Each comment's date, the French way, in the site's time zone; the deleted one's author, which Isso blanks.
+    created = sqlite3.connect(server_db).execute("SELECT created FROM comments WHERE id = ?",
+                                                 (numbers["published"],)).fetchone()[0]
+    moment = french_words.moment(datetime.fromtimestamp(int(created), admin_french.PARIS))
+    assert re.search(rf"<time>{moment}</time>", pages["publiés"]), moment
     assert f'id="isso-author-{numbers["deleted"]}">Anonyme</span>' in pages["supprimés"]
     assert 'Publiés (3)' in pages["publiés"] and "En attente (2)" in pages["publiés"]
     assert "Supprimés (1)" in pages["publiés"]
