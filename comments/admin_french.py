@@ -15,7 +15,6 @@ from datetime import datetime
 import re
 
 import french_words
-from comments.data_pages import PARIS
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -103,7 +102,7 @@ def french_text(text):
             return french.format(**found.groupdict())
     found = DATE.fullmatch(text)
     if found:
-        return french_words.moment(datetime.strptime(text, DATE_FORMAT).astimezone(PARIS))
+        return french_words.moment(datetime.strptime(text, DATE_FORMAT).astimezone(french_words.PARIS))
     return None
 
 

@@ -137,7 +137,7 @@ def test_every_french_text_is_shown(admin):
     # Each comment's date, the French way, in the site's time zone; the deleted one's author, which Isso blanks.
     created = sqlite3.connect(server_db).execute("SELECT created FROM comments WHERE id = ?",
                                                  (numbers["published"],)).fetchone()[0]
-    moment = french_words.moment(datetime.fromtimestamp(int(created), admin_french.PARIS))
+    moment = french_words.moment(datetime.fromtimestamp(int(created), french_words.PARIS))
     assert re.search(rf"<time>{moment}</time>", pages["publiés"]), moment
     assert f'id="isso-author-{numbers["deleted"]}">Anonyme</span>' in pages["supprimés"]
     assert 'Publiés (3)' in pages["publiés"] and "En attente (2)" in pages["publiés"]
