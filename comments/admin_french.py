@@ -68,7 +68,7 @@ ATTRIBUTES = {
 ANONYMOUS = ("Anonymous", french_words.ANONYMOUS)
 # Isso's dates (isso.utils.render_template's datetimeformat), in the server's time zone:
 # shown in the site's, as readers read them under the comment.
-DATE = re.compile(r"(\d\d):(\d\d) / (\d\d)-(\d\d)-(\d{4})")
+DATE = re.compile(r"\d\d:\d\d / \d\d-\d\d-\d{4}")
 DATE_FORMAT = "%H:%M / %d-%m-%Y"
 # Shown where Isso shows nothing: a list without comments.
 NONE = '<p class="zohe-none">Aucun commentaire dans cette liste.</p>'
@@ -100,8 +100,7 @@ def french_text(text):
         found = pattern.fullmatch(text)
         if found:
             return french.format(**found.groupdict())
-    found = DATE.fullmatch(text)
-    if found:
+    if DATE.fullmatch(text):
         return french_words.moment(datetime.strptime(text, DATE_FORMAT).astimezone(french_words.PARIS))
     return None
 
