@@ -102,12 +102,13 @@ def rewrite_handlers(page):
     # Scripts cannot delete an HttpOnly cookie: the button logs out through the server.
     page = page.replace(LOGOUT_BUTTON, 'href="../logout/"')
     page = page.replace(SEARCH_FORM, '<form action="./" method="get">')
-    page = ISSO_STYLESHEET.sub(lambda match: f'{match[0]}<link href="{match[1]}{STYLESHEET_PATH}" rel="stylesheet">', page)
+    page = ISSO_STYLESHEET.sub(
+        lambda match: f'{match[0]}<link href="{match[1]}{STYLESHEET_PATH}" rel="stylesheet">', page)
     return ISSO_SCRIPT.sub(lambda match: f'{match[0]}<script src="{match[1]}{SCRIPT_PATH}"></script>', page)
 
 
 class AdminSessions:
-    """Answers the admin login and logout, opens Isso's admin page to open sessions only, serves our script and stylesheet."""
+    """Answers the admin login and logout, opens Isso's admin page to open sessions only, serves our script and styles."""
 
     def __init__(self, app, conf, store, signer, secure_cookies=False, clock=time.time):
         self.app = app

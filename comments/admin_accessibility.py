@@ -48,6 +48,7 @@ def accessible(page):
     page = TEXT.sub(rf'<label class="zohe-lecteurs" for="isso-text-\1-textarea">{COMMENT_TEXT}</label>\g<0>', page)
     page = BUTTON.sub(lambda m: f'<button type="button" {m[1] or ""}class="{m[3]}"{m[4]}{m[5]}>{m[6]}</button>', page)
     # The log-out button belongs to the banner: the outer block is it, Isso's inner header not.
-    page = page.replace(HEADER[0], '<div class="header" role="banner">', 1).replace(HEADER[1], '<header role="none">', 1)
+    page = page.replace(HEADER[0], '<div class="header" role="banner">', 1)
+    page = page.replace(HEADER[1], '<header role="none">', 1)
     page = page.replace(LISTS, "<main>" + LISTS, 1)
     return END.sub(r"\1</main>\2", page, count=1)

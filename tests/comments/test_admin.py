@@ -159,7 +159,7 @@ def test_the_login_page_is_french_labelled_and_says_a_wrong_password(moderated):
 
 
 def test_the_admin_page_has_landmarks_labels_buttons_and_our_stylesheet(moderated):
-    """Isso's page had no main landmark, two unlabelled fields and moderation links no keyboard reaches (comments.admin_accessibility)."""
+    """Isso's page had no main landmark, two unlabelled fields and links no keyboard reaches (comments.admin_accessibility)."""
     client = moderated.client()
     client.new(f"/chroniques/admin-{uuid.uuid4().hex}/", "En attente, pour ses boutons.")
     r = client.get("/admin/?mode=2", headers={"Cookie": cookie_pair(login(moderated), "admin-session")})

@@ -107,7 +107,8 @@ def admin(tmp_path_factory):
             r = server.client().get("/admin/" + query, headers={"Cookie": cookie})
             assert r.status == 200 and 'id="isso-root"' in r.text, (name, r.status)
             pages[name] = r.text
-        yield pages, {"published": published, "pending": pending, "deleted": deleted, "commenter": commenter, "database": server.dbpath}
+        yield pages, {"published": published, "pending": pending, "deleted": deleted, "commenter": commenter,
+                      "database": server.dbpath}
     finally:
         server.stop()
 
