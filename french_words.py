@@ -10,12 +10,15 @@ the cases a copy must agree with.
 
 from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
 LOCALE = "fr_FR"
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+# The site's time zone: moment() is given a time in it (the admin page's dates, comments.admin_french).
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def date(value, pattern="d MMMM y"):

@@ -1,6 +1,8 @@
 // The admin page's buttons, without inline handlers (comments/admin.py rewrites Isso's
 // onClick attributes into data-zohe-* ones): one listener calls the same functions of
 // Isso's admin.js, loaded just before, with the arguments the page was rendered with.
+// The search help is a role="button" element (comments/admin_accessibility.py): Enter and
+// Space open it as a click does.
 (function () {
   "use strict";
   var calls = {
@@ -23,6 +25,14 @@
     var name = element.getAttribute("data-zohe-call");
     if (Object.prototype.hasOwnProperty.call(calls, name)) {
       calls[name](JSON.parse(element.getAttribute("data-zohe-args") || "[]"), element);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var element = event.target;
+    if ((event.key === "Enter" || event.key === " ") && element.getAttribute("role") === "button"
+        && element.hasAttribute("data-zohe-call")) {
+      event.preventDefault();
+      element.click();
     }
   });
 }());

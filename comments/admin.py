@@ -16,7 +16,9 @@ saying so.
 Isso's admin page calls its script from inline ``onClick`` attributes, which the comment
 server's Content-Security-Policy (comments.csp) refuses. They are rewritten into data
 attributes that our own script, ``admin.js`` beside this module, reads and dispatches to
-the same functions of Isso's ``admin.js``.
+the same functions of Isso's ``admin.js``; our stylesheet, ``admin.css``, follows Isso's.
+The page then gets landmarks, labels and buttons (comments.admin_accessibility) and its
+English words in French (comments.admin_french).
 """
 
 import hashlib
@@ -31,7 +33,7 @@ from pathlib import Path
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Request
 
-from comments import store as stores, web
+from comments import admin_accessibility, admin_french, store as stores, web
 
 COOKIE = "admin-session"
 # As long as Isso's own admin cookie lasted (isso/views/comments.py, API.admin), never longer.
@@ -39,8 +41,11 @@ MAX_AGE = 24 * 60 * 60
 LOGIN_PATH, LOGOUT_PATH, ADMIN_PATH = "/login/", "/logout/", "/admin/"
 # Relative to /login/ and /logout/, whatever prefix the proxy gives (X-Script-Name).
 ADMIN_LINK = "../admin/"
-SCRIPT_PATH = "/js/zohe-admin.js"
-SCRIPT = (Path(__file__).resolve().parent / "admin.js").read_bytes()
+HERE = Path(__file__).resolve().parent
+# Our script and stylesheet for Isso's admin page, served by this layer: {path: (type, bytes)}.
+SCRIPT_PATH, STYLESHEET_PATH = "/js/zohe-admin.js", "/css/zohe-admin.css"
+ASSETS = {SCRIPT_PATH: ("text/javascript; charset=utf-8", (HERE / "admin.js").read_bytes()),
+          STYLESHEET_PATH: ("text/css; charset=utf-8", (HERE / "admin.css").read_bytes())}
 # The cookie's Path is the public prefix nginx announces; anything odd falls back to "/".
 PREFIX = re.compile(r"(?:/[\w.~-]+)*")
 
@@ -51,6 +56,7 @@ NAVIGATE = re.compile(r"""onClick="javascript:window\.location='([^'"]*)';\"""")
 TOOLTIP = 'onclick="toggleTooltip(this)"'
 LOGOUT_BUTTON = 'onClick="javascript:log_out()"'
 ISSO_SCRIPT = re.compile(r'<script src="([^"]*)/js/admin\.js"></script>')
+ISSO_STYLESHEET = re.compile(r'<link type="text/css" href="([^"]*)/css/admin\.css" rel="stylesheet">')
 # Isso's search form sends to /admin/ at the root, outside the proxy's prefix.
 SEARCH_FORM = '<form action="/admin/" method="get">'
 # Posted relative to /admin/ and /login/ alike, whatever prefix the proxy gives.
@@ -96,11 +102,13 @@ def rewrite_handlers(page):
     # Scripts cannot delete an HttpOnly cookie: the button logs out through the server.
     page = page.replace(LOGOUT_BUTTON, 'href="../logout/"')
     page = page.replace(SEARCH_FORM, '<form action="./" method="get">')
+    page = ISSO_STYLESHEET.sub(
+        lambda match: f'{match[0]}<link href="{match[1]}{STYLESHEET_PATH}" rel="stylesheet">', page)
     return ISSO_SCRIPT.sub(lambda match: f'{match[0]}<script src="{match[1]}{SCRIPT_PATH}"></script>', page)
 
 
 class AdminSessions:
-    """Answers the admin login and logout, opens Isso's admin page to open sessions only, serves our script."""
+    """Answers the admin login and logout, opens Isso's admin page to open sessions only, serves our script and styles."""
 
     def __init__(self, app, conf, store, signer, secure_cookies=False, clock=time.time):
         self.app = app
@@ -116,8 +124,8 @@ class AdminSessions:
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = web.route_path(environ)
-        if path == SCRIPT_PATH and method in ("GET", "HEAD"):
-            return self.script(start_response)
+        if path in ASSETS and method in ("GET", "HEAD"):
+            return self.asset(start_response, *ASSETS[path])
         if not self.enabled:  # Isso answers its "disabled" page
             return self.app(environ, start_response)
         if path == LOGIN_PATH and method == "POST":
@@ -154,7 +162,8 @@ class AdminSessions:
         # Its page, mode and asc numbers were checked outside (comments.validation).
         inner["HTTP_COOKIE"] = f"{COOKIE}={self.signer.dumps({'logged': True})}"
         status, headers, body = web.call_buffered(self.app, inner)
-        body = rewrite_handlers(body.decode("utf-8")).encode("utf-8")
+        page = admin_accessibility.accessible(rewrite_handlers(body.decode("utf-8")))
+        body = admin_french.translate(page).encode("utf-8")
         headers = [(k, v) for k, v in headers if k.lower() != "cache-control"] + [("Cache-Control", "no-store")]
         start_response(status, web.replace_body_headers(headers, body))
         return [body]
@@ -186,7 +195,7 @@ class AdminSessions:
         return [b""]
 
     @staticmethod
-    def script(start_response):
-        start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-cache"),
-                                  ("Content-Length", str(len(SCRIPT)))])
-        return [SCRIPT]
+    def asset(start_response, content_type, body):
+        start_response("200 OK", [("Content-Type", content_type), ("Cache-Control", "no-cache"),
+                                  ("Content-Length", str(len(body)))])
+        return [body]

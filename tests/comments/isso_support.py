@@ -94,12 +94,12 @@ def cookie_pair(response, name):
 
 
 def admin_page_key(page, comment_id):
-    """The moderation key the admin page gives the Validate button of comment ``comment_id`` (see comments.admin)."""
+    """The moderation key the admin page gives the « Publier » (Validate) button of comment ``comment_id`` (see comments.admin)."""
     for found in re.finditer(r'data-zohe-call="validate_com" data-zohe-args="([^"]*)"', page):
         arguments = json.loads(html.unescape(found.group(1)))
         if arguments[0] == comment_id:
             return arguments[1]
-    raise AssertionError(f"no Validate button for comment {comment_id}")
+    raise AssertionError(f"no « Publier » (Validate) button for comment {comment_id}")
 
 
 def mailing_to(port):

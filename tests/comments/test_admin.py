@@ -7,7 +7,7 @@ import uuid
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from comments import store
+from comments import admin_accessibility, store
 from isso_support import ADMIN_PASSWORD, Server, cookie_pair
 
 pytestmark = pytest.mark.timeout(60)
@@ -156,3 +156,37 @@ def test_the_login_page_is_french_labelled_and_says_a_wrong_password(moderated):
     assert "pas le bon" not in r.text
     refused = login(moderated, password="pas-le-bon")
     assert refused.status == 200 and 'role="alert">Ce mot de passe n’est pas le bon.' in refused.text
+
+
+def test_the_admin_page_has_landmarks_labels_buttons_and_our_stylesheet(moderated):
+    """Isso's page had no main landmark, two unlabelled fields and links no keyboard reaches (comments.admin_accessibility)."""
+    client = moderated.client()
+    client.new(f"/chroniques/admin-{uuid.uuid4().hex}/", "En attente, pour ses boutons.")
+    r = client.get("/admin/?mode=2", headers={"Cookie": cookie_pair(login(moderated), "admin-session")})
+    assert r.status == 200
+    assert r.text.count("<main>") == 1 and re.search(r"</div>\s*</main></div>\s*</body>", r.text)
+    assert '<div class="header" role="banner">' in r.text and '<header role="none">' in r.text
+    assert '<label for="zohe-grouper">' in r.text and '<input id="zohe-grouper" type="checkbox"' in r.text
+    assert 'name="page" aria-label="Numéro de la page affichée"' in r.text
+    assert '<label class="search-label" for="zohe-recherche">' in r.text and 'id="zohe-recherche"' in r.text
+    # The field Isso's script adds to edit a comment's text is labelled ahead.
+    assert re.search(r'<label class="zohe-lecteurs" for="isso-text-(\d+)-textarea">Texte du commentaire</label>'
+                     r'<pre id="isso-text-\1">', r.text)
+    assert re.search(r'<button type="button" class=.validate.\s+data-zohe-call="validate_com"', r.text)
+    # Every call is a button now, but the search help, a role="button" that admin.js opens from the keyboard.
+    assert not re.search(r"<a [^>]*data-zohe-call", r.text)
+    assert re.search(r'<div class="search-tooltip" data-zohe-call="toggleTooltip" role="button" tabindex="0"', r.text)
+    assert f'<link href="{moderated.base}/css/zohe-admin.css" rel="stylesheet">' in r.text
+    stylesheet = client.get("/css/zohe-admin.css")
+    assert stylesheet.status == 200 and stylesheet.header("Content-Type").startswith("text/css")
+    assert b".isso-comment-footer button" in stylesheet.body
+
+
+def test_the_links_to_the_previous_and_next_pages_are_named():
+    """Shown past 100 comments only, as Isso writes them (isso/templates/admin.html): named by an arrow alone."""
+    isso = ('<a href="?mode=2&page=0">\n              «\n            </a>'
+            '<input type="text" size="1" name="page" value="1" />'
+            '<a href="?mode=2&page=2">\n              »\n            </a>')
+    page = admin_accessibility.accessible(isso)
+    assert '<a href="?mode=2&page=0" aria-label="Page précédente">' in page
+    assert '<a href="?mode=2&page=2" aria-label="Page suivante">' in page

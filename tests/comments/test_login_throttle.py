@@ -24,7 +24,7 @@ def test_admin_login_works_and_its_cookie_is_httponly_and_secure_in_production(m
     assert "httponly" in flags and "secure" in flags
     assert not any(v.startswith("isso-admin-session=") for v in r.header_all("X-Set-Cookie"))
     page = client.get("/admin/", headers={"Cookie": cookie.split(";")[0]})
-    assert page.status == 200 and "Log Out" in page.text
+    assert page.status == 200 and "Se déconnecter" in page.text
     # Scripts cannot delete an HttpOnly cookie: the button logs out through the server.
     assert 'href="../logout/"' in page.text and "log_out()\"" not in page.text
     out = client.get("/logout/", headers={"Cookie": cookie.split(";")[0]})

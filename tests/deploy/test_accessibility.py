@@ -3,8 +3,9 @@
 One sweep, in Chromium: the production build behind nginx with the shipped configuration
 and the real comment server under /isso/, its moderation e-mail to a real SMTP sink. The
 chronicle has a published comment and a reply baked in; a pending comment gives the
-moderation page its e-mail link. Each mode is one browser context whose one page goes
-through every page of PAGES.
+moderation page its e-mail link and the admin page, once logged in, a comment to
+publish. Each mode is one browser context whose one page goes through every page of
+PAGES.
 
 axe-core needs scripts. "JavaScript off" is read by a second context whose scripts are
 off: the page, and what is done there, as such a reader gets it (no script run, each
@@ -64,6 +65,13 @@ def link_asked(page, scripts):
     expect(page.get_by_role("button", name="Recevoir le lien")).to_have_count(0)
 
 
+def logged_in(page, scripts):
+    """The moderators' admin page, logged in: the comment waiting, with its buttons."""
+    page.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#isso-root .isso-comment")).to_have_count(1)
+
+
 @dataclass(frozen=True)
 class Page:
     """A page of the sweep: its name in the statement, its address, its answer's status, what to do there then.
@@ -105,6 +113,8 @@ PAGES = (
     Page("Formulaire refusé (service de commentaires)", "{reply}", then=refused),
     Page("Modération depuis le lien de l’e-mail (service de commentaires)", "{moderation}"),
     Page("Connexion à l’administration des commentaires", "/isso/admin/"),
+    Page("Administration des commentaires, une fois connecté (service de commentaires)", "/isso/admin/",
+         then=logged_in),
     Page("Vos commentaires : demander le lien (service de commentaires)", "/isso/mes-donnees"),
     Page("Vos commentaires : lien demandé (service de commentaires)", "/isso/mes-donnees", then=link_asked),
     Page("Vos commentaires : lien refusé (service de commentaires)", "/isso/mes-donnees/acces?jeton=faux", status=403),

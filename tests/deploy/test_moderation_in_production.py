@@ -53,11 +53,16 @@ def published_ids(nginx, uri):
     return [c["id"] for c in json.loads(body)["replies"]] if status == 200 else []
 
 
-def mailed_links(sink, comment_id):
-    """{action: URL} of the moderation e-mail about ``comment_id``, found by the links' shape alone (support.moderation_links)."""
+def mailed_links(sink, nginx, comment_id):
+    """{action: URL} of the moderation e-mail about ``comment_id``, found by the links' shape alone (support.moderation_links).
+
+    Its links start with this site's address: the sink is the session's, and another module's
+    server (the accessibility sweep's) mails about comments of the same numbers.
+    """
     def links(message):
         found = moderation_links(message.get_content())
-        return found if found and all(f"/isso/id/{comment_id}/" in link for link in found.values()) else None
+        ours = found and all(link.startswith(f"{nginx}/isso/id/{comment_id}/") for link in found.values())
+        return found if ours else None
 
     _, message = sink.wait_for(lambda to, msg: links(msg) is not None)
     return links(message)
@@ -95,7 +100,7 @@ def test_the_mail_link_shows_the_comment_and_its_button_decides(nginx, comment_s
         # Not the newest comment when deleted: SQLite gives the newest's number to the next one, and a
         # link to that number signed within the second of the deletion is refused (comments.hardening).
         post_comment(nginx, uri, "Un autre avis, qui reste.")
-    link = mailed_links(moderation_mail[1], comment_id)[action]
+    link = mailed_links(moderation_mail[1], nginx, comment_id)[action]
     assert link.startswith(nginx + "/isso/id/"), link
 
     page = browsing.new_page()
@@ -150,7 +155,7 @@ def opens_admin_page(nginx, cookie):
     return 'id="isso-root"' in body
 
 
-def test_the_admin_page_validates_and_its_sessions_end(nginx, comment_server, browsing):
+def test_the_admin_page_is_french_validates_deletes_and_its_sessions_end(nginx, comment_server, browsing):
     uri = unique_uri("admin")
     comment_id = post_comment(nginx, uri, "À valider depuis la page d’administration.")
     doomed_id = post_comment(nginx, uri, "À supprimer depuis la page d’administration.")
@@ -163,31 +168,53 @@ def test_the_admin_page_validates_and_its_sessions_end(nginx, comment_server, br
     cookie = admin_session(browsing)
     assert (cookie["path"], cookie["httpOnly"], cookie["sameSite"]) == ("/isso/", True, "Strict")
 
+    # French (comments.admin_french): the document, the tabs, the buttons.
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page).to_have_title("Administration des commentaires — Zôhé")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Commentaires de Zôhé")
+    expect(page.locator(".mode")).to_contain_text(
+        re.compile(r"Publiés \(\d+\)\s+En attente \(\d+\)\s+Supprimés \(\d+\)"))
+    expect(page.get_by_label("Grouper par discussion\u00a0:")).not_to_be_checked()
+    expect(page.get_by_role("link", name="Se déconnecter")).to_be_visible()
+    expect(page.get_by_role("button", name="Chercher", exact=True)).to_be_visible()
     comment = page.locator(f"#isso-{comment_id}")
+    expect(comment).to_contain_text("Discussion\u00a0: Une chronique")
+    # (Playwright's text matchers take a no-break space for a space: the DOM says it.)
+    assert re.fullmatch(r"le \d{1,2}(er)? \w+ \d{4} à \d{1,2}\u00a0h\u00a0\d\d",
+                        comment.locator("time").text_content())
+    expect(comment.locator(".note")).to_have_text("En attente")
+    for name in ("Modifier", "Supprimer", "Publier"):
+        expect(comment.get_by_role("button", name=name)).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(
+        re.compile(r"\b(Valid|Pending|Staled|Edit|Delete|Validate|Log Out)\b"))
+
     with page.expect_response(lambda r: f"/id/{comment_id}/activate/" in r.url) as answer:
-        comment.locator("a.validate").click()
+        comment.get_by_role("button", name="Publier").click()
     assert answer.value.status == 200
     expect(comment).to_be_hidden()
     assert published_ids(nginx, uri) == [comment_id]
 
-    # The page's other buttons run too: Edit and Cancel, Delete, the search help, the grouping.
+    # The page's other buttons run too: Modifier and Annuler, Supprimer, the search help (by keyboard), the grouping.
     doomed = page.locator(f"#isso-{doomed_id}")
-    doomed.locator("a.edit", has_text="Edit").click()
-    expect(doomed.locator("textarea")).to_have_value("À supprimer depuis la page d’administration.")
-    doomed.locator("a.edit", has_text="Cancel").click()
+    doomed.get_by_role("button", name="Modifier").click()
+    expect(doomed.get_by_label("Texte du commentaire")).to_have_value("À supprimer depuis la page d’administration.")
+    expect(doomed.get_by_role("button", name="Enregistrer")).to_be_visible()
+    doomed.get_by_role("button", name="Annuler").click()
     expect(doomed.locator("textarea")).to_have_count(0)
     with page.expect_response(lambda r: f"/id/{doomed_id}/delete/" in r.url) as answer:
-        doomed.locator("a.delete").click()
+        doomed.get_by_role("button", name="Supprimer").click()
     assert answer.value.status == 200
     expect(doomed).to_be_hidden()
-    page.locator(".search-tooltip").click()
+    page.get_by_role("button", name="Aide sur la recherche").press("Enter")
     expect(page.locator(".search-tooltip-text")).to_have_class(re.compile(r"\bshow\b"))
-    page.locator(".group input[type=checkbox]").click()
+    expect(page.locator(".search-tooltip-text")).to_contain_text("Donnez l’adresse d’une discussion")
+    page.get_by_label("Grouper par discussion\u00a0:").click()
     page.wait_for_url(re.compile(r"order_by=tid"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     # Logging out ends the session on the server: the old cookie, replayed, gets the login page.
     assert opens_admin_page(nginx, cookie["value"])
-    page.locator("#logout").click()
+    page.get_by_role("link", name="Se déconnecter").click()
     expect(page.locator("input[name=password]")).to_be_visible()
     assert page.url == nginx + "/isso/admin/"
     assert not opens_admin_page(nginx, cookie["value"])
