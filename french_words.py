@@ -17,8 +17,10 @@ from babel.dates import format_date
 LOCALE = "fr_FR"
 NBSP = "\u00a0"
 NNBSP = "\u202f"
-# The site's time zone: moment() is given a time in it (the admin page's dates, comments.admin_french).
-PARIS = ZoneInfo("Europe/Paris")
+# The site's time zone, its one home (pelicanconf's TIMEZONE, the refresh's dates, the admin
+# page's: moment() is given a time in it).
+TIMEZONE = "Europe/Paris"
+PARIS = ZoneInfo(TIMEZONE)
 
 
 def date(value, pattern="d MMMM y"):

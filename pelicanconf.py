@@ -29,7 +29,7 @@ EXTRA_PATH_METADATA = {
     "extra/favicon.ico": {"path": "favicon.ico"},
 }
 
-TIMEZONE = "Europe/Paris"
+TIMEZONE = french_words.TIMEZONE
 DEFAULT_LANG = "fr"
 DEFAULT_CATEGORY = "Les Chroniques de Zôhé"
 USE_FOLDER_AS_CATEGORY = False

@@ -8,12 +8,10 @@ the pushed commit's code, is the only writer, and the refresh its only reader.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import approved_comments
 from chronicle_schedule import read_schedule
-
-PARIS = ZoneInfo("Europe/Paris")
+from french_words import PARIS
 
 
 def next_chronicle(release):

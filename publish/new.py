@@ -2,11 +2,11 @@
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+import french_words
 import metadata_keys
 from publish.build import ROOT, load_settings
 from scaffold import SCAFFOLD_SUMMARY, SCAFFOLD_TEXT
@@ -29,7 +29,7 @@ def new_chronicle(title, author="Zôhé", content=None, now=None):
     Refuses to overwrite: an existing file raises ChronicleExists; a title with no
     letter or digit raises TitleWithoutSlug.
     """
-    now = now or datetime.now(ZoneInfo("Europe/Paris"))
+    now = now or datetime.now(french_words.PARIS)
     slug = slugify(title.translate(_APOSTROPHES), regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
     if not slug:
         raise TitleWithoutSlug(f"le titre «\u00a0{title}\u00a0» n’a ni lettre ni chiffre pour en faire l’adresse "
