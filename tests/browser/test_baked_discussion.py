@@ -25,7 +25,9 @@ new PerformanceObserver(list => {
 window.__frames = [];
 (function frame() {
   const thread = document.getElementById("isso-thread");
-  if (thread) {
+  // From the end of parsing, when the deferred script may first act: a frame while a slow
+  // machine is still parsing the thread shows its comments not yet read, not a flash.
+  if (thread && document.readyState !== "loading") {
     const authors = [...thread.querySelectorAll(".isso-comment .isso-author")]
       .filter(a => a.offsetParent !== null && !a.closest(".isso-preview")).map(a => a.textContent);
     window.__frames.push(authors.join("|"));
