@@ -54,7 +54,7 @@ class Redirects:
 
 
 def plan(wxr, planned, settings, folders, is_published, content):
-    """The Redirects of an export, `planned` being the importer's item id → (slug, renamed); per item id, its notes."""
+    """The Redirects of an export, `planned` being the importer's item id → (slug, its notes…); per item id, its notes."""
     redirects = Redirects(folders)
     # The pages already in content/ (every one says its Slug, the checks require it) keep their addresses.
     existing = {"/" + settings["PAGE_URL"].format(slug=match.group(1))
@@ -88,11 +88,12 @@ def plan(wxr, planned, settings, folders, is_published, content):
 
     for item in wxr.items:
         old = _path(item.link, base)
+        slug = unquote(item.slug)  # as nginx's $uri has it: WordPress keeps non-Latin slugs percent-encoded
         if item.id in targets:
             target = targets[item.id]
-            forms = [old, f"{base}/{item.slug}/" if item.slug else None]
-            if item.type == "post" and item.date_local and item.slug:
-                forms.append(f"{base}/{item.date_local:%Y/%m/%d}/{item.slug}/")
+            forms = [old, f"{base}/{slug}/" if slug else None]
+            if item.type == "post" and item.date_local and slug:
+                forms.append(f"{base}/{item.date_local:%Y/%m/%d}/{slug}/")
             for key in dict.fromkeys(f for f in forms if f):
                 say(item, key, target)
                 if item.type == "post":  # its comment feed, or its page when the discussion is off (no feed)
@@ -101,7 +102,7 @@ def plan(wxr, planned, settings, folders, is_published, content):
             if item.type == "page":
                 say(item, f"?page_id={item.id}", target)
         elif item.type in documents.FOLDERS and (item.status == "trash" or item.password):
-            for key in dict.fromkeys(f for f in (old, f"{base}/{item.slug}/" if item.slug else None) if f):
+            for key in dict.fromkeys(f for f in (old, f"{base}/{slug}/" if slug else None) if f):
                 say(item, key, GONE)
             say(item, f"?p={item.id}", GONE)
         elif item.type == "attachment":
