@@ -34,6 +34,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
     manifest = Manifest.load(content)
     copier = media.Uploads(uploads, content, manifest, force)  # a mistyped folder stops the import here
     report = Report(export_name=Path(export).name)
+    report.dropped(wxr.dropped, {item.id: item.type for item in wxr.items})
     isso = comments.open_database(Path(database or comments_database.path()))
     hosts = {urlsplit(url).hostname for url in (wxr.site_url, wxr.blog_url) if url}
     site = html_to_markdown.Site(hosts=hosts, attachments={
