@@ -55,6 +55,7 @@ class Comment:
     email: str
     url: str
     date_gmt: datetime | None
+    date_local: datetime | None  # the blog's wall-clock time, for a comment WordPress kept no GMT date of
     content: str
     approved: str  # "1", "0" (waiting), "spam", "trash"
     type: str  # "comment" (or ""), "pingback", "trackback"
@@ -180,6 +181,7 @@ def _item(element, text, ns, authors):
     comments = [Comment(
         id=text(c, "wp:comment_id"), author=text(c, "wp:comment_author"), email=text(c, "wp:comment_author_email"),
         url=text(c, "wp:comment_author_url"), date_gmt=_date(text(c, "wp:comment_date_gmt"), utc=True),
+        date_local=_date(text(c, "wp:comment_date"), utc=False),
         content=text(c, "wp:comment_content"), approved=text(c, "wp:comment_approved"),
         type=text(c, "wp:comment_type") or "comment", parent=text(c, "wp:comment_parent"),
     ) for c in element.findall("wp:comment", ns)]

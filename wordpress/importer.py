@@ -82,7 +82,7 @@ def import_export(export, content=None, uploads=None, force=False, now=None, dat
         if item.type != "post":
             thread = comments.left_out_notes(item, "le site n’a de commentaires que sous ses chroniques")
         else:  # under the chronicle's address, even when its file is an author's
-            thread = comments.import_comments(isso, item, comments.thread_uri(slug))
+            thread = comments.import_comments(isso, item, comments.thread_uri(slug), pelicanconf.TIMEZONE)
         report.add(item, f"{shown} ({outcome}{status})" if imported else f"{shown} {outcome}",
                    imported=imported, notes=[*document.notes, *notes], comments=thread)
     for entry in files:
