@@ -9,13 +9,14 @@ can otherwise make the parser read local files, fetch addresses or expand a few 
 into gigabytes.
 
 A real export is not always valid XML, and is read anyway rather than refused whole:
-WordPress copies a post's control characters (\x0b pasted from a word processor) as they
-are, though XML 1.0 forbids them, so they are dropped first and counted per item; a post
-over 10 MB (images pasted into it as base64) needs lxml's `huge_tree`, which lifts
-libxml2's limits on a text's size and a tree's depth, and also its guard against entities
-that expand into gigabytes: so it is turned on only for a file with no DOCTYPE (WordPress
-never writes one), where no entity can be declared. Bytes that are not the declared
-encoding (a download cut short, an old database's Latin-1) are refused, naming where.
+WordPress copies a post's control characters (a vertical tab pasted from a word processor)
+as they are, though XML 1.0 forbids them, so when lxml refuses a file they are dropped,
+counted per item, and the file read again; a post over 10 MB (images pasted into it as
+base64) needs lxml's `huge_tree`, which lifts libxml2's limits on a text's size and a
+tree's depth, and also its guard against entities that expand into gigabytes: so it is
+turned on only for a file with no DOCTYPE (WordPress never writes one), where no entity
+can be declared. Bytes that are not the declared encoding (a download cut short, an old
+database's Latin-1) are refused, naming where.
 """
 
 import bisect
@@ -42,6 +43,8 @@ NO_DATE = "0000-00-00 00:00:00"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 AGAIN = "exportez de nouveau depuis WordPress (Outils › Exporter)"
+# Where the root element must start for huge_tree: no DOCTYPE before it (WordPress writes a short prolog).
+PROLOG = 65536
 
 
 class ExportError(Exception):
@@ -101,19 +104,29 @@ def read_export(path):
     """The export at `path` as an `Export`; ExportError when it is not one."""
     name = Path(path).name
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as export:
+            head = export.read(PROLOG)
     except OSError:
         why = "fichier introuvable" if not Path(path).is_file() else "lecture refusée"
         raise ExportError(f"{name}\u00a0: {why}\u202f; vérifiez le chemin donné") from None
-    text, dropped = _decoded(data, name)
-    start = text.find("<rss")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=True,
-                             huge_tree=start >= 0 and "<!DOCTYPE" not in text[:start], encoding="utf-8")
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as error:
-        line = f", ligne {error.lineno}" if error.lineno else ""
-        raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML complet et valide\u202f; {AGAIN}") from None
+    start = head.find(b"<rss")
+    options = dict(resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=True,
+                   huge_tree=start >= 0 and b"<!DOCTYPE" not in head[:start])
+    dropped = {}
+    try:  # as lxml reads it, for most exports: no copy of the file in memory
+        root = etree.parse(str(path), etree.XMLParser(**options)).getroot()
+    except (etree.XMLSyntaxError, OSError):  # lxml says OSError for bytes its encoding cannot decode
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            raise ExportError(f"{name}\u00a0: lecture refusée\u202f; vérifiez le chemin donné") from None
+        data, dropped = _decoded(data, name)
+        try:
+            root = etree.fromstring(data, etree.XMLParser(**options, encoding="utf-8"))
+        except etree.XMLSyntaxError as error:
+            line = f", ligne {error.lineno}" if error.lineno else ""
+            raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML complet et valide\u202f; "
+                              f"{AGAIN}") from None
     channel = root.find("channel")
     version = next((v for v in VERSIONS if NAMESPACES["wp"].format(version=v) in root.nsmap.values()), None)
     if root.tag != "rss" or channel is None or version is None:
@@ -128,7 +141,8 @@ def read_export(path):
 
 
 def _decoded(data, name):
-    """The file's text in its declared encoding, without XML's forbidden characters; how many went, per item id."""
+    """The file as UTF-8 without XML's forbidden characters, and how many went per item id; ExportError for bytes
+    that are not of the declared encoding, naming where."""
     declared = _DECLARED.match(data.removeprefix(codecs.BOM_UTF8))
     encoding = "utf-8"
     if declared:
@@ -145,7 +159,7 @@ def _decoded(data, name):
                           f"base WordPress d’un autre encodage)\u202f; {AGAIN}") from None
     found = [match.start() for match in FORBIDDEN.finditer(text)]
     if not found:
-        return text, {}
+        return text.encode("utf-8"), {}
     starts = [match.start() for match in re.finditer(r"<item[\s>]", text)]
     dropped = {}
     for position in found:
@@ -156,7 +170,7 @@ def _decoded(data, name):
             match = re.search(r"<wp:post_id>\s*(\d+)", text[starts[index]:end])
             number = match.group(1) if match else ""
         dropped[number] = dropped.get(number, 0) + 1
-    return FORBIDDEN.sub("", text), dropped
+    return FORBIDDEN.sub("", text).encode("utf-8"), dropped
 
 
 def _reader(ns):
