@@ -4,7 +4,9 @@ Kept as `content/.wordpress-import.json`: in content/ so that it travels with th
 describes, hidden so that Pelican (IGNORE_FILES `**/.*`) and the checks of unread files
 leave it alone. A file is rewritten only when its bytes are still those the import wrote
 last time (the export changed, the author did not); anything else is kept, and reported,
-unless `--force`. The images and documents copied from the uploads are files like the others;
+unless `--force`. Each item's file is kept too, by WordPress id: an item keeps its address,
+its comments' thread and its redirects from one run to the next, whatever its slug becomes
+(wordpress.importer.addresses). The images and documents copied from the uploads are files like the others;
 `media` keeps each upload's name in content/, so that it never changes from one run to the next.
 """
 
