@@ -17,10 +17,13 @@ TAIL = "</channel></rss>\n"
 
 def item(number, slug, content, title=None, kind="post", status="publish", date="2023-03-14 09:00:00",
          link=None, comments=(), categories=()):
-    """One item; `link` defaults to WordPress's /slug/ permalink (a draft's is ?p=ID)."""
+    """One item; `link` defaults to WordPress's /slug/ permalink (a draft's is ?p=ID); `categories` are names,
+    or (name, WordPress's slug of it) pairs."""
     link = link or (f"https://zohe.fr/{slug}/" if slug else f"https://zohe.fr/?p={number}")
-    categories = "".join(f'<category domain="category" nicename="c{index}"><![CDATA[{name}]]></category>'
-                         for index, name in enumerate(categories))
+    pairs = [category if isinstance(category, tuple) else (category, f"c{index}")
+             for index, category in enumerate(categories)]
+    categories = "".join(f'<category domain="category" nicename="{nicename}"><![CDATA[{name}]]></category>'
+                         for name, nicename in pairs)
     return f"""<item><title>{title or "Texte " + number}</title><link>{link}</link>
 <dc:creator><![CDATA[admin]]></dc:creator><content:encoded><![CDATA[{content}]]></content:encoded>
 <excerpt:encoded><![CDATA[]]></excerpt:encoded>{categories}<wp:post_id>{number}</wp:post_id>

@@ -126,6 +126,7 @@ def plan(wxr, planned, settings, folders, is_published, content):
             for name, old_slug in zip(names, slugs):
                 if not old_slug:
                     continue
+                old_slug = unquote(old_slug)  # WordPress keeps a non-Latin nicename percent-encoded too
                 target = "/" + settings[every]
                 if name in listed[kind]:
                     target = "/" + wrapper(name, settings).url
