@@ -43,8 +43,10 @@ NO_DATE = "0000-00-00 00:00:00"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 AGAIN = "exportez de nouveau depuis WordPress (Outils › Exporter)"
-# Where the root element must start for huge_tree: no DOCTYPE before it (WordPress writes a short prolog).
+# A prolog with no DOCTYPE, so no entity: BOM, XML declaration, comments (WordPress's own), then the root,
+# all within PROLOG bytes. Atomic groups: each comment ends at its first "-->", tried once.
 PROLOG = 65536
+_NO_DOCTYPE = re.compile(rb"\A(?:\xef\xbb\xbf)?(?>\s+|<!--.*?-->|<\?.*?\?>)*+<rss[\s>]", re.DOTALL)
 
 
 class ExportError(Exception):
@@ -109,9 +111,8 @@ def read_export(path):
     except OSError:
         why = "fichier introuvable" if not Path(path).is_file() else "lecture refusée"
         raise ExportError(f"{name}\u00a0: {why}\u202f; vérifiez le chemin donné") from None
-    start = head.find(b"<rss")
     options = dict(resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=True,
-                   huge_tree=start >= 0 and b"<!DOCTYPE" not in head[:start])
+                   huge_tree=_NO_DOCTYPE.match(head) is not None)
     dropped = {}
     try:  # as lxml reads it, for most exports: no copy of the file in memory
         root = etree.parse(str(path), etree.XMLParser(**options)).getroot()

@@ -19,11 +19,12 @@ def test_a_post_over_ten_megabytes_is_read(tmp_path):
     """Images pasted into a post as base64; the same text under a DOCTYPE keeps libxml2's limits, and is refused."""
     export = write(tmp_path / "grand.xml", item("20", "grand", BIG), item("21", "petit", "<p>Petit.</p>"))
     assert [(one.id, len(one.content)) for one in read_export(export).items] == [("20", len(BIG)), ("21", 13)]
-    doctype = tmp_path / "doctype.xml"
-    doctype.write_text(export.read_text(encoding="utf-8").replace("<rss ", "<!DOCTYPE rss>\n<rss ", 1),
-                       encoding="utf-8")
-    with pytest.raises(ExportError, match=f"^doctype.xml, ligne \\d+{NB}: ce n’est pas un fichier XML complet"):
-        read_export(doctype)
+    # A root's name in a comment first cannot pass a DOCTYPE off as no DOCTYPE.
+    for name, prolog in (("doctype.xml", "<!DOCTYPE rss>\n"), ("comment.xml", "<!-- <rss> -->\n<!DOCTYPE rss>\n")):
+        (tmp_path / name).write_text(export.read_text(encoding="utf-8").replace("<rss ", prolog + "<rss ", 1),
+                                     encoding="utf-8")
+        with pytest.raises(ExportError, match=f"^{name}, ligne \\d+{NB}: ce n’est pas un fichier XML complet"):
+            read_export(tmp_path / name)
 
 
 def test_control_characters_are_dropped_and_the_report_names_their_items(tmp_path):
