@@ -107,3 +107,15 @@ def test_a_hostile_category_or_tag_cannot_add_a_metadata_key(tmp_path):
     assert [line.split(":")[0] for line in header] == ["Title", "Date", "Author", "Category", "Tags", "Summary", "Slug"]
     assert "Category: Économie Status: draft Template: offer" in header
     assert "Tags: Vie Save_as: x" in header
+
+
+def test_a_published_post_takes_its_address_back_from_a_draft_imported_before(tmp_path):
+    """A draft's address was never public: the post published since under that slug takes it, the draft moves."""
+    content = project(tmp_path)
+    import_export(write(tmp_path / "a.xml", DRAFT), content=content)
+    assert chronicles(content) == ["la-mesure.md"]
+    report = import_export(write(tmp_path / "b.xml", DRAFT, PUBLISHED), content=content).text()
+    assert f"- chronique 60 «{NB}La mesure{NB}»{NB}: content/chroniques/la-mesure.md (mis à jour)\n" in report
+    assert f"- chronique 50 «{NB}La mesure{NB}»{NB}: content/chroniques/la-mesure-2.md (écrit, brouillon)\n" in report
+    assert "Le vrai texte publié." in (content / "chroniques" / "la-mesure.md").read_text(encoding="utf-8")
+    assert "écrit par un import précédent" not in report
