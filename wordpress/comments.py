@@ -17,6 +17,7 @@ import sqlite3
 import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 from markdownify import markdownify
@@ -104,8 +105,14 @@ def left_out_notes(item, reason):
     return [f"commentaire {c.id}{_by(c)}\u00a0: non importé, {reason}" for c in item.comments]
 
 
-def import_comments(connection, item, uri):
-    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post), in one transaction; one report line each, in the export's order."""
+def import_comments(connection, item, uri, zone):
+    """Add `item`'s comments to the thread `uri` (made if needed, titled by the post), in one transaction; one report line each, in the export's order.
+
+    `zone` is the site's TIMEZONE (pelicanconf), the blog's clock for a comment WordPress
+    kept only a local date of. A reply hangs under its parent only when the parent is in
+    this same thread: Isso shows a thread's replies under their parents, and a parent in
+    another thread would hide the reply from every page.
+    """
     outcomes, wanted = {}, []
     for comment in item.comments:
         reason = KINDS.get(comment.type) or REFUSED.get(comment.approved)
@@ -115,18 +122,44 @@ def import_comments(connection, item, uri):
             outcomes[comment.id] = f"non importé, {reason}"
         else:
             wanted.append(comment)
-    # Parents before their replies, whatever the export's order.
-    wanted.sort(key=lambda c: (c.date_gmt is None, c.date_gmt and c.date_gmt.timestamp(), _number(c.id)))
+    thread = {comment.id for comment in item.comments}
+    dates = {comment.id: _created(comment, zone) for comment in wanted}
     # One item's comments at a time, so that a live server's readers wait a moment, not the whole import.
     with connection.writes, connection:
-        for comment in wanted:
-            outcomes[comment.id] = _add(connection, comment, uri, item.title)
+        for comment in _parents_first(wanted, dates):
+            outcomes[comment.id] = _add(connection, comment, uri, item.title, dates[comment.id], thread)
     return [f"commentaire {c.id}{_by(c)}\u00a0: {outcomes[c.id]}" for c in item.comments]
 
 
-def _add(connection, comment, uri, title):
+def _created(comment, zone):
+    """The comment's time: WordPress's GMT date, else its local one on the blog's clock, else None (no date at all)."""
+    if comment.date_gmt:
+        return comment.date_gmt.timestamp()
+    if comment.date_local:
+        return comment.date_local.replace(tzinfo=ZoneInfo(zone)).timestamp()
+    return None
+
+
+def _parents_first(wanted, dates):
+    """The comments by date, each one's parents (in `wanted`) before it, whatever their dates say (clocks, edits)."""
+    by_id = {comment.id: comment for comment in wanted}
+    ordered, done = [], set()
+    for comment in sorted(wanted, key=lambda c: (dates[c.id] is None, dates[c.id] or 0, _number(c.id))):
+        chain, seen = [], set()
+        while comment is not None and comment.id not in done and comment.id not in seen:  # a loop ends the chain
+            chain.append(comment)
+            seen.add(comment.id)
+            comment = by_id.get(comment.parent)
+        for ancestor in reversed(chain):
+            done.add(ancestor.id)
+            ordered.append(ancestor)
+    return ordered
+
+
+def _add(connection, comment, uri, title, created, thread):
     """One comment, written as Isso's Comments.add writes it (isso/db/comments.py), on our own connection:
-    Isso's opens and commits a connection per statement, a minute for 10,000 comments."""
+    Isso's opens and commits a connection per statement, a minute for 10,000 comments.
+    `thread`: the WordPress ids of its post's comments, where its parent must be."""
     from isso.utils import Bloomfilter
 
     row = connection.execute("SELECT isso_id, created FROM zohe_wordpress_comments WHERE wordpress_id = ?",
@@ -135,8 +168,8 @@ def _add(connection, comment, uri, title):
         still = connection.execute("SELECT 1 FROM comments WHERE id = ? AND created = ?", row).fetchone()
         return (f"déjà importé (n° {row[0]} dans {uri})" if still
                 else "importé lors d’un import précédent, supprimé depuis par la modération\u202f; pas réimporté")
-    parent = None
-    if comment.parent not in ("", "0"):
+    parent, elsewhere = None, comment.parent not in ("", "0") and comment.parent not in thread
+    if comment.parent not in ("", "0") and not elsewhere:
         # Isso's rule: a reply to a reply hangs under the first comment of its branch.
         parent = connection.execute(
             "SELECT coalesce(c.parent, c.id) FROM zohe_wordpress_comments AS w JOIN comments AS c ON c.id = w.isso_id"
@@ -144,7 +177,8 @@ def _add(connection, comment, uri, title):
         parent = parent and parent[0]
     if not connection.execute("SELECT 1 FROM threads WHERE uri = ?", (uri,)).fetchone():
         connection.execute("INSERT INTO threads (uri, title) VALUES (?, ?)", (uri, title))
-    created = comment.date_gmt.timestamp() if comment.date_gmt else time.time()
+    undated = created is None
+    created = time.time() if undated else created
     number = connection.execute(
         "INSERT INTO comments (tid, parent, created, modified, mode, remote_addr, text, author, email, website,"
         " voters, notification) SELECT id, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 0 FROM threads WHERE uri = ?",
@@ -155,8 +189,13 @@ def _add(connection, comment, uri, title):
     connection.execute("INSERT INTO zohe_wordpress_comments (wordpress_id, isso_id, created) VALUES (?, ?, ?)",
                        (comment.id, number, created))
     state = "publié" if comment.approved == "1" else "en attente de modération"
-    orphan = (", le commentaire auquel il répond n’étant pas importé il vient en premier niveau"
-              if comment.parent not in ("", "0") and parent is None else "")
+    orphan = ""
+    if elsewhere:
+        orphan = f", il répond au commentaire {comment.parent} d’un autre article\u00a0: il vient en premier niveau"
+    elif comment.parent not in ("", "0") and parent is None:
+        orphan = ", le commentaire auquel il répond n’étant pas importé il vient en premier niveau"
+    if undated:
+        orphan += ", sans date dans WordPress\u00a0: daté du jour de l’import"
     return f"importé dans {uri} (n° {number}, {state}{orphan})"
 
 

@@ -9,6 +9,7 @@ said in the report); password-protected and trashed ones are left out, with the 
 from dataclasses import dataclass, field
 import html
 import re
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from pelican.settings import DEFAULT_CONFIG
@@ -45,7 +46,9 @@ class Document:
 
     @property
     def text(self):
-        return "".join(f"{key}: {value}".rstrip() + "\n" for key, value in self.header.items()) + "\n" + self.body
+        # One line each, whatever the export held: a newline in a value would add a key (Status, Template…).
+        return "".join(f"{key}: {_one_line(str(value))}".rstrip() + "\n" for key, value in self.header.items()) \
+            + "\n" + self.body
 
 
 def left_out(item):
@@ -95,8 +98,24 @@ def discussion(item):
 
 
 def slug_of(item):
-    return item.slug or slugify(item.title.translate(_APOSTROPHES),
-                                regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    """The address an item asks for: WordPress's slug, else its title's, by Pelican's own rule for slugs.
+
+    WordPress keeps a non-Latin slug percent-encoded (%e2%9c%a8-nouveau), which nginx would
+    serve under another name; decoded then made ASCII letters, digits and hyphens, no slug
+    can hold a slash, a dot or a space, so none writes outside its folder or makes an
+    address with a space. One rule for every item; its number when nothing is left.
+    """
+    for source in (unquote(item.slug), item.title):
+        slug = safe_slug(source)
+        if slug:
+            return slug
+    return f"{KINDS[item.type]}-{item.id}"
+
+
+def safe_slug(text):
+    """`text` as a slug by Pelican's rule (pelican.utils.slugify, its default substitutions, which the site keeps),
+    no hyphen at its ends."""
+    return slugify(text.translate(_APOSTROPHES), regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]).strip("-_")
 
 
 def date_of(item, zone, now):

@@ -7,12 +7,25 @@ redirects). Parsed with lxml, which the build already installs, with entities le
 unresolved, no DTD and no network: an export is a file from elsewhere, and an XML file
 can otherwise make the parser read local files, fetch addresses or expand a few bytes
 into gigabytes.
+
+A real export is not always valid XML, and is read anyway rather than refused whole:
+WordPress copies a post's control characters (a vertical tab pasted from a word processor)
+as they are, though XML 1.0 forbids them, so when lxml refuses a file they are dropped,
+counted per item, and the file read again; a post over 10 MB (images pasted into it as
+base64) needs lxml's `huge_tree`, which lifts libxml2's limits on a text's size and a
+tree's depth, and also its guard against entities that expand into gigabytes: so it is
+turned on only for a file with no DOCTYPE (WordPress never writes one), where no entity
+can be declared. Bytes that are not the declared encoding (a download cut short, an old
+database's Latin-1) are refused, naming where.
 """
 
+import bisect
+import codecs
 from dataclasses import dataclass, field
 import html
 from datetime import datetime, timezone
 from pathlib import Path
+import re
 
 from lxml import etree
 
@@ -26,6 +39,14 @@ NAMESPACES = {
 VERSIONS = ("1.2", "1.1", "1.0")
 # WordPress writes this for a date it never set (a draft's GMT date).
 NO_DATE = "0000-00-00 00:00:00"
+# The characters XML 1.0 forbids (its Char production) that a decoded text can hold.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+AGAIN = "exportez de nouveau depuis WordPress (Outils › Exporter)"
+# A prolog with no DOCTYPE, so no entity: BOM, XML declaration, comments (WordPress's own), then the root,
+# all within PROLOG bytes. Atomic groups: each comment ends at its first "-->", tried once.
+PROLOG = 65536
+_NO_DOCTYPE = re.compile(rb"\A(?:\xef\xbb\xbf)?(?>\s+|<!--.*?-->|<\?.*?\?>)*+<rss[\s>]", re.DOTALL)
 
 
 class ExportError(Exception):
@@ -39,6 +60,7 @@ class Comment:
     email: str
     url: str
     date_gmt: datetime | None
+    date_local: datetime | None  # the blog's wall-clock time, for a comment WordPress kept no GMT date of
     content: str
     approved: str  # "1", "0" (waiting), "spam", "trash"
     type: str  # "comment" (or ""), "pingback", "trackback"
@@ -77,34 +99,79 @@ class Export:
     site_url: str  # wp:base_site_url
     blog_url: str  # wp:base_blog_url, where the posts' links start
     items: list
+    dropped: dict = field(default_factory=dict)  # item id ("" outside any item) → control characters dropped
 
 
 def read_export(path):
     """The export at `path` as an `Export`; ExportError when it is not one."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             strip_cdata=True)
     name = Path(path).name
     try:
-        root = etree.parse(str(path), parser).getroot()
+        with open(path, "rb") as export:
+            head = export.read(PROLOG)
     except OSError:
         why = "fichier introuvable" if not Path(path).is_file() else "lecture refusée"
         raise ExportError(f"{name}\u00a0: {why}\u202f; vérifiez le chemin donné") from None
-    except etree.XMLSyntaxError as error:
-        line = f", ligne {error.lineno}" if error.lineno else ""
-        raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML complet et valide\u202f; "
-                          "exportez de nouveau depuis WordPress (Outils › Exporter)") from None
+    options = dict(resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=True,
+                   huge_tree=_NO_DOCTYPE.match(head) is not None)
+    dropped = {}
+    try:  # as lxml reads it, for most exports: no copy of the file in memory
+        root = etree.parse(str(path), etree.XMLParser(**options)).getroot()
+    except (etree.XMLSyntaxError, OSError):  # lxml says OSError for bytes its encoding cannot decode
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            raise ExportError(f"{name}\u00a0: lecture refusée\u202f; vérifiez le chemin donné") from None
+        data, dropped = _decoded(data, name)
+        try:
+            root = etree.fromstring(data, etree.XMLParser(**options, encoding="utf-8"))
+        except etree.XMLSyntaxError as error:
+            line = f", ligne {error.lineno}" if error.lineno else ""
+            raise ExportError(f"{name}{line}\u00a0: ce n’est pas un fichier XML complet et valide\u202f; "
+                              f"{AGAIN}") from None
     channel = root.find("channel")
     version = next((v for v in VERSIONS if NAMESPACES["wp"].format(version=v) in root.nsmap.values()), None)
     if root.tag != "rss" or channel is None or version is None:
-        raise ExportError(f"{name}\u00a0: ce n’est pas un export WordPress (WXR)\u202f; "
-                          "exportez de nouveau depuis WordPress (Outils › Exporter)")
+        raise ExportError(f"{name}\u00a0: ce n’est pas un export WordPress (WXR)\u202f; {AGAIN}")
     ns = {prefix: uri.format(version=version) for prefix, uri in NAMESPACES.items()}
     text = _reader(ns)
     authors = {text(a, "wp:author_login"): text(a, "wp:author_display_name") or text(a, "wp:author_login")
                for a in channel.findall("wp:author", ns)}
     items = [_item(element, text, ns, authors) for element in channel.findall("item")]
     return Export(site_url=text(channel, "wp:base_site_url"), blog_url=text(channel, "wp:base_blog_url"),
-                  items=items)
+                  items=items, dropped=dropped)
+
+
+def _decoded(data, name):
+    """The file as UTF-8 without XML's forbidden characters, and how many went per item id; ExportError for bytes
+    that are not of the declared encoding, naming where."""
+    declared = _DECLARED.match(data.removeprefix(codecs.BOM_UTF8))
+    encoding = "utf-8"
+    if declared:
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            pass
+    try:
+        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ExportError(f"{name}, ligne {line}\u00a0: octet {error.start} illisible, ce n’est pas du texte "
+                          f"{declared.group(1).decode('ascii') if declared else 'UTF-8'} (fichier coupé en route, ou "
+                          f"base WordPress d’un autre encodage)\u202f; {AGAIN}") from None
+    found = [match.start() for match in FORBIDDEN.finditer(text)]
+    if not found:
+        return text.encode("utf-8"), {}
+    starts = [match.start() for match in re.finditer(r"<item[\s>]", text)]
+    dropped = {}
+    for position in found:
+        index = bisect.bisect_right(starts, position) - 1
+        number = ""
+        if index >= 0:
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            match = re.search(r"<wp:post_id>\s*(\d+)", text[starts[index]:end])
+            number = match.group(1) if match else ""
+        dropped[number] = dropped.get(number, 0) + 1
+    return FORBIDDEN.sub("", text).encode("utf-8"), dropped
 
 
 def _reader(ns):
@@ -129,6 +196,7 @@ def _item(element, text, ns, authors):
     comments = [Comment(
         id=text(c, "wp:comment_id"), author=text(c, "wp:comment_author"), email=text(c, "wp:comment_author_email"),
         url=text(c, "wp:comment_author_url"), date_gmt=_date(text(c, "wp:comment_date_gmt"), utc=True),
+        date_local=_date(text(c, "wp:comment_date"), utc=False),
         content=text(c, "wp:comment_content"), approved=text(c, "wp:comment_approved"),
         type=text(c, "wp:comment_type") or "comment", parent=text(c, "wp:comment_parent"),
     ) for c in element.findall("wp:comment", ns)]

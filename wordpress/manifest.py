@@ -4,7 +4,9 @@ Kept as `content/.wordpress-import.json`: in content/ so that it travels with th
 describes, hidden so that Pelican (IGNORE_FILES `**/.*`) and the checks of unread files
 leave it alone. A file is rewritten only when its bytes are still those the import wrote
 last time (the export changed, the author did not); anything else is kept, and reported,
-unless `--force`. The images and documents copied from the uploads are files like the others;
+unless `--force`. Each item's file is kept too, by WordPress id: an item keeps its address,
+its comments' thread and its redirects from one run to the next, whatever its slug becomes
+(wordpress.importer.addresses). The images and documents copied from the uploads are files like the others;
 `media` keeps each upload's name in content/, so that it never changes from one run to the next.
 """
 
@@ -36,24 +38,31 @@ class Manifest:
     files: dict  # path relative to content/ -> digest of what the import wrote
     # an upload (its path under wp-content/uploads, sizes aside) -> its file in content/ (wordpress/media.py)
     media: dict = field(default_factory=dict)
+    # a WordPress item's id -> its file: it keeps that file, and so its address, from one run to the next
+    items: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, content):
         path = content / NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"files": {}}
-            files, media = data["files"], data.get("media", {})
-            if not isinstance(files, dict) or not isinstance(media, dict):
+            files, media, items = data["files"], data.get("media", {}), data.get("items", {})
+            if not all(isinstance(kept, dict) for kept in (files, media, items)):
                 raise TypeError(type(files).__name__)
         except (ValueError, KeyError, TypeError):
             raise ManifestError(f"content/{NAME}\u00a0: illisible, l’import ne sait plus quels fichiers il a écrits"
                                 "\u202f; rétablissez-le avec git (git checkout -- content/" + NAME + "), "
                                 "ou supprimez-le, et l’import gardera tels quels les fichiers déjà là") from None
-        return cls(content=content, files=files, media=media)
+        return cls(content=content, files=files, media=media, items=items)
 
-    def write(self, relative, text, force):
-        """Write `text` to content/`relative` unless an author's version is there; what happened."""
-        return self.write_bytes(relative, text.encode("utf-8"), force)
+    def write(self, relative, text, force, item_id=None):
+        """Write `text` to content/`relative` unless an author's version is there; what happened.
+
+        The file is recorded as item `item_id`'s when it is the import's (written, or kept as edited)."""
+        outcome = self.write_bytes(relative, text.encode("utf-8"), force)
+        if item_id is not None and relative in self.files:
+            self.items[item_id] = relative
+        return outcome
 
     def write_bytes(self, relative, data, force):
         """`write` for any file, an image or a PDF copied from the uploads."""
@@ -76,6 +85,8 @@ class Manifest:
         kept = {"files": dict(sorted(self.files.items()))}
         if self.media:
             kept["media"] = dict(sorted(self.media.items()))
+        if self.items:
+            kept["items"] = dict(sorted(self.items.items()))
         text = json.dumps(kept, ensure_ascii=False, indent=1) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

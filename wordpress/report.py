@@ -31,6 +31,18 @@ class Report:
         notes = [*notes, *comments, *self.redirects.get(item.id, [])]
         self.entries.append(Entry(item, outcome, imported, notes))
 
+    def dropped(self, counts, types):
+        """Say the control characters the export held (wordpress/export.py dropped them): how many, in which items
+        (`types`: each item id's WordPress type)."""
+        if not counts:
+            return
+        total = sum(counts.values())
+        where = ", ".join(f"{KINDS.get(types.get(key), 'élément')} {key} ({count})" if key else
+                          f"hors des articles ({count})" for key, count in sorted(counts.items()))
+        self.notes.append(f"{_count(total, 'caractère')} de contrôle invisible{'s' if total > 1 else ''} "
+                          f"retiré{'s' if total > 1 else ''} (WordPress les exporte tels quels, XML les interdit)"
+                          f"{NBSP}: {where}")
+
     @property
     def imported(self):
         return [entry for entry in self.entries if entry.imported]

@@ -7,6 +7,7 @@ from bench.nginx_server import running_nginx
 from support import ROOT, build_prod, free_port
 from test_nginx import get
 from wordpress.importer import import_export
+from wordpress_exports import item, write
 from wordpress_uploads import make_uploads
 
 EXPORT = ROOT / "tests" / "wordpress" / "export.xml"
@@ -134,3 +135,29 @@ def test_an_old_address_that_is_one_of_our_pages_keeps_our_page(tmp_path):
     assert "/notre-promesse/" not in found and "/notre-promesse/feed/" in found
     assert found["/le-collectif-en-chantier/"] == "/chroniques/le-collectif-en-chantier/"
     assert "ancienne adresse /notre-promesse/\u00a0: adresse du site aujourd’hui, non redirigée" in report
+
+
+def test_a_percent_encoded_slug_gets_a_plain_address_and_its_old_one_redirects_there(tmp_path):
+    """WordPress keeps an emoji's or a non-Latin slug percent-encoded: the new address is a plain one that nginx
+    serves, and the old one, sent by a browser percent-encoded, answers one 301 to it."""
+    export = write(tmp_path / "export.xml",
+                   item("10", "%e2%9c%a8-nouveau", "<p>Un texte nouveau.</p>", title="✨ Nouveau",
+                        categories=[("Économie ✨", "%c3%a9conomie-%e2%9c%a8")]),
+                   item("11", "Mon Titre", "<p>Un titre.</p>"))
+    content = tmp_path / "project" / "content"
+    shutil.copytree(ROOT / "content", content)
+    import_export(export, content=content)
+    map_file = tmp_path / "project" / "deploy" / "nginx" / "wordpress-redirects.map"
+    found = dict(entries(map_file))
+    assert found["/✨-nouveau/"] == "/chroniques/nouveau/" and found["/Mon Titre/"] == "/chroniques/mon-titre/"
+    category = found["/category/économie-✨/"]
+    assert category.startswith("/categories/") and not [key for key in found if "%" in key]
+    webroot = tmp_path / "www"
+    build_prod(webroot / "current", PATH=str(content))
+    with running_nginx(tmp_path / "nginx", free_port(), webroot, free_port(), redirects=map_file) as base:
+        for sent, target in (("/%e2%9c%a8-nouveau/", "/chroniques/nouveau/"), ("/%E2%9C%A8-nouveau", "/chroniques/nouveau/"),
+                             ("/Mon%20Titre/", "/chroniques/mon-titre/"), ("/?p=10", "/chroniques/nouveau/"),
+                             ("/category/%c3%a9conomie-%e2%9c%a8/", category)):
+            status, headers, _ = get(base, sent)
+            assert (status, headers.get("location")) == (301, target), sent
+            assert get(base, target)[0] == 200, target

@@ -1,5 +1,6 @@
 """The import's comments: into Isso's database under their chronicle's new address, published or waiting as WordPress had them, threading kept, spam, trash, pingbacks and trackbacks left out and reported, never twice, a hostile one inert."""
 
+from datetime import datetime, timezone
 import sqlite3
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from isso import config
 from comments import moderation
 from support import ROOT, build_prod
 from wordpress.importer import import_export
+from wordpress_exports import comment, item, write
 
 EXPORT = ROOT / "tests" / "wordpress" / "export.xml"
 NB, NNB = "\u00a0", "\u202f"
@@ -109,3 +111,41 @@ def test_a_database_that_cannot_be_created_stops_the_import_with_a_french_line(c
     assert (f"Import non fait{NB}: base des commentaires {blocker / 'comments.db'} (ZOHE_COMMENTS_DB){NB}: impossible "
             f"de l’ouvrir ni de la créer{NNB}; vérifiez ce chemin et ses droits d’écriture") in run.stderr
     assert not (content / "chroniques" / "le-collectif-en-chantier.md").exists()
+
+
+def test_a_reply_hangs_under_its_parent_only_in_its_own_thread_whatever_the_dates(tmp_path, comments_database):
+    """A parent in another post would hide the reply from every page; a reply dated before its parent still hangs under it."""
+    content = tmp_path / "project" / "content"
+    content.mkdir(parents=True)
+    export = write(tmp_path / "fils.xml",
+                   item("11", "premier", "<p>Un.</p>", comments=[comment("100", "0", "Au premier billet")]),
+                   item("12", "autre", "<p>Deux.</p>", comments=[
+                       comment("101", "100", "Réponse égarée", date="2023-03-16 10:00:00"),
+                       comment("103", "102", "Réponse écrite avant", date="2023-03-17 09:00:00"),
+                       comment("102", "0", "Question", date="2023-03-17 11:00:00")]))
+    report = import_export(export, content=content).text()
+    assert (f"    · commentaire 101 de Alice 101{NB}: importé dans /chroniques/autre/ (n° 2, publié, il répond au "
+            f"commentaire 100 d’un autre article{NB}: il vient en premier niveau)\n") in report
+    stored = {text: (uri, parent) for text, uri, parent in rows(
+        comments_database, "SELECT c.text, t.uri, c.parent FROM comments AS c JOIN threads AS t ON t.id = c.tid")}
+    question = rows(comments_database, "SELECT id FROM comments WHERE text = 'Question'")[0][0]
+    assert stored == {"Au premier billet": ("/chroniques/premier/", None), "Réponse égarée": ("/chroniques/autre/", None),
+                      "Question": ("/chroniques/autre/", None), "Réponse écrite avant": ("/chroniques/autre/", question)}
+    assert f"    · commentaire 103 de Alice 103{NB}: importé dans /chroniques/autre/ (n° 4, publié)\n" in report
+
+
+def test_a_comment_without_a_gmt_date_keeps_its_local_one(tmp_path, comments_database):
+    """WordPress's local date is the blog's clock, the site's TIMEZONE (Europe/Paris); no date at all is said."""
+    content = tmp_path / "project" / "content"
+    content.mkdir(parents=True)
+    export = write(tmp_path / "dates.xml", item("11", "premier", "<p>Un.</p>", comments=[
+        comment("100", "0", "Zéro", date="2023-07-01 12:00:00", date_gmt="0000-00-00 00:00:00"),
+        comment("101", "0", "Vide", date="2023-01-10 08:30:00", date_gmt=""),
+        comment("102", "0", "Sans date", date="", date_gmt="")]))
+    report = import_export(export, content=content).text()
+    created = dict(rows(comments_database, "SELECT text, created FROM comments"))
+    assert created["Zéro"] == datetime(2023, 7, 1, 10, tzinfo=timezone.utc).timestamp()  # summer: GMT+2
+    assert created["Vide"] == datetime(2023, 1, 10, 7, 30, tzinfo=timezone.utc).timestamp()  # winter: GMT+1
+    assert f"    · commentaire 100 de Alice 100{NB}: importé dans /chroniques/premier/ (n° 2, publié)\n" in report
+    assert (f"    · commentaire 102 de Alice 102{NB}: importé dans /chroniques/premier/ (n° 3, publié, sans date dans "
+            f"WordPress{NB}: daté du jour de l’import)\n") in report
