@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from french_words import TIMEZONE
 from isso_support import Server
 from wordpress import comments as wordpress_comments
 from wordpress.export import Comment, Item
@@ -25,7 +26,7 @@ def item(number):
                 author="admin", date_gmt=None, date_local=None, password="", content="", excerpt="", parent="0",
                 attachment_url="", comments=[Comment(
                     id=str(number), author="Importé", email="wp@example.org", url="", content=f"importé {number}",
-                    date_gmt=datetime(2020, 1, 1, tzinfo=timezone.utc), approved="1", type="comment", parent="0")])
+                    date_gmt=datetime(2020, 1, 1, tzinfo=timezone.utc), date_local=None, approved="1", type="comment", parent="0")])
 
 
 def test_readers_posting_during_an_import_get_their_own_comment_back(tmp_path):
@@ -38,7 +39,7 @@ def test_readers_posting_during_an_import_get_their_own_comment_back(tmp_path):
                 for number in range(IMPORTED_ITEMS):
                     if done.is_set():
                         break
-                    wordpress_comments.import_comments(connection, item(number), "/chroniques/importee/")
+                    wordpress_comments.import_comments(connection, item(number), "/chroniques/importee/", TIMEZONE)
                     imported.append(number)
             except Exception as failure:  # reported below, in the test's own thread
                 failures.append(failure)
