@@ -10,7 +10,10 @@ a new comment only for a listed address, naming its thread by the listed title.
 """
 
 import json
+import logging
 import os
+
+logger = logging.getLogger(__name__)
 
 FILE = ".open-discussions.json"
 # Bumped if the shape changes, so that a server never misreads a release of another shape.
@@ -31,7 +34,7 @@ class Published:
     """The list of the site published in ``site_root`` (production: the ``current`` symlink), reread when it changes.
 
     ``titles()`` is None when there is no readable list of our shape (a site not yet built
-    with it, a broken file): the caller then decides, and is told why by ``problem``.
+    with it, a broken file): the caller then decides; the log says why, once each time it changes.
     """
 
     def __init__(self, site_root):
@@ -42,13 +45,23 @@ class Published:
         try:
             status = os.stat(self.path)
         except OSError as e:
-            self.seen, self.value, self.problem = None, None, f"{self.path}: {e.strerror}"
+            self.seen, self.value = None, None
+            self._tell(f"{self.path}: {e.strerror}")
             return None
         # The release swap replaces the file, so its inode changes even within one second.
         key = (status.st_ino, status.st_mtime_ns, status.st_size)
         if key != self.seen:
-            self.seen, (self.value, self.problem) = key, self._read()
+            self.seen, (self.value, problem) = key, self._read()
+            self._tell(problem)
         return self.value
+
+    def _tell(self, problem):
+        if problem != self.problem:
+            if problem:
+                logger.error("no list of open discussions (%s): comments are taken for every address", problem)
+            else:
+                logger.info("list of open discussions read: %s", self.path)
+            self.problem = problem
 
     def _read(self):
         try:

@@ -31,7 +31,6 @@ class OpenDiscussions:
     def __init__(self, app, site_root):
         self.app = app
         self.published = Published(site_root) if site_root else None
-        self.problem = None
         if self.published is None:
             logger.warning("ZOHE_SITE_ROOT is not set: comments are taken for every address on the site")
 
@@ -40,7 +39,6 @@ class OpenDiscussions:
             return self.app(environ, start_response)
         uri = Request(environ).args.get("uri")
         titles = self.published.titles()
-        self.tell(self.published.problem)
         if uri is None or titles is None:
             return self.app(environ, start_response)
         if uri not in titles:
@@ -51,12 +49,3 @@ class OpenDiscussions:
             data["title"] = titles[uri]
             web.replace_body(environ, web.json_body(data))
         return self.app(environ, start_response)
-
-    def tell(self, problem):
-        """Log once each time the list becomes unreadable, and once when it is back."""
-        if problem != self.problem:
-            if problem:
-                logger.error("no list of open discussions (%s): comments are taken for every address", problem)
-            else:
-                logger.info("list of open discussions read again")
-            self.problem = problem
